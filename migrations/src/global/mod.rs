@@ -1,0 +1,17 @@
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_global;
+
+/// Migrates the global database.
+pub struct GlobalMigrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for GlobalMigrator {
+    fn migration_table_name() -> DynIden {
+        "rally_global_migrations".into_iden()
+    }
+
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_global::Migration)]
+    }
+}

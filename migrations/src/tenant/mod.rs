@@ -1,0 +1,17 @@
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_tenant;
+
+/// Migrates one shard database (run on every shard).
+pub struct TenantMigrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for TenantMigrator {
+    fn migration_table_name() -> DynIden {
+        "rally_tenant_migrations".into_iden()
+    }
+
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_tenant::Migration)]
+    }
+}

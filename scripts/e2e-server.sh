@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Starts a throw-away Rally for the Playwright suite: a fresh SQLite data directory with the
+# demo seeded. Playwright starts it (end2end/playwright.config.ts) and stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port="${RALLY_E2E_PORT:-3100}"
+bin="${CARGO_TARGET_DIR:-target}/debug/rally"
+data="end2end/.data"
+rm -rf "$data"
+mkdir -p "$data"
+export RALLY_DATA_DIR="$data" RALLY_LISTEN="127.0.0.1:$port" LEPTOS_SITE_ROOT="target/site"
+"$bin" seed demo
+exec "$bin" serve

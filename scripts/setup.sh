@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what building and testing Rally needs, skipping whatever is already there:
+# the wasm32 target, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock, the npm
+# packages (Tailwind CLI; Playwright for tests) and, for tests, Debian's Chromium.
+#
+#   scripts/setup.sh          build tools only
+#   scripts/setup.sh --e2e    also Playwright and Chromium
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.5   # 0.3.11 needs a newer rustc than this toolchain's
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version >/dev/null 2>&1; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes, once)"
+  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+fi
+
+# cargo-leptos uses the wasm-bindgen on PATH; it must equal the library version in the lock.
+wb_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  say "installing wasm-bindgen-cli $wb_version (about 3 minutes, once)"
+  cargo install wasm-bindgen-cli --version "$wb_version"
+fi
+
+if [ ! -x node_modules/.bin/tailwindcss ]; then
+  say "installing the Tailwind CLI (npm)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${1:-}" = "--e2e" ]; then
+  if [ ! -d end2end/node_modules/@playwright/test ]; then
+    say "installing Playwright (npm; it drives Debian's Chromium, no browser download)"
+    (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Chromium (apt)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi

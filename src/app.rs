@@ -1,0 +1,67 @@
+//! The HTML shell and the router. Every host shares this router; what a path shows depends
+//! on the site of the request (accounts host or a hub), decided by the server before any
+//! page runs and read here through [`get_site`].
+use crate::accounts::AccountsLanding;
+use crate::hub::HubHome;
+use crate::site::{get_site, SiteResource, SiteView};
+use crate::ui::{NotFound, ServiceUnavailable};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Blocking: the page's <head> (title, brand) needs the site before it is sent.
+    let site: SiteResource = Resource::new_blocking(|| (), |_| get_site());
+    provide_context(site);
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/rally.css" />
+        <Title formatter=|text: String| if text.is_empty() { "Rally".to_string() } else { format!("{text} · Rally") } />
+        <Router>
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("/") view=HomePage />
+            </Routes>
+        </Router>
+    }
+}
+
+/// `/`: the hub's home on a hub host, the landing page on the accounts host.
+#[component]
+fn HomePage() -> impl IntoView {
+    let site = expect_context::<SiteResource>();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match site.await {
+                    Ok(SiteView::Hub(hub)) => view! { <HubHome hub /> }.into_any(),
+                    Ok(SiteView::Accounts) => view! { <AccountsLanding /> }.into_any(),
+                    Err(_) => view! { <ServiceUnavailable /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

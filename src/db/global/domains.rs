@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+/// A host name that serves a hub: its subdomain under the root domain, or a custom domain.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "domains")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Lower-cased, no port, no trailing dot.
+    #[sea_orm(unique)]
+    pub host: String,
+    pub tenant_id: Uuid,
+    /// `subdomain` or `custom`.
+    pub kind: String,
+    /// The value the customer puts in a DNS TXT record to prove they own the domain.
+    pub verification_token: String,
+    /// Only verified custom domains serve a hub.
+    pub verified_at: Option<DateTimeUtc>,
+    pub is_primary: bool,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+pub const KIND_SUBDOMAIN: &str = "subdomain";
+pub const KIND_CUSTOM: &str = "custom";

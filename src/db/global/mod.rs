@@ -1,0 +1,7 @@
+//! Entities of the global database: one per table. Hand-written behaviour lives beside
+//! them in the feature modules, never inside the entity definitions.
+pub mod domains;
+pub mod memberships;
+pub mod shards;
+pub mod tenants;
+pub mod users;

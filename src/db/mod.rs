@@ -1,0 +1,76 @@
+//! Server-only data access.
+//!
+//! - [`global`]: entities of the one global database.
+//! - [`tenant`]: tenant-scoped entities, living on shards, reached only through [`TenantDb`].
+//! - [`registry`]: the shard registry — one lazily opened pool per shard, reloaded from the
+//!   `shards` table.
+pub mod global;
+pub mod registry;
+pub mod tenant;
+mod tenant_scope;
+
+pub use registry::{ShardError, ShardRegistry};
+// Re-exported so tests and tools use exactly the versions the app is built with.
+pub use sea_orm;
+pub use tenant_scope::{Scoped, TenantDb, TenantScope, TenantTx};
+pub use uuid;
+
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, SqlErr};
+use std::time::Duration;
+
+/// Pool settings shared by the global database and every shard.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    /// How long a request waits for a connection before its shard counts as unavailable.
+    /// Short, so a dead shard answers 503 quickly instead of hanging the request.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(3),
+        }
+    }
+}
+
+/// Opens a pool. SQLite files are created when missing (`mode=rwc`).
+pub async fn connect(url: &str, settings: PoolSettings) -> Result<DatabaseConnection, DbErr> {
+    let url = sqlite_create_if_missing(url);
+    let mut opts = ConnectOptions::new(url);
+    opts.max_connections(settings.max_connections)
+        .min_connections(0)
+        .connect_timeout(settings.acquire_timeout)
+        .acquire_timeout(settings.acquire_timeout)
+        // Idle connections are dropped so a restarted database is reconnected cleanly.
+        .idle_timeout(Duration::from_secs(60))
+        .sqlx_logging(false);
+    Database::connect(opts).await
+}
+
+fn sqlite_create_if_missing(url: &str) -> String {
+    if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}mode=rwc")
+    } else {
+        url.to_string()
+    }
+}
+
+/// Is this error a unique-index violation? Uniqueness is the database's job: callers turn
+/// this into a field error instead of checking with a SELECT first.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// A fresh UUIDv7: time-ordered, so ids are index-friendly and rows can move between
+/// shards without renumbering.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}
+
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}

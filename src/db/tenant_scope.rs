@@ -1,0 +1,190 @@
+//! The tenant-scoped handle. Every read through it is filtered by `tenant_id`, every insert
+//! is stamped with it, and updates and deletes only ever touch the tenant's own rows. The
+//! shard connection inside is private: code holding a `TenantDb` cannot forget the filter.
+use super::tenant::TenantEntity;
+use sea_orm::{
+    sea_query::IntoCondition, ActiveModelBehavior, ActiveModelTrait, ActiveValue, ColumnTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
+    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
+};
+use uuid::Uuid;
+
+/// A tenant's view of its shard, over a connection (`TenantDb`) or a transaction
+/// (`TenantTx`).
+#[derive(Clone)]
+pub struct TenantScope<C> {
+    tenant_id: Uuid,
+    conn: C,
+}
+
+/// The handle pages and server functions get.
+pub type TenantDb = TenantScope<DatabaseConnection>;
+/// The same handle inside a shard transaction.
+pub type TenantTx = TenantScope<DatabaseTransaction>;
+
+impl<C> std::fmt::Debug for TenantScope<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantScope")
+            .field("tenant_id", &self.tenant_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TenantDb {
+    /// Only the shard registry (and tests that build a shard by hand) make handles.
+    pub fn new(tenant_id: Uuid, conn: DatabaseConnection) -> Self {
+        Self { tenant_id, conn }
+    }
+
+    /// Starts a shard transaction for this tenant.
+    pub async fn begin(&self) -> Result<TenantTx, DbErr> {
+        Ok(TenantScope {
+            tenant_id: self.tenant_id,
+            conn: self.conn.begin().await?,
+        })
+    }
+
+    /// Checks the shard answers (a trivial round trip).
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.conn.ping().await
+    }
+}
+
+impl TenantTx {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.conn.commit().await
+    }
+}
+
+impl<C: ConnectionTrait> TenantScope<C> {
+    pub fn tenant_id(&self) -> Uuid {
+        self.tenant_id
+    }
+
+    /// A query over the tenant's rows of `E`; refine it with `filter`, `order_by`, ….
+    pub fn select<E: TenantEntity>(&self) -> Scoped<'_, C, E> {
+        Scoped {
+            conn: &self.conn,
+            select: E::find().filter(E::tenant_column().eq(self.tenant_id)),
+        }
+    }
+
+    pub async fn find_by_id<E: TenantEntity>(&self, id: Uuid) -> Result<Option<E::Model>, DbErr> {
+        self.select::<E>().filter(E::id_column().eq(id)).one().await
+    }
+
+    /// Inserts a row for this tenant; whatever `tenant_id` the caller set is overwritten.
+    pub async fn insert<A>(&self, mut row: A) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        A::Entity: TenantEntity,
+        <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    {
+        row.set(A::Entity::tenant_column(), self.tenant_id.into());
+        row.insert(&self.conn).await
+    }
+
+    /// Updates the columns set in `row` on the row with its id, if that row is this
+    /// tenant's. Returns the number of rows changed (0: no such row for this tenant).
+    /// Neither the id nor the tenant of a row can be changed this way.
+    pub async fn update<A>(&self, mut row: A) -> Result<u64, DbErr>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        A::Entity: TenantEntity,
+    {
+        let id_col = A::Entity::id_column();
+        let id = match row.get(id_col) {
+            ActiveValue::Set(v) | ActiveValue::Unchanged(v) => v,
+            ActiveValue::NotSet => return Err(DbErr::Custom("update without an id".into())),
+        };
+        row.not_set(id_col);
+        row.not_set(A::Entity::tenant_column());
+        self.update_where(row, id_col.eq(id)).await
+    }
+
+    /// Sets the columns set in `values` on every row of this tenant matching `cond`.
+    pub async fn update_where<A>(&self, values: A, cond: impl IntoCondition) -> Result<u64, DbErr>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        A::Entity: TenantEntity,
+    {
+        let mut values = values;
+        values.not_set(A::Entity::tenant_column());
+        let res = A::Entity::update_many()
+            .set(values)
+            .filter(A::Entity::tenant_column().eq(self.tenant_id))
+            .filter(cond.into_condition())
+            .exec(&self.conn)
+            .await?;
+        Ok(res.rows_affected)
+    }
+
+    /// Deletes the row with this id if it is this tenant's; returns rows deleted.
+    pub async fn delete_by_id<E: TenantEntity>(&self, id: Uuid) -> Result<u64, DbErr> {
+        self.delete_where::<E>(E::id_column().eq(id)).await
+    }
+
+    /// Deletes this tenant's rows of `E` matching `cond`; returns rows deleted.
+    pub async fn delete_where<E: TenantEntity>(
+        &self,
+        cond: impl IntoCondition,
+    ) -> Result<u64, DbErr> {
+        let res = E::delete_many()
+            .filter(E::tenant_column().eq(self.tenant_id))
+            .filter(cond.into_condition())
+            .exec(&self.conn)
+            .await?;
+        Ok(res.rows_affected)
+    }
+}
+
+/// A query already restricted to one tenant. It can be narrowed, never widened.
+pub struct Scoped<'a, C, E: EntityTrait> {
+    conn: &'a C,
+    select: Select<E>,
+}
+
+impl<C: ConnectionTrait, E: EntityTrait> Scoped<'_, C, E> {
+    pub fn filter(mut self, cond: impl IntoCondition) -> Self {
+        self.select = self.select.filter(cond.into_condition());
+        self
+    }
+
+    pub fn order_by(mut self, col: E::Column, order: Order) -> Self {
+        self.select = self.select.order_by(col, order);
+        self
+    }
+
+    pub fn order_by_asc(self, col: E::Column) -> Self {
+        self.order_by(col, Order::Asc)
+    }
+
+    pub fn order_by_desc(self, col: E::Column) -> Self {
+        self.order_by(col, Order::Desc)
+    }
+
+    pub fn limit(mut self, n: u64) -> Self {
+        self.select = self.select.limit(n);
+        self
+    }
+
+    pub fn offset(mut self, n: u64) -> Self {
+        self.select = self.select.offset(n);
+        self
+    }
+
+    pub async fn all(self) -> Result<Vec<E::Model>, DbErr> {
+        self.select.all(self.conn).await
+    }
+
+    pub async fn one(self) -> Result<Option<E::Model>, DbErr> {
+        self.select.one(self.conn).await
+    }
+
+    pub async fn count(self) -> Result<u64, DbErr>
+    where
+        E::Model: Sync,
+    {
+        self.select.count(self.conn).await
+    }
+}

@@ -1,0 +1,214 @@
+//! Validated value types, compiled into both the server and the browser build so the same
+//! rule runs on both sides. A value of these types cannot hold invalid data.
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Subdomain labels that belong to Rally itself and can never name a tenant.
+pub const RESERVED_SLUGS: &[&str] = &[
+    "accounts", "api", "www", "admin", "platform", "static", "mail", "status", "app",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SlugError {
+    #[error("a slug must be 3 to 40 characters long")]
+    Length,
+    #[error("a slug may contain only lowercase letters, digits and hyphens")]
+    Characters,
+    #[error("a slug cannot start or end with a hyphen")]
+    EdgeHyphen,
+    #[error("'{0}' is reserved and cannot be used as a slug")]
+    Reserved(String),
+}
+
+/// A tenant's subdomain label: lowercase letters, digits and hyphens, 3–40 characters,
+/// not reserved.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TenantSlug(String);
+
+impl TenantSlug {
+    pub fn parse(raw: &str) -> Result<Self, SlugError> {
+        let s = raw.trim();
+        if !(3..=40).contains(&s.len()) {
+            return Err(SlugError::Length);
+        }
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(SlugError::Characters);
+        }
+        if s.starts_with('-') || s.ends_with('-') {
+            return Err(SlugError::EdgeHyphen);
+        }
+        if RESERVED_SLUGS.contains(&s) {
+            return Err(SlugError::Reserved(s.to_string()));
+        }
+        Ok(Self(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TenantSlug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a valid host name")]
+pub struct HostNameError(pub String);
+
+/// A DNS host name, normalised: port stripped, lower-cased, trailing dot removed.
+/// IP literals are not host names here: hubs are always reached by name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct HostName(String);
+
+impl HostName {
+    /// Parses a `Host` header value (which may carry a port).
+    pub fn parse(raw: &str) -> Result<Self, HostNameError> {
+        let err = || HostNameError(raw.chars().take(100).collect());
+        let raw = raw.trim();
+        // `[v6]:port` — an address, never a hub.
+        if raw.starts_with('[') {
+            return Err(err());
+        }
+        let name = match raw.rsplit_once(':') {
+            Some((name, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+                name
+            }
+            Some(_) => return Err(err()),
+            None => raw,
+        };
+        let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+        if name.is_empty() || name.len() > 253 {
+            return Err(err());
+        }
+        for label in name.split('.') {
+            let ok = !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-');
+            if !ok {
+                return Err(err());
+            }
+        }
+        Ok(Self(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for HostName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a brand colour must be a hex colour such as #4f46e5")]
+pub struct ColorError;
+
+/// A brand colour as `#rrggbb` (lower-case). Because it is validated, it is safe to place
+/// inside a `style` attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandColor(String);
+
+impl BrandColor {
+    pub fn parse(raw: &str) -> Result<Self, ColorError> {
+        let s = raw.trim().to_ascii_lowercase();
+        let hex = s.strip_prefix('#').ok_or(ColorError)?;
+        let hex = match hex.len() {
+            6 => hex.to_string(),
+            3 => hex.chars().flat_map(|c| [c, c]).collect(),
+            _ => return Err(ColorError),
+        };
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(ColorError);
+        }
+        Ok(Self(format!("#{hex}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Black or white, whichever reads better on this colour (WCAG relative luminance).
+    pub fn contrast_text(&self) -> &'static str {
+        let channel = |i: usize| {
+            let v = u8::from_str_radix(&self.0[i..i + 2], 16).unwrap_or(0) as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let lum = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+        if lum > 0.4 {
+            "#111827"
+        } else {
+            "#ffffff"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(TenantSlug::parse("acme").unwrap().as_str(), "acme");
+        assert_eq!(TenantSlug::parse("big-co-2").unwrap().as_str(), "big-co-2");
+        assert_eq!(TenantSlug::parse("ab"), Err(SlugError::Length));
+        assert_eq!(TenantSlug::parse(&"a".repeat(41)), Err(SlugError::Length));
+        assert_eq!(TenantSlug::parse("Acme"), Err(SlugError::Characters));
+        assert_eq!(TenantSlug::parse("ac_me"), Err(SlugError::Characters));
+        assert_eq!(TenantSlug::parse("café"), Err(SlugError::Characters));
+        assert_eq!(TenantSlug::parse("-acme"), Err(SlugError::EdgeHyphen));
+        for r in RESERVED_SLUGS {
+            assert!(
+                matches!(TenantSlug::parse(r), Err(SlugError::Reserved(_))),
+                "{r}"
+            );
+        }
+    }
+
+    #[test]
+    fn host_names() {
+        let h = |s| HostName::parse(s).map(|h| h.as_str().to_string());
+        assert_eq!(h("ACME.localhost:3000").unwrap(), "acme.localhost");
+        assert_eq!(h("hub.globex.test.").unwrap(), "hub.globex.test");
+        assert_eq!(h("localhost").unwrap(), "localhost");
+        assert!(h("").is_err());
+        assert!(h("[::1]:3000").is_err());
+        assert!(h("a..b").is_err());
+        assert!(h("evil.test:abc").is_err());
+        assert!(h("under_score.test").is_err());
+        assert!(h("spa ce.test").is_err());
+    }
+
+    #[test]
+    fn colors() {
+        assert_eq!(BrandColor::parse("#ABC").unwrap().as_str(), "#aabbcc");
+        assert_eq!(BrandColor::parse(" #4F46E5 ").unwrap().as_str(), "#4f46e5");
+        assert!(BrandColor::parse("red").is_err());
+        assert!(BrandColor::parse("#12345g").is_err());
+        assert!(BrandColor::parse("#fff;background:url(x)").is_err());
+        assert_eq!(
+            BrandColor::parse("#ffffff").unwrap().contrast_text(),
+            "#111827"
+        );
+        assert_eq!(
+            BrandColor::parse("#1e3a8a").unwrap().contrast_text(),
+            "#ffffff"
+        );
+    }
+}

@@ -1,0 +1,36 @@
+//! Rally: a multi-tenant advocate marketing hub.
+//!
+//! Reading order for a newcomer:
+//! 1. `main.rs` — the CLI (`serve`, `migrate`, `shard`, `tenant`, `domain`, `seed`).
+//! 2. [`server::startup`] — builds the axum app: request ids, tracing, host routing, Leptos.
+//! 3. [`server::site`] — where every request is classified by its Host header and a hub's
+//!    tenant, shard handle and branding are resolved (through in-process caches).
+//! 4. [`db`] — the shard registry and the tenant-scoped handle [`db::TenantDb`].
+//! 5. [`app`] — the Leptos shell and router; pages live by feature in [`hub`],
+//!    [`accounts`] and shared components in [`ui`].
+//!
+//! Modules marked server-only are compiled with the `ssr` feature; the rest is also
+//! compiled to WebAssembly for hydration.
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod app;
+pub mod domain;
+pub mod hub;
+pub mod site;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Browser entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,215 @@
+//! The `rally` binary: one CLI for serving and operating Rally. Configuration comes from
+//! environment variables (see `server::config`); every error is one line and exit code 1.
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use rally::platform::{domains, migrate, seed, shards, tenants};
+use rally::server::{startup, telemetry, Config};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "rally",
+    version,
+    about = "Rally: a multi-tenant advocate marketing hub"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates first; idempotent).
+    Serve,
+    /// Migrate the global database, then every shard in parallel.
+    Migrate,
+    /// Manage database shards.
+    #[command(subcommand)]
+    Shard(ShardCommand),
+    /// Manage tenants (hubs).
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Manage custom domains.
+    #[command(subcommand)]
+    Domain(DomainCommand),
+    /// Load seed data.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+}
+
+#[derive(Subcommand)]
+enum ShardCommand {
+    /// Register a shard database (it is checked and migrated first).
+    Add {
+        name: String,
+        /// Writer URL: sqlite://… or postgres://…
+        url: String,
+        /// Optional read replica URL.
+        #[arg(long)]
+        reader: Option<String>,
+    },
+    /// List shards with their tenant counts.
+    List,
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create a tenant: its hub is then served at <slug>.<root>.
+    Create {
+        /// 3–40 lowercase letters, digits and hyphens.
+        slug: String,
+        /// The hub's display name.
+        #[arg(long)]
+        name: String,
+        /// Shard to place it on (default: the least-loaded active shard).
+        #[arg(long)]
+        shard: Option<String>,
+    },
+    /// List tenants.
+    List,
+}
+
+#[derive(Subcommand)]
+enum DomainCommand {
+    /// Add a custom domain to a tenant (verified: the operator vouches for it).
+    Add { slug: String, host: String },
+}
+
+#[derive(Subcommand)]
+enum SeedCommand {
+    /// Demo hubs: acme (shard1) and globex (shard2).
+    Demo,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match run(cli.command, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line, without repeating a cause whose text an outer
+/// message already includes (database errors often do).
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string().replace('\n', " ");
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    if let Command::Serve = command {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!("cannot listen on {} (RALLY_LISTEN): {e}", config.listen)
+            })?;
+        let app = startup::Application::build(config, startup::leptos_options()).await?;
+        let cfg = &app.state.config;
+        tracing::info!(
+            "Rally is listening on http://{} — open {} or {}",
+            cfg.listen,
+            cfg.url_for_host(&format!("accounts.{}", cfg.root_domain)),
+            cfg.url_for_host(&format!("acme.{}", cfg.root_domain)),
+        );
+        app.run(listener).await?;
+        return Ok(());
+    }
+
+    let registry = startup::open_databases(&config).await?;
+    match command {
+        Command::Serve => unreachable!("handled above"),
+        Command::Migrate => {
+            let bar = ProgressBar::new(0).with_style(
+                ProgressStyle::with_template("migrating shards {bar:30} {pos}/{len} {msg}")
+                    .expect("valid template"),
+            );
+            migrate::migrate_shards(&registry, Some(&bar)).await?;
+            bar.finish_and_clear();
+            println!(
+                "global database and {} shard(s) are up to date",
+                registry.shards().len()
+            );
+        }
+        Command::Shard(ShardCommand::Add { name, url, reader }) => {
+            let s = shards::add(registry.global(), &name, &url, reader.as_deref()).await?;
+            println!("added shard {} ({})", s.name, s.id);
+        }
+        Command::Shard(ShardCommand::List) => {
+            println!("{:<16} {:<10} {:>7}  writer", "name", "status", "tenants");
+            for (s, n) in shards::list(registry.global()).await? {
+                println!(
+                    "{:<16} {:<10} {:>7}  {}",
+                    s.name,
+                    s.status,
+                    n,
+                    redact(&s.writer_url)
+                );
+            }
+        }
+        Command::Tenant(TenantCommand::Create { slug, name, shard }) => {
+            let t = tenants::create(
+                &registry,
+                &slug,
+                &name,
+                shard.as_deref(),
+                Default::default(),
+            )
+            .await?;
+            let host = format!("{}.{}", t.slug, config.root_domain);
+            println!("created tenant {} — {}", t.slug, config.url_for_host(&host));
+        }
+        Command::Tenant(TenantCommand::List) => {
+            println!("{:<24} {:<10} {:<12} name", "slug", "status", "shard");
+            for (t, shard) in tenants::list(&registry).await? {
+                println!("{:<24} {:<10} {:<12} {}", t.slug, t.status, shard, t.name);
+            }
+        }
+        Command::Domain(DomainCommand::Add { slug, host }) => {
+            let d = domains::add_custom(&registry, &config.root_domain, &slug, &host, true).await?;
+            println!("added verified domain {} to {slug}", d.host);
+        }
+        Command::Seed(SeedCommand::Demo) => {
+            migrate::migrate_shards(&registry, None).await?;
+            for line in seed::demo(&registry, &config.root_domain).await? {
+                println!("{line}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Hides a password in a database URL before printing it.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,78 @@
+//! `rally seed demo`: two hubs on two shards with distinct branding. Idempotent: what
+//! exists is left as it is (an admin's edits survive a re-seed), what is missing is made.
+use super::{domains, tenants, OpError};
+use crate::db::ShardRegistry;
+
+struct DemoHub {
+    slug: &'static str,
+    name: &'static str,
+    tagline: &'static str,
+    color: &'static str,
+    /// Preferred shard; falls back to the n-th registered shard.
+    shard: &'static str,
+    custom_domain: Option<&'static str>,
+}
+
+const HUBS: [DemoHub; 2] = [
+    DemoHub {
+        slug: "acme",
+        name: "Acme Advocates",
+        tagline: "Champions of the Acme toolkit, building the future one review at a time.",
+        color: "#e11d48",
+        shard: "shard1",
+        custom_domain: None,
+    },
+    DemoHub {
+        slug: "globex",
+        name: "Globex Insiders",
+        tagline: "Where Globex power users trade tips, stories and referrals.",
+        color: "#0d9488",
+        shard: "shard2",
+        custom_domain: Some("hub.globex.test"),
+    },
+];
+
+/// Seeds the demo; returns one line per thing done, for the CLI to print.
+pub async fn demo(registry: &ShardRegistry, root_domain: &str) -> Result<Vec<String>, OpError> {
+    let shards = registry.shards();
+    if shards.is_empty() {
+        return Err(OpError::invalid(
+            "there is no shard; add one with `rally shard add`",
+        ));
+    }
+    let mut done = Vec::new();
+    for (i, hub) in HUBS.iter().enumerate() {
+        let shard = shards
+            .iter()
+            .find(|s| s.name == hub.shard)
+            .unwrap_or(&shards[i % shards.len()]);
+        let tenant = match tenants::find_by_slug(registry, hub.slug).await? {
+            Some(t) => {
+                // Repair a hub whose settings write was interrupted; no-op otherwise.
+                let db = registry.tenant_db(t.id, t.shard_id).await?;
+                tenants::ensure_hub_settings(&db, hub.name, hub.tagline, hub.color).await?;
+                done.push(format!("tenant {} exists", hub.slug));
+                t
+            }
+            None => {
+                let defaults = tenants::HubDefaults {
+                    tagline: hub.tagline.into(),
+                    brand_color: hub.color.into(),
+                };
+                let t = tenants::create(registry, hub.slug, hub.name, Some(&shard.name), defaults)
+                    .await?;
+                done.push(format!("created tenant {} on {}", hub.slug, shard.name));
+                t
+            }
+        };
+        if let Some(host) = hub.custom_domain {
+            match domains::add_custom(registry, root_domain, &tenant.slug, host, true).await {
+                Ok(_) => done.push(format!("added domain {host}")),
+                // Already there from an earlier seed.
+                Err(OpError::Taken(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(done)
+}

@@ -1,0 +1,37 @@
+//! Plain status pages answered before any tenant or page code runs (unknown host, shard
+//! down). Self-contained HTML: they must work when nothing else does.
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+fn page(status: StatusCode, title: &str, message: &str) -> Response {
+    let body = format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>body{{font-family:system-ui,sans-serif;background:#f8fafc;color:#0f172a;display:grid;place-items:center;min-height:100vh;margin:0}}
+main{{max-width:32rem;padding:2rem;text-align:center}}h1{{font-size:1.5rem}}p{{color:#475569}}</style></head>
+<body><main><h1>{title}</h1><p>{message}</p></main></body></html>"#
+    );
+    (status, Html(body)).into_response()
+}
+
+/// Unknown host, unknown hub: never a default tenant.
+pub fn not_found() -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        "There is no Rally hub at this address.",
+    )
+}
+
+/// The hub's database shard cannot be reached right now.
+pub fn unavailable() -> Response {
+    let mut res = page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Temporarily unavailable",
+        "This hub cannot be reached right now. Please try again in a moment.",
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    res
+}

@@ -1,0 +1,107 @@
+//! Host routing middleware: classifies every request by its Host header, before any page
+//! code runs, and hands pages a [`Site`] in the request extensions.
+//!
+//! For a hub it resolves host → tenant (cached), tenant → shard handle (registry, in
+//! memory once the pool is open) and the hub's branding (memoized from the shard). A shard
+//! that cannot answer turns into a 503 for that hub only.
+use super::hosts::{classify, HostKind, ResolvedTenant};
+use super::{pages, AppState};
+use crate::db::TenantDb;
+use crate::site::HubView;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Router;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// The site a request is for, as request extension.
+#[derive(Clone)]
+pub enum Site {
+    Accounts,
+    Hub(HubRequest),
+}
+
+/// Everything a hub page needs to know about its tenant.
+#[derive(Clone)]
+pub struct HubRequest {
+    pub tenant: Arc<ResolvedTenant>,
+    pub view: Arc<HubView>,
+    /// The only way to this tenant's rows.
+    pub db: TenantDb,
+}
+
+/// State of the middleware: the app, and the API router it hands `api.<root>` to.
+#[derive(Clone)]
+pub struct HostRouting {
+    pub state: AppState,
+    pub api: Router,
+}
+
+/// The raw host of a request: the `Host` header, or the URI authority (HTTP/2).
+fn raw_host(req: &Request) -> Option<String> {
+    req.headers()
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()))
+}
+
+pub async fn route_by_host(
+    State(routing): State<HostRouting>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let state = &routing.state;
+    let root = &state.config.root_domain;
+    let kind = raw_host(&req)
+        .map(|h| classify(&h, root))
+        .unwrap_or(HostKind::Unknown);
+    match kind {
+        HostKind::Unknown => pages::not_found(),
+        HostKind::Apex => {
+            Redirect::permanent(&state.config.url_for_host(&format!("accounts.{root}")))
+                .into_response()
+        }
+        HostKind::Api => match routing.api.clone().oneshot(req).await {
+            Ok(res) => res,
+            Err(never) => match never {},
+        },
+        HostKind::Accounts => {
+            req.extensions_mut().insert(Site::Accounts);
+            next.run(req).await
+        }
+        HostKind::Subdomain(_) | HostKind::Custom(_) => match resolve_hub(state, &kind).await {
+            Ok(Some(hub)) => {
+                req.extensions_mut().insert(Site::Hub(hub));
+                next.run(req).await
+            }
+            Ok(None) => pages::not_found(),
+            Err(res) => res,
+        },
+    }
+}
+
+async fn resolve_hub(state: &AppState, kind: &HostKind) -> Result<Option<HubRequest>, Response> {
+    let tenant = match state.tenants.resolve(kind).await {
+        Ok(Some(t)) => t,
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            tracing::error!(error = %e, "tenant lookup in the global database failed");
+            return Err(pages::unavailable());
+        }
+    };
+    let db = state
+        .registry
+        .tenant_db(tenant.id, tenant.shard_id)
+        .await
+        .map_err(|e| {
+            tracing::warn!(tenant = %tenant.slug, error = %e, "shard unavailable");
+            pages::unavailable()
+        })?;
+    let view = state.hub_config.get(&tenant, &db).await.map_err(|e| {
+        tracing::warn!(tenant = %tenant.slug, error = %e, "reading hub settings failed");
+        pages::unavailable()
+    })?;
+    Ok(Some(HubRequest { tenant, view, db }))
+}

@@ -1,0 +1,218 @@
+//! The `rally` binary: migrations are idempotent, validation errors are one clear line and
+//! a non-zero exit, never a panic.
+use std::process::{Command, Output};
+
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_env(args, &[])
+    }
+
+    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rally"));
+        cmd.args(args)
+            .env_clear()
+            .env("RALLY_DATA_DIR", self.dir.path())
+            .env("RALLY_LOG", "error");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("run rally")
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A failure: exit 1, one line on stderr that mentions `needle`, no panic.
+fn assert_fails_with(o: &Output, needle: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(1), "stderr: {err}");
+    assert!(err.contains(needle), "expected {needle:?} in {err:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn migrate_twice_succeeds() {
+    let cli = Cli::new();
+    for _ in 0..2 {
+        let o = cli.run(&["migrate"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stdout(&o).contains("2 shard(s) are up to date"),
+            "{}",
+            stdout(&o)
+        );
+    }
+    assert!(cli.dir.path().join("global.db").exists());
+    assert!(cli.dir.path().join("shard1.db").exists());
+    assert!(cli.dir.path().join("shard2.db").exists());
+}
+
+#[test]
+fn tenant_create_validates_its_input() {
+    let cli = Cli::new();
+    assert_fails_with(
+        &cli.run(&["tenant", "create", "Bad_Slug", "--name", "X"]),
+        "lowercase",
+    );
+    assert_fails_with(
+        &cli.run(&["tenant", "create", "ab", "--name", "X"]),
+        "3 to 40",
+    );
+    assert_fails_with(
+        &cli.run(&["tenant", "create", "admin", "--name", "X"]),
+        "reserved",
+    );
+    assert_fails_with(
+        &cli.run(&["tenant", "create", "good-one", "--name", "  "]),
+        "empty",
+    );
+    assert_fails_with(
+        &cli.run(&[
+            "tenant", "create", "good-one", "--name", "X", "--shard", "nope",
+        ]),
+        "no shard named 'nope'",
+    );
+
+    let ok = cli.run(&[
+        "tenant",
+        "create",
+        "good-one",
+        "--name",
+        "Good One 🎉",
+        "--shard",
+        "shard2",
+    ]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("http://good-one.localhost:3000"));
+    assert_fails_with(
+        &cli.run(&["tenant", "create", "good-one", "--name", "Again"]),
+        "already taken",
+    );
+
+    let list = cli.run(&["tenant", "list"]);
+    let out = stdout(&list);
+    assert!(
+        out.contains("good-one") && out.contains("shard2") && out.contains("Good One 🎉"),
+        "{out}"
+    );
+}
+
+#[test]
+fn new_tenants_go_to_the_least_loaded_shard() {
+    let cli = Cli::new();
+    assert!(cli
+        .run(&["tenant", "create", "first", "--name", "F", "--shard", "shard1"])
+        .status
+        .success());
+    assert!(cli
+        .run(&["tenant", "create", "second", "--name", "S"])
+        .status
+        .success());
+    let out = stdout(&cli.run(&["tenant", "list"]));
+    let second = out.lines().find(|l| l.starts_with("second")).unwrap();
+    assert!(second.contains("shard2"), "{out}");
+}
+
+#[test]
+fn shard_and_domain_commands_validate_their_input() {
+    let cli = Cli::new();
+    let list = stdout(&cli.run(&["shard", "list"]));
+    assert!(list.contains("shard1") && list.contains("shard2"), "{list}");
+    assert_fails_with(
+        &cli.run(&["shard", "add", "Bad Name", "sqlite://x.db"]),
+        "not a valid shard name",
+    );
+    assert_fails_with(
+        &cli.run(&["shard", "add", "s3", "mysql://x"]),
+        "not a database URL",
+    );
+    let s3 = cli.dir.path().join("shard3.db");
+    let url = format!("sqlite://{}", s3.display());
+    let ok = cli.run(&["shard", "add", "shard3", &url]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert_fails_with(
+        &cli.run(&["shard", "add", "shard3", &url]),
+        "already exists",
+    );
+
+    assert!(cli
+        .run(&["tenant", "create", "acme", "--name", "Acme"])
+        .status
+        .success());
+    assert_fails_with(
+        &cli.run(&["domain", "add", "nobody", "hub.nobody.test"]),
+        "no tenant with slug",
+    );
+    assert_fails_with(
+        &cli.run(&["domain", "add", "acme", "not a host"]),
+        "not a valid host name",
+    );
+    assert_fails_with(
+        &cli.run(&["domain", "add", "acme", "x.localhost"]),
+        "under the root domain",
+    );
+    assert!(cli
+        .run(&["domain", "add", "acme", "Hub.Acme.Test"])
+        .status
+        .success());
+    assert_fails_with(
+        &cli.run(&["domain", "add", "acme", "hub.acme.test"]),
+        "already in use",
+    );
+}
+
+#[test]
+fn seed_demo_is_idempotent() {
+    let cli = Cli::new();
+    for _ in 0..2 {
+        let o = cli.run(&["seed", "demo"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let out = stdout(&cli.run(&["tenant", "list"]));
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("acme ")).count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("acme ") && l.contains("shard1")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("globex ") && l.contains("shard2")),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_configuration_stops_with_the_variable_named() {
+    let cli = Cli::new();
+    let o = cli.run_env(&["serve"], &[("RALLY_LISTEN", "not-an-address")]);
+    assert_fails_with(&o, "RALLY_LISTEN");
+    let o = cli.run_env(&["migrate"], &[("RALLY_ENV", "staging")]);
+    assert_fails_with(&o, "RALLY_ENV");
+    let o = cli.run_env(
+        &["migrate"],
+        &[("RALLY_DATABASE_URL", "postgres://postgres@127.0.0.1:1/none")],
+    );
+    assert_fails_with(&o, "RALLY_DATABASE_URL");
+}

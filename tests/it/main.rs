@@ -1,0 +1,7 @@
+//! Integration tests: one binary (so the app is linked once), real SQLite files, the real
+//! PostgreSQL server, and a real HTTP server on port 0.
+mod cli;
+mod helpers;
+mod hosts;
+mod shard_down;
+mod tenant_isolation;
