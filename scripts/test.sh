@@ -15,7 +15,7 @@ echo "==> cargo leptos build"
 cargo leptos build
 
 echo "==> cargo test (unit + integration, SQLite and PostgreSQL)"
-cargo test --workspace --features rally/ssr
+leptos_cargo test --workspace --features rally/ssr
 
 echo "==> playwright (hydrated and JavaScript-off)"
 (cd end2end && npx playwright test)

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -43,7 +43,9 @@ pub fn App() -> impl IntoView {
         <Title formatter=|text: String| if text.is_empty() { "Rally".to_string() } else { format!("{text} · Rally") } />
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/") view=HomePage />
+                // Async: the whole page is rendered before it is sent, so it works with
+                // JavaScript off and a page can still set its status code.
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -1,15 +1,16 @@
 //! The `rally` binary: migrations are idempotent, validation errors are one clear line and
 //! a non-zero exit, never a panic.
+use crate::helpers::TempDir;
 use std::process::{Command, Output};
 
 struct Cli {
-    dir: tempfile::TempDir,
+    dir: TempDir,
 }
 
 impl Cli {
     fn new() -> Self {
         Self {
-            dir: tempfile::tempdir().unwrap(),
+            dir: TempDir::new(),
         }
     }
 

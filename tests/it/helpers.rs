@@ -11,10 +11,32 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
+/// A directory removed when dropped. (Not the `tempfile` crate: as a dev-dependency it
+/// changes features of crates the app shares, and every test build would recompile them.)
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("rally-test-{}", rally::db::new_id().simple()));
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        Self(dir)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Fresh databases for one test, and the config pointing at them.
 pub struct TestEnv {
     pub config: Config,
-    pub dir: tempfile::TempDir,
+    pub dir: TempDir,
     /// PostgreSQL databases made for this test (dropped on drop).
     pub pg: Option<PgDatabases>,
 }
@@ -34,7 +56,7 @@ impl TestEnv {
 
     /// Embedded SQLite: global and two shard files in a temp dir.
     pub async fn sqlite() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = TempDir::new();
         let config = Self::config(dir.path(), &[]);
         Self {
             config,
@@ -47,7 +69,7 @@ impl TestEnv {
     /// test skips) when the server is missing — except under CI, where that is a failure.
     pub async fn postgres() -> Option<Self> {
         let pg = PgDatabases::create(&["global", "s1", "s2"]).await?;
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = TempDir::new();
         let config = Self::config(dir.path(), &[("RALLY_DATABASE_URL", pg.url("global"))]);
         let registry = startup::open_databases(&config)
             .await
