@@ -30,13 +30,13 @@ fi
 
 if [ ! -x node_modules/.bin/tailwindcss ]; then
   say "installing the Tailwind CLI (npm)"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 if [ "${1:-}" = "--e2e" ]; then
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     say "installing Playwright (npm; it drives Debian's Chromium, no browser download)"
-    (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+    (cd end2end && npm install --no-audit --no-fund --loglevel=error)
   fi
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Chromium (apt)"
