@@ -159,9 +159,146 @@ impl BrandColor {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("enter a valid email address")]
+pub struct EmailError;
+
+/// An email address, trimmed and lower-cased: two spellings of one address are one
+/// account (the unique index on the stored form does the comparing).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, EmailError> {
+        let s = raw.trim().to_lowercase();
+        let (local, domain) = s.rsplit_once('@').ok_or(EmailError)?;
+        let ok = !local.is_empty()
+            && local.len() <= 64
+            && s.len() <= 254
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+            && !local.contains('@')
+            && HostName::parse(domain).is_ok()
+            && domain.contains('.');
+        if ok {
+            Ok(Self(s))
+        } else {
+            Err(EmailError)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordRuleError {
+    #[error("use at least 10 characters")]
+    TooShort,
+    #[error("use at most 1000 characters")]
+    TooLong,
+}
+
+/// A new password that meets the rules (length counted in characters, so an emoji counts
+/// once). Deliberately not `Serialize`, and its `Debug` hides the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub fn parse(raw: &str) -> Result<Self, PasswordRuleError> {
+        match raw.chars().count() {
+            n if n < 10 => Err(PasswordRuleError::TooShort),
+            n if n > 1000 => Err(PasswordRuleError::TooLong),
+            _ => Ok(Self(raw.to_string())),
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DisplayNameError {
+    #[error("enter your name")]
+    Empty,
+    #[error("use at most 80 characters")]
+    TooLong,
+}
+
+/// A person's display name: trimmed, 1–80 characters, any script or emoji, no control
+/// characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<Self, DisplayNameError> {
+        let s: String = raw.trim().chars().filter(|c| !c.is_control()).collect();
+        match s.chars().count() {
+            0 => Err(DisplayNameError::Empty),
+            1..=80 => Ok(Self(s)),
+            _ => Err(DisplayNameError::TooLong),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(
+            Email::parse("  Alice@Example.COM ").unwrap().as_str(),
+            "alice@example.com"
+        );
+        assert!(Email::parse("alice").is_err());
+        assert!(Email::parse("@example.com").is_err());
+        assert!(Email::parse("alice@localhost").is_err());
+        assert!(Email::parse("a b@example.com").is_err());
+        assert!(Email::parse("alice@exa mple.com").is_err());
+        assert!(Email::parse(&format!("{}@example.com", "a".repeat(65))).is_err());
+    }
+
+    #[test]
+    fn passwords() {
+        assert_eq!(
+            NewPassword::parse("123456789"),
+            Err(PasswordRuleError::TooShort)
+        );
+        assert!(NewPassword::parse("1234567890").is_ok());
+        // Ten characters, whatever their byte length.
+        assert!(NewPassword::parse("🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑").is_ok());
+        assert_eq!(
+            NewPassword::parse(&"x".repeat(1001)),
+            Err(PasswordRuleError::TooLong)
+        );
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("secret-secret").unwrap()),
+            "NewPassword(***)"
+        );
+    }
+
+    #[test]
+    fn display_names() {
+        assert_eq!(DisplayName::parse("  Ada 🚀 ").unwrap().as_str(), "Ada 🚀");
+        assert_eq!(DisplayName::parse(" \t "), Err(DisplayNameError::Empty));
+        assert_eq!(DisplayName::parse("a\u{0}b").unwrap().as_str(), "ab");
+        assert_eq!(
+            DisplayName::parse(&"é".repeat(81)),
+            Err(DisplayNameError::TooLong)
+        );
+    }
 
     #[test]
     fn slugs() {

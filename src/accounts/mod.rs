@@ -1,4 +1,7 @@
 //! Pages of the accounts host (`accounts.<root>`): one global account for every hub.
+#[cfg(feature = "ssr")]
+pub mod password;
+
 use crate::ui::{Footer, RallyMark};
 use leptos::prelude::*;
 use leptos_meta::Title;

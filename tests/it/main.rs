@@ -3,5 +3,6 @@
 mod cli;
 mod helpers;
 mod hosts;
+mod session_store;
 mod shard_down;
 mod tenant_isolation;

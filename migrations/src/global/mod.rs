@@ -1,6 +1,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_global;
+mod m20261123_000002_create_sessions;
 
 /// Migrates the global database.
 pub struct GlobalMigrator;
@@ -12,6 +13,9 @@ impl MigratorTrait for GlobalMigrator {
     }
 
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_create_global::Migration)]
+        vec![
+            Box::new(m20261123_000001_create_global::Migration),
+            Box::new(m20261123_000002_create_sessions::Migration),
+        ]
     }
 }

@@ -2,6 +2,7 @@
 //! them in the feature modules, never inside the entity definitions.
 pub mod domains;
 pub mod memberships;
+pub mod sessions;
 pub mod shards;
 pub mod tenants;
 pub mod users;
