@@ -1,6 +1,8 @@
 //! Pages of the accounts host (`accounts.<root>`): one global account for every hub.
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod users;
 
 use crate::ui::{Footer, RallyMark};
 use leptos::prelude::*;

@@ -5,6 +5,7 @@ pub mod hosts;
 pub mod hub_config;
 pub mod pages;
 pub mod request_id;
+pub mod same_origin;
 pub mod session_store;
 pub mod site;
 pub mod startup;

@@ -1,7 +1,7 @@
 //! Builds the application from a [`Config`]: databases (migrated), the shard registry, the
 //! caches, and the axum router. Tests call [`Application::build`] with a listener on port 0
 //! to run a real server.
-use super::{api, hosts, hub_config, request_id, site, AppState, Config};
+use super::{api, hosts, hub_config, request_id, same_origin, site, AppState, Config};
 use crate::app::{shell, App};
 use crate::db::{self, PoolSettings, ShardRegistry};
 use crate::platform::migrate;
@@ -106,6 +106,8 @@ pub fn router(state: AppState) -> Router {
         api: api::router(),
     };
     pages
+        // Inside host routing: the API host (bearer tokens, no cookies) never reaches it.
+        .layer(axum::middleware::from_fn(same_origin::require_same_origin))
         .layer(axum::middleware::from_fn_with_state(routing, site::route_by_host))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {

@@ -240,10 +240,23 @@ impl TestApp {
     }
 
     pub async fn request(&self, host: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.send("GET", host, path, headers).await
+    }
+
+    /// Any method, with an empty body.
+    pub async fn send(
+        &self,
+        method: &str,
+        host: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut stream = tokio::net::TcpStream::connect(self.addr)
             .await
             .expect("connect");
-        let mut req = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: 0\r\n"
+        );
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }

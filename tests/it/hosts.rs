@@ -153,3 +153,38 @@ async fn a_domain_or_tenant_added_elsewhere_is_seen_within_seconds() {
         assert!(seen, "{host} served within seconds");
     }
 }
+
+#[tokio::test]
+async fn cross_origin_state_changing_requests_are_refused() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let host = app.host("acme.localhost");
+    let post = |origin: String| {
+        let host = host.clone();
+        let app = &app;
+        async move {
+            app.send(
+                "POST",
+                &host,
+                "/api/anything",
+                &[("Origin", origin.as_str())],
+            )
+            .await
+            .status
+        }
+    };
+    assert_eq!(post("http://evil.test".into()).await, 403);
+    assert_eq!(
+        post(format!("http://{}", app.host("globex.localhost"))).await,
+        403
+    );
+    // Same origin gets past the check (to whatever the route answers).
+    assert_ne!(post(format!("http://{host}")).await, 403);
+    // Reading is never refused.
+    assert_eq!(
+        app.request(&host, "/", &[("Origin", "http://evil.test")])
+            .await
+            .status,
+        200
+    );
+}

@@ -1,5 +1,6 @@
 //! Integration tests: one binary (so the app is linked once), real SQLite files, the real
 //! PostgreSQL server, and a real HTTP server on port 0.
+mod accounts;
 mod cli;
 mod helpers;
 mod hosts;
