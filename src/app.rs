@@ -1,8 +1,8 @@
 //! The HTML shell and the router. Every host shares this router; what a path shows depends
 //! on the site of the request (accounts host or a hub), decided by the server before any
 //! page runs and read here through [`get_site`].
-use crate::accounts::AccountsLanding;
-use crate::hub::HubHome;
+use crate::accounts::{AccountsHome, DevMailPage, ForgotPage, LoginPage, ResetPage, SignupPage};
+use crate::hub::{HubAdminPage, HubHome};
 use crate::site::{get_site, SiteResource, SiteView};
 use crate::ui::{NotFound, ServiceUnavailable};
 use leptos::prelude::*;
@@ -46,12 +46,35 @@ pub fn App() -> impl IntoView {
                 // Async: the whole page is rendered before it is sent, so it works with
                 // JavaScript off and a page can still set its status code.
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async />
+                <Route path=path!("/password/forgot") view=ForgotPage ssr=SsrMode::Async />
+                <Route path=path!("/password/reset") view=ResetPage ssr=SsrMode::Async />
+                <Route path=path!("/dev/mail") view=DevMailPage ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }
 }
 
-/// `/`: the hub's home on a hub host, the landing page on the accounts host.
+/// `/admin`: a hub's team page; nothing on the accounts host.
+#[component]
+fn AdminPage() -> impl IntoView {
+    let site = expect_context::<SiteResource>();
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match site.await {
+                    Ok(SiteView::Hub(hub)) => view! { <HubAdminPage hub /> }.into_any(),
+                    Ok(SiteView::Accounts) => view! { <NotFound /> }.into_any(),
+                    Err(_) => view! { <ServiceUnavailable /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/`: the hub's home on a hub host, "My hubs" (or the landing page) on the accounts host.
 #[component]
 fn HomePage() -> impl IntoView {
     let site = expect_context::<SiteResource>();
@@ -60,7 +83,7 @@ fn HomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match site.await {
                     Ok(SiteView::Hub(hub)) => view! { <HubHome hub /> }.into_any(),
-                    Ok(SiteView::Accounts) => view! { <AccountsLanding /> }.into_any(),
+                    Ok(SiteView::Accounts) => view! { <AccountsHome /> }.into_any(),
                     Err(_) => view! { <ServiceUnavailable /> }.into_any(),
                 }
             })}

@@ -252,6 +252,71 @@ impl DisplayName {
     }
 }
 
+/// A person's role inside one hub. Ordered: each role can do what the ones before it can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Advocate,
+    Marketer,
+    Admin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a role (advocate, marketer or admin)")]
+pub struct RoleError(pub String);
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Advocate => "advocate",
+            Self::Marketer => "marketer",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, RoleError> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "advocate" => Ok(Self::Advocate),
+            "marketer" => Ok(Self::Marketer),
+            "admin" => Ok(Self::Admin),
+            _ => Err(RoleError(raw.to_string())),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Advocate => "Advocate",
+            Self::Marketer => "Marketer",
+            Self::Admin => "Admin",
+        }
+    }
+}
+
+/// Where to go after signing in: a path on the same host. Anything that could leave the
+/// host (`https://…`, `//host`, `/\host`, `javascript:…`) or is not a plain path becomes `/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnTo(String);
+
+impl ReturnTo {
+    pub fn sanitize(raw: Option<&str>) -> Self {
+        let raw = raw.unwrap_or("/");
+        let safe = raw.starts_with('/')
+            && !raw.starts_with("//")
+            && raw.len() <= 2000
+            // Browsers treat `\` like `/`, so `/\evil.test` is `//evil.test`.
+            && !raw.contains('\\')
+            && !raw.chars().any(|c| c.is_control() || c.is_whitespace());
+        Self(if safe {
+            raw.to_string()
+        } else {
+            "/".to_string()
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,5 +412,32 @@ mod tests {
             BrandColor::parse("#1e3a8a").unwrap().contrast_text(),
             "#ffffff"
         );
+    }
+
+    #[test]
+    fn return_to_stays_on_the_host() {
+        for ok in ["/", "/challenges", "/challenges/1?tab=open#top"] {
+            assert_eq!(ReturnTo::sanitize(Some(ok)).as_str(), ok);
+        }
+        for bad in [
+            "https://evil.test",
+            "//evil.test",
+            "/\\evil.test",
+            "javascript:alert(1)",
+            "evil.test",
+            "",
+            "/ok\nLocation: x",
+            "/\tx",
+        ] {
+            assert_eq!(ReturnTo::sanitize(Some(bad)).as_str(), "/", "{bad:?}");
+        }
+        assert_eq!(ReturnTo::sanitize(None).as_str(), "/");
+    }
+
+    #[test]
+    fn roles() {
+        assert_eq!(Role::parse(" Marketer "), Ok(Role::Marketer));
+        assert!(Role::parse("owner").is_err());
+        assert!(Role::Admin > Role::Marketer && Role::Marketer > Role::Advocate);
     }
 }

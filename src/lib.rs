@@ -8,6 +8,8 @@
 //! 4. [`db`] — the shard registry and the tenant-scoped handle [`db::TenantDb`].
 //! 5. [`app`] — the Leptos shell and router; pages live by feature in [`hub`],
 //!    [`accounts`] and shared components in [`ui`].
+//! 6. Sign-in: [`accounts`] (global accounts, sessions, reset), [`sso`] (the ticket round
+//!    trip to hub hosts), [`membership`] (joining, roles, reconcile), [`mail`] (outbox).
 //!
 //! Modules marked server-only are compiled with the `ssr` feature; the rest is also
 //! compiled to WebAssembly for hydration.
@@ -16,16 +18,22 @@
 pub mod accounts;
 pub mod app;
 pub mod domain;
+pub mod forms;
 pub mod hub;
+pub mod mail;
 pub mod site;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod membership;
+#[cfg(feature = "ssr")]
 pub mod platform;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod sso;
 
 /// Browser entry point: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -2,7 +2,8 @@
 //! environment variables (see `server::config`); every error is one line and exit code 1.
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use rally::platform::{domains, migrate, seed, shards, tenants};
+use rally::domain::Role;
+use rally::platform::{domains, members, migrate, seed, shards, tenants};
 use rally::server::{startup, telemetry, Config};
 use std::process::ExitCode;
 
@@ -35,6 +36,24 @@ enum Command {
     /// Load seed data.
     #[command(subcommand)]
     Seed(SeedCommand),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Repair what an interrupted cross-database write left behind.
+    #[command(subcommand)]
+    Reconcile(ReconcileCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Make an account a platform operator.
+    Promote { email: String },
+}
+
+#[derive(Subcommand)]
+enum ReconcileCommand {
+    /// Make the global membership directory agree with the hubs' contacts.
+    Memberships,
 }
 
 #[derive(Subcommand)]
@@ -67,6 +86,18 @@ enum TenantCommand {
     },
     /// List tenants.
     List,
+    /// Add an account to a hub with a role (or change its role there).
+    AddMember {
+        slug: String,
+        email: String,
+        /// advocate, marketer or admin.
+        #[arg(long, default_value = "advocate", value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).map_err(|e| e.to_string())
 }
 
 #[derive(Subcommand)]
@@ -186,6 +217,24 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 println!("{:<24} {:<10} {:<12} {}", t.slug, t.status, shard, t.name);
             }
         }
+        Command::Tenant(TenantCommand::AddMember { slug, email, role }) => {
+            members::add_member(&registry, &slug, &email, role).await?;
+            println!("{email} is now {} of {slug}", role.as_str());
+        }
+        Command::User(UserCommand::Promote { email }) => {
+            let u = members::promote(registry.global(), &email).await?;
+            println!("{} is now a platform operator", u.email);
+        }
+        Command::Reconcile(ReconcileCommand::Memberships) => {
+            let r = rally::membership::reconcile(&registry).await?;
+            println!(
+                "checked {} tenant(s): added {} membership(s), removed {}",
+                r.tenants, r.added, r.removed
+            );
+            if !r.skipped.is_empty() {
+                anyhow::bail!("shards unreachable for: {}", r.skipped.join(", "));
+            }
+        }
         Command::Domain(DomainCommand::Add { slug, host }) => {
             let d = domains::add_custom(&registry, &config.root_domain, &slug, &host, true).await?;
             println!("added verified domain {} to {slug}", d.host);
@@ -195,6 +244,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             for line in seed::demo(&registry, &config.root_domain).await? {
                 println!("{line}");
             }
+            println!(
+                "demo accounts (alice@, mia@, owner@, ops@example.com) use the password: {}",
+                seed::DEMO_PASSWORD
+            );
         }
     }
     Ok(())

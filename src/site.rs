@@ -15,6 +15,8 @@ pub struct HubView {
     /// Black or white: whichever reads on the brand colour.
     pub brand_contrast: String,
     pub logo_url: Option<String>,
+    /// Joining needs an invitation.
+    pub invite_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,58 +1,102 @@
-//! Pages of the accounts host (`accounts.<root>`): one global account for every hub.
+//! The accounts host (`accounts.<root>`): one global account for every hub. Sign-up,
+//! sign-in, sign-out, password reset and "My hubs"; the SSO round trip itself is in
+//! [`crate::sso`].
+pub mod api;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
+pub mod rate_limit;
+#[cfg(feature = "ssr")]
+pub mod reset;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod tokens;
+#[cfg(feature = "ssr")]
 pub mod users;
 
-use crate::ui::{Footer, RallyMark};
-use leptos::prelude::*;
-use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
 
-#[component]
-pub fn AccountsLanding() -> impl IntoView {
-    view! {
-        <Title text="Accounts" />
-        <div class="flex min-h-screen flex-col">
-            <header class="border-b border-slate-200 bg-white">
-                <div class="mx-auto flex max-w-5xl items-center justify-between px-4 py-4 sm:px-6">
-                    <a href="/" aria-label="Rally accounts home">
-                        <RallyMark />
-                    </a>
-                    <span class="text-sm text-slate-500">"Accounts"</span>
-                </div>
-            </header>
-            <main class="mx-auto w-full max-w-5xl flex-1 px-4 py-16 sm:px-6">
-                <h1 class="max-w-2xl text-4xl font-bold tracking-tight sm:text-5xl">
-                    "One account for every advocate hub"
-                </h1>
-                <p class="mt-4 max-w-2xl text-lg text-slate-600">
-                    "Rally hubs are where companies thank the customers who champion them. "
-                    "Your Rally account signs you in to every hub you belong to — on its Rally "
-                    "address or on the company's own domain."
-                </p>
-                <ul class="mt-12 grid gap-4 sm:grid-cols-3">
-                    <Feature title="Sign in once">
-                        "Move between hubs without typing your password again."
-                    </Feature>
-                    <Feature title="All your hubs">
-                        "See every hub you belong to in one place."
-                    </Feature>
-                    <Feature title="Yours to control">
-                        "Sign out everywhere at once, from any hub."
-                    </Feature>
-                </ul>
-            </main>
-            <Footer />
-        </div>
+pub use pages::{AccountsHome, DevMailPage, ForgotPage, LoginPage, ResetPage, SignupPage};
+
+/// The SSO round trip an accounts page is part of (from `/sso/authorize`), carried in the
+/// query string and in hidden form fields until a ticket is issued.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SsoParams {
+    pub host: Option<String>,
+    pub state: Option<String>,
+    pub return_to: Option<String>,
+}
+
+impl SsoParams {
+    /// The same parameters as a query string (`?…`), or nothing.
+    pub fn query(&self) -> String {
+        let mut q = url_query::Query::default();
+        for (k, v) in [
+            ("host", &self.host),
+            ("state", &self.state),
+            ("return_to", &self.return_to),
+        ] {
+            if let Some(v) = v {
+                q.push(k, v);
+            }
+        }
+        q.finish()
     }
 }
 
-#[component]
-fn Feature(title: &'static str, children: Children) -> impl IntoView {
-    view! {
-        <li class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-            <h2 class="font-semibold">{title}</h2>
-            <p class="mt-1 text-sm text-slate-600">{children()}</p>
-        </li>
+/// A tiny query-string builder (shared by server and browser builds).
+mod url_query {
+    #[derive(Default)]
+    pub struct Query(String);
+
+    impl Query {
+        pub fn push(&mut self, key: &str, value: &str) {
+            self.0.push(if self.0.is_empty() { '?' } else { '&' });
+            self.0.push_str(key);
+            self.0.push('=');
+            for b in value.bytes() {
+                match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        self.0.push(b as char)
+                    }
+                    _ => self.0.push_str(&format!("%{b:02X}")),
+                }
+            }
+        }
+
+        pub fn finish(self) -> String {
+            self.0
+        }
     }
+}
+
+/// The signed-in person, as pages see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub display_name: String,
+    pub email: String,
+    pub is_operator: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl From<&crate::db::global::users::Model> for AccountView {
+    fn from(u: &crate::db::global::users::Model) -> Self {
+        Self {
+            display_name: u.display_name.clone(),
+            email: u.email.clone(),
+            is_operator: u.is_platform_operator,
+        }
+    }
+}
+
+/// A hub in "My hubs".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubLink {
+    pub name: String,
+    pub url: String,
 }

@@ -1,6 +1,12 @@
 //! Hub pages (served on a tenant's subdomain or custom domain).
+pub mod api;
+
+use crate::accounts::pages::SignOutButton;
+use crate::domain::Role;
 use crate::site::HubView;
-use crate::ui::Footer;
+use crate::ui::forms::FlashMessages;
+use crate::ui::{ErrorView, Footer};
+use api::{hub_members, load_hub_viewer, HubViewer};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -39,6 +45,7 @@ pub fn HubFrame(hub: HubView, children: Children) -> impl IntoView {
                         }}
                         <span>{hub.name.clone()}</span>
                     </a>
+                    <AccountArea />
                 </div>
             </header>
             <div class="flex-1">{children()}</div>
@@ -47,15 +54,105 @@ pub fn HubFrame(hub: HubView, children: Children) -> impl IntoView {
     }
 }
 
+/// The visitor of the current hub page, loaded once per page.
+type ViewerResource = Resource<Result<HubViewer, ServerFnError>>;
+
+fn provide_viewer() -> ViewerResource {
+    let viewer = Resource::new(|| (), |_| load_hub_viewer());
+    provide_context(viewer);
+    viewer
+}
+
+/// Right side of the hub header: "Sign in", or who is signed in and "Sign out".
+#[component]
+fn AccountArea() -> impl IntoView {
+    let viewer = use_context::<ViewerResource>();
+    view! {
+        <Suspense>
+            {move || viewer.map(|viewer| Suspend::new(async move {
+                match viewer.await {
+                    Ok(HubViewer { account: Some(a), role, .. }) => view! {
+                        <div class="flex items-center gap-3 text-sm">
+                            <span data-testid="hub-signed-in-as">{a.display_name}</span>
+                            {role.filter(|r| *r >= Role::Marketer).map(|_| view! {
+                                <a href="/admin" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Team"</a>
+                            })}
+                            <SignOutButton class="rounded-lg bg-white/20 px-3 py-1.5 font-medium hover:bg-white/30" />
+                        </div>
+                    }.into_any(),
+                    _ => view! {
+                        // A server route, not a page: the router must not handle it.
+                        <a href="/sso/start?return_to=/" rel="external" class="rounded-lg bg-white px-3 py-1.5 text-sm font-semibold text-slate-900 shadow-sm hover:bg-slate-100">
+                            "Sign in"
+                        </a>
+                    }.into_any(),
+                }
+            }))}
+        </Suspense>
+    }
+}
+
+/// For a signed-in visitor who is not a member: "Join <hub>" (or why they cannot).
+#[component]
+fn JoinPanel(hub_name: String, invite_only: bool) -> impl IntoView {
+    let viewer = expect_context::<ViewerResource>();
+    view! {
+        <Suspense>
+            {move || {
+                let hub_name = hub_name.clone();
+                Suspend::new(async move {
+                    let Ok(v) = viewer.await else { return ().into_any() };
+                    let flash = v.flash.clone();
+                    match (&v.account, v.role) {
+                        (Some(_), None) => view! {
+                            <section class="mt-6 space-y-3 rounded-xl border border-brand/40 bg-white p-5 shadow-sm" aria-label="Join">
+                                <FlashMessages flash />
+                                {if invite_only {
+                                    view! {
+                                        <p data-testid="invite-only">
+                                            {hub_name.clone()} " is invite-only: you need an invitation from its team to join."
+                                        </p>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <form method="post" action="/join" class="flex flex-wrap items-center justify-between gap-3">
+                                            <p>"You are not a member of " {hub_name.clone()} " yet."</p>
+                                            <button type="submit" class="rounded-lg bg-brand px-4 py-2 font-semibold text-brand-contrast shadow-sm hover:opacity-90">
+                                                "Join " {hub_name.clone()}
+                                            </button>
+                                        </form>
+                                    }.into_any()
+                                }}
+                            </section>
+                        }.into_any(),
+                        (Some(_), Some(role)) => view! {
+                            <div class="mt-6 space-y-3">
+                                <FlashMessages flash />
+                                <p class="text-sm text-slate-600" data-testid="member-role">
+                                    "You are a member of " {hub_name.clone()} " (" {role.label()} ")."
+                                </p>
+                            </div>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn HubHome(hub: HubView) -> impl IntoView {
+    provide_viewer();
     let name = hub.name.clone();
     let tagline = hub.tagline.clone();
+    let invite_only = hub.invite_only;
     view! {
         <Title text=name.clone() />
         <HubFrame hub>
             <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
                 <WelcomeBanner hub_name=name.clone() />
+                <JoinPanel hub_name=name.clone() invite_only />
                 <section class="py-10" aria-labelledby="hub-title">
                     <h1 id="hub-title" class="text-4xl font-bold tracking-tight sm:text-5xl">
                         {name}
@@ -129,5 +226,49 @@ fn WelcomeBanner(hub_name: String) -> impl IntoView {
                 </button>
             </div>
         </Show>
+    }
+}
+
+/// `/admin`: the hub's team page (marketers and admins). The role is checked by the
+/// server function; this page only shows its answer.
+#[component]
+pub fn HubAdminPage(hub: HubView) -> impl IntoView {
+    provide_viewer();
+    let members = Resource::new(|| (), |_| hub_members());
+    let name = hub.name.clone();
+    view! {
+        <Suspense>
+            {move || {
+                let hub = hub.clone();
+                let name = name.clone();
+                Suspend::new(async move {
+                    match members.await {
+                        Ok(rows) => view! {
+                            <Title text=format!("Team · {name}") />
+                            <HubFrame hub>
+                                <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
+                                    <h1 class="text-2xl font-bold">"People in " {name.clone()}</h1>
+                                    <table class="mt-6 w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-left text-sm shadow-sm" data-testid="members">
+                                        <thead class="bg-slate-50 text-slate-600">
+                                            <tr><th class="px-4 py-2">"Name"</th><th class="px-4 py-2">"Role"</th><th class="px-4 py-2">"Status"</th></tr>
+                                        </thead>
+                                        <tbody>
+                                            {rows.into_iter().map(|r| view! {
+                                                <tr class="border-t border-slate-100">
+                                                    <td class="px-4 py-2">{r.display_name}</td>
+                                                    <td class="px-4 py-2">{r.role.label()}</td>
+                                                    <td class="px-4 py-2">{r.status}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </main>
+                            </HubFrame>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
     }
 }

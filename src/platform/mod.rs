@@ -2,6 +2,7 @@
 //! tenants, add domains, seed the demo). Called by the CLI today and by the `/platform`
 //! console later; every rule lives here, not in the caller.
 pub mod domains;
+pub mod members;
 pub mod migrate;
 pub mod seed;
 pub mod shards;

@@ -1,7 +1,47 @@
-//! `rally seed demo`: two hubs on two shards with distinct branding. Idempotent: what
-//! exists is left as it is (an admin's edits survive a re-seed), what is missing is made.
-use super::{domains, tenants, OpError};
+//! `rally seed demo`: two hubs on two shards with distinct branding, and demo people.
+//! Idempotent: what exists is left as it is (an admin's edits survive a re-seed), what is
+//! missing is made.
+use super::{domains, members, tenants, OpError};
+use crate::accounts::users::{register, RegisterError};
 use crate::db::ShardRegistry;
+use crate::domain::{DisplayName, Email, NewPassword, Role};
+
+/// The password of every demo account (printed by the README's run command).
+pub const DEMO_PASSWORD: &str = "rally-demo-password";
+
+struct DemoUser {
+    email: &'static str,
+    name: &'static str,
+    operator: bool,
+    hubs: &'static [(&'static str, Role)],
+}
+
+const USERS: [DemoUser; 4] = [
+    DemoUser {
+        email: "alice@example.com",
+        name: "Alice Advocate",
+        operator: false,
+        hubs: &[("acme", Role::Advocate), ("globex", Role::Advocate)],
+    },
+    DemoUser {
+        email: "mia@example.com",
+        name: "Mia Marketer",
+        operator: false,
+        hubs: &[("acme", Role::Marketer)],
+    },
+    DemoUser {
+        email: "owner@example.com",
+        name: "Olivia Owner",
+        operator: false,
+        hubs: &[("acme", Role::Admin)],
+    },
+    DemoUser {
+        email: "ops@example.com",
+        name: "Oscar Operator",
+        operator: true,
+        hubs: &[],
+    },
+];
 
 struct DemoHub {
     slug: &'static str,
@@ -72,6 +112,27 @@ pub async fn demo(registry: &ShardRegistry, root_domain: &str) -> Result<Vec<Str
                 Err(OpError::Taken(_)) => {}
                 Err(e) => return Err(e),
             }
+        }
+    }
+    for user in &USERS {
+        let created = register(
+            registry.global(),
+            &DisplayName::parse(user.name).expect("valid demo name"),
+            &Email::parse(user.email).expect("valid demo email"),
+            &NewPassword::parse(DEMO_PASSWORD).expect("valid demo password"),
+        )
+        .await;
+        match created {
+            Ok(_) => done.push(format!("created account {}", user.email)),
+            Err(RegisterError::EmailTaken) => {}
+            Err(RegisterError::Db(e)) => return Err(e.into()),
+            Err(e) => return Err(OpError::invalid(e.to_string())),
+        }
+        for (slug, role) in user.hubs {
+            members::add_member(registry, slug, user.email, *role).await?;
+        }
+        if user.operator {
+            members::promote(registry.global(), user.email).await?;
         }
     }
     Ok(done)

@@ -33,6 +33,23 @@ pub struct Config {
     /// `RALLY_HOST_CACHE_SECONDS` (default 5): how long a host → tenant answer (or miss) is
     /// trusted. A domain changed by another process is seen within this time.
     pub host_cache_seconds: u64,
+    /// `RALLY_SMTP_URL` (default unset): e.g. `smtps://user:pass@smtp.example:465` or
+    /// `smtp://relay:25?tls=required`. Unset: outside production mail is kept and shown at
+    /// `accounts.<root>/dev/mail`; in production it stays queued (and a warning is logged).
+    pub smtp_url: Option<String>,
+    /// `RALLY_MAIL_FROM` (default `Rally <no-reply@<root>>`): the sender of every mail.
+    pub mail_from: String,
+    /// `RALLY_REDIS_URL` (default unset): keep sessions in Redis (`redis://host:6379`)
+    /// instead of the global database, so several app servers share them.
+    pub redis_url: Option<String>,
+    /// `RALLY_SESSION_IDLE_MINUTES` (default 10080, a week): a session unused this long ends.
+    pub session_idle_minutes: u64,
+    /// `RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT` (default 5) and `RALLY_LOGIN_ATTEMPTS_PER_ADDRESS`
+    /// (default 30): sign-in attempts allowed per `RALLY_LOGIN_WINDOW_SECONDS` (default 60)
+    /// for one email address and for one client address. Beyond that: 429.
+    pub login_attempts_per_account: u32,
+    pub login_attempts_per_address: u32,
+    pub login_window_seconds: u64,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -106,6 +123,7 @@ impl Config {
                 .filter(|n| (min..=max).contains(n))
                 .ok_or_else(|| bad(var, format!("'{v}' is not a number from {min} to {max}"))),
         };
+        let default_from = format!("Rally <no-reply@{root_domain}>");
         Ok(Self {
             data_dir,
             database_url,
@@ -115,6 +133,40 @@ impl Config {
             environment,
             db_max_connections: number("RALLY_DB_MAX_CONNECTIONS", 10, 1, 1000)? as u32,
             host_cache_seconds: number("RALLY_HOST_CACHE_SECONDS", 5, 0, 3600)?,
+            smtp_url: match get("RALLY_SMTP_URL") {
+                Some(u) if !(u.starts_with("smtp://") || u.starts_with("smtps://")) => {
+                    return Err(bad(
+                        "RALLY_SMTP_URL",
+                        "must start with smtp:// or smtps://".into(),
+                    ))
+                }
+                other => other,
+            },
+            mail_from: {
+                let from = get("RALLY_MAIL_FROM").unwrap_or(default_from);
+                if from.parse::<lettre::message::Mailbox>().is_err() {
+                    return Err(bad(
+                        "RALLY_MAIL_FROM",
+                        format!("'{from}' is not an address like Rally <no-reply@example.com>"),
+                    ));
+                }
+                from
+            },
+            redis_url: match get("RALLY_REDIS_URL") {
+                Some(u) if !(u.starts_with("redis://") || u.starts_with("rediss://")) => {
+                    return Err(bad(
+                        "RALLY_REDIS_URL",
+                        "must start with redis:// or rediss://".into(),
+                    ))
+                }
+                other => other,
+            },
+            session_idle_minutes: number("RALLY_SESSION_IDLE_MINUTES", 10080, 1, 525_600)?,
+            login_attempts_per_account: number("RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT", 5, 1, 10_000)?
+                as u32,
+            login_attempts_per_address: number("RALLY_LOGIN_ATTEMPTS_PER_ADDRESS", 30, 1, 100_000)?
+                as u32,
+            login_window_seconds: number("RALLY_LOGIN_WINDOW_SECONDS", 60, 1, 86_400)?,
         })
     }
 
@@ -123,15 +175,29 @@ impl Config {
         sqlite_url(&self.data_dir.join(format!("{name}.db")))
     }
 
+    /// Cookies are `Secure` when the site is served over https (production).
+    pub fn https(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// The port browsers use, when it is not the scheme's default (it then appears in
+    /// URLs and Host headers).
+    pub fn public_port(&self) -> Option<u16> {
+        match self.listen.port() {
+            80 | 443 => None,
+            port => Some(port),
+        }
+    }
+
     /// The public base URL of a host, e.g. `http://acme.localhost:3000`.
     pub fn url_for_host(&self, host: &str) -> String {
         let scheme = match self.environment {
             Environment::Production => "https",
             Environment::Development => "http",
         };
-        match self.listen.port() {
-            80 | 443 => format!("{scheme}://{host}"),
-            port => format!("{scheme}://{host}:{port}"),
+        match self.public_port() {
+            None => format!("{scheme}://{host}"),
+            Some(port) => format!("{scheme}://{host}:{port}"),
         }
     }
 }
@@ -188,6 +254,22 @@ mod tests {
         assert_eq!(
             cfg(&[("RALLY_DB_MAX_CONNECTIONS", "0")]).unwrap_err().var,
             "RALLY_DB_MAX_CONNECTIONS"
+        );
+        assert_eq!(
+            cfg(&[("RALLY_SMTP_URL", "mail.example")]).unwrap_err().var,
+            "RALLY_SMTP_URL"
+        );
+        assert_eq!(
+            cfg(&[("RALLY_REDIS_URL", "localhost:6379")])
+                .unwrap_err()
+                .var,
+            "RALLY_REDIS_URL"
+        );
+        assert_eq!(
+            cfg(&[("RALLY_MAIL_FROM", "not an address")])
+                .unwrap_err()
+                .var,
+            "RALLY_MAIL_FROM"
         );
     }
 

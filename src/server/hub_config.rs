@@ -48,9 +48,15 @@ async fn load(tenant: &ResolvedTenant, db: &TenantDb) -> Result<Arc<HubView>, Db
     let row = db.select::<hub_settings::Entity>().one().await?;
     // A tenant whose settings row is missing (created, then interrupted before its shard
     // write) still renders, with its directory name and the default colour.
-    let (name, tagline, color, logo_url) = match row {
-        Some(s) => (s.name, s.tagline, s.brand_color, s.logo_url),
-        None => (tenant.name.clone(), String::new(), String::new(), None),
+    let (name, tagline, color, logo_url, invite_only) = match row {
+        Some(s) => (s.name, s.tagline, s.brand_color, s.logo_url, s.invite_only),
+        None => (
+            tenant.name.clone(),
+            String::new(),
+            String::new(),
+            None,
+            false,
+        ),
     };
     let color = BrandColor::parse(&color)
         .or_else(|_| BrandColor::parse(DEFAULT_BRAND_COLOR))
@@ -62,5 +68,6 @@ async fn load(tenant: &ResolvedTenant, db: &TenantDb) -> Result<Arc<HubView>, Db
         brand_contrast: color.contrast_text().to_string(),
         brand_color: color.as_str().to_string(),
         logo_url,
+        invite_only,
     }))
 }

@@ -1,12 +1,14 @@
 //! Server-only parts: configuration, start-up, middleware, caches, status pages.
 pub mod api;
 pub mod config;
+pub mod context;
 pub mod hosts;
 pub mod hub_config;
 pub mod pages;
 pub mod request_id;
 pub mod same_origin;
 pub mod session_store;
+pub mod sessions;
 pub mod site;
 pub mod startup;
 pub mod telemetry;
@@ -25,6 +27,7 @@ pub struct AppState {
     pub registry: Arc<crate::db::ShardRegistry>,
     pub tenants: Arc<hosts::TenantResolver>,
     pub hub_config: Arc<hub_config::HubConfigCache>,
+    pub login_limiter: Arc<crate::accounts::rate_limit::LoginLimiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,7 +1,8 @@
 //! Builds the application from a [`Config`]: databases (migrated), the shard registry, the
 //! caches, and the axum router. Tests call [`Application::build`] with a listener on port 0
 //! to run a real server.
-use super::{api, hosts, hub_config, request_id, same_origin, site, AppState, Config};
+use super::{api, hosts, hub_config, request_id, same_origin, sessions, site, AppState, Config};
+use crate::accounts::rate_limit::LoginLimiter;
 use crate::app::{shell, App};
 use crate::db::{self, PoolSettings, ShardRegistry};
 use crate::platform::migrate;
@@ -18,6 +19,34 @@ use tower_http::trace::TraceLayer;
 const SHARD_RELOAD_EVERY: Duration = Duration::from_secs(10);
 /// How stale a hub's branding may be (settings are memoized, not read per request).
 const HUB_CONFIG_TTL: Duration = Duration::from_secs(3);
+
+/// How often the mail sender looks at the outbox.
+const MAIL_POLL_EVERY: Duration = Duration::from_millis(500);
+/// How often expired sessions and tickets are deleted and idle rate-limit keys forgotten.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
+
+fn spawn_housekeeping(
+    registry: Arc<ShardRegistry>,
+    store: sessions::AnyStore,
+    limiter: Arc<LoginLimiter>,
+) {
+    use tower_sessions::session_store::ExpiredDeletion;
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(HOUSEKEEPING_EVERY).await;
+            limiter.shrink();
+            // Redis expires its own keys.
+            if let sessions::AnyStore::Database(db_store) = &store {
+                if let Err(e) = db_store.delete_expired().await {
+                    tracing::warn!(error = %e, "deleting expired sessions failed");
+                }
+            }
+            if let Err(e) = crate::sso::tickets::delete_expired(registry.global()).await {
+                tracing::warn!(error = %e, "deleting expired tickets failed");
+            }
+        }
+    });
+}
 
 /// Leptos options for the built site. `LEPTOS_SITE_ROOT` (set by cargo-leptos) overrides
 /// the default `target/site`.
@@ -65,8 +94,18 @@ impl Application {
         let registry = open_databases(&config).await?;
         migrate::migrate_shards(&registry, None).await?;
         registry.spawn_reloader(SHARD_RELOAD_EVERY);
+        let login_limiter = Arc::new(LoginLimiter::new(
+            config.login_attempts_per_account,
+            config.login_attempts_per_address,
+            Duration::from_secs(config.login_window_seconds),
+        ));
+        let store = sessions::AnyStore::from_config(&config, registry.global()).await?;
+        crate::mail::sender::Sender::new(registry.global().clone(), &config)?
+            .spawn(MAIL_POLL_EVERY);
+        spawn_housekeeping(registry.clone(), store.clone(), login_limiter.clone());
         let state = AppState {
             leptos_options,
+            login_limiter,
             tenants: Arc::new(hosts::TenantResolver::new(
                 registry.global().clone(),
                 Duration::from_secs(config.host_cache_seconds),
@@ -75,13 +114,17 @@ impl Application {
             config: Arc::new(config),
             registry,
         };
-        let router = router(state.clone());
+        let router = router(state.clone(), store);
         Ok(Self { state, router })
     }
 
     /// Serves until the process is interrupted.
     pub async fn run(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-        axum::serve(listener, self.router)
+        // Connection info: sign-in attempts are limited per client address.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, service)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -91,15 +134,32 @@ impl Application {
 
 /// The full router: request ids and tracing outermost, then host routing, then pages,
 /// server functions and static files.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
+    use crate::accounts::handlers as accounts;
+    use crate::membership::handlers as membership;
+    use crate::sso::handlers as sso;
+    use axum::routing::{get, post};
+
     let routes = generate_route_list(App);
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
+        // Form posts (the pages of the same paths are the GETs above).
+        .route("/signup", post(accounts::signup))
+        .route("/login", post(accounts::login))
+        .route("/logout", post(accounts::logout))
+        .route("/password/forgot", post(accounts::forgot))
+        .route("/password/reset", post(accounts::reset_password))
+        .route("/join", post(membership::join))
+        // The SSO round trip (redirects only).
+        .route("/sso/start", get(sso::start))
+        .route("/sso/authorize", get(sso::authorize))
+        .route("/sso/callback", get(sso::callback))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .with_state(state.clone());
+        .with_state(state.clone())
+        .layer(sessions::layer(&state.config, store));
 
     let routing = site::HostRouting {
         state,

@@ -1,4 +1,6 @@
-//! Components shared by every feature: page frame, header, footer, status pages.
+//! Components shared by every feature: page frame, header, footer, status pages, forms.
+pub mod forms;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -73,5 +75,30 @@ pub fn ServiceUnavailable() -> impl IntoView {
             title="Temporarily unavailable"
             message="This page cannot be shown right now. Please try again in a moment."
         />
+    }
+}
+
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    set_status(403);
+    view! {
+        <StatusPage
+            title="Not allowed"
+            message="Your role in this hub does not give access to this page."
+        />
+    }
+}
+
+/// Error codes server functions use for pages (the message of a `ServerFnError`).
+pub const NOT_FOUND: &str = "not-found";
+pub const FORBIDDEN: &str = "forbidden";
+
+/// The status page for a page's server-function error.
+#[component]
+pub fn ErrorView(error: ServerFnError) -> impl IntoView {
+    match error {
+        ServerFnError::ServerError(code) if code == NOT_FOUND => view! { <NotFound /> }.into_any(),
+        ServerFnError::ServerError(code) if code == FORBIDDEN => view! { <Forbidden /> }.into_any(),
+        _ => view! { <ServiceUnavailable /> }.into_any(),
     }
 }

@@ -56,8 +56,14 @@ impl TestEnv {
 
     /// Embedded SQLite: global and two shard files in a temp dir.
     pub async fn sqlite() -> Self {
+        Self::sqlite_with(&[]).await
+    }
+
+    /// Embedded SQLite with extra configuration variables.
+    pub async fn sqlite_with(extra: &[(&str, &str)]) -> Self {
         let dir = TempDir::new();
-        let config = Self::config(dir.path(), &[]);
+        let extra: Vec<(&str, String)> = extra.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let config = Self::config(dir.path(), &extra);
         Self {
             config,
             dir,
@@ -206,13 +212,16 @@ pub struct TestApp {
 
 pub async fn spawn_app(env: &TestEnv) -> TestApp {
     rally::server::telemetry::init();
-    let app = Application::build(env.config.clone(), startup::leptos_options())
-        .await
-        .expect("build app");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
+    // The app builds its public URLs from the port it really listens on.
+    let mut config = env.config.clone();
+    config.listen = addr;
+    let app = Application::build(config, startup::leptos_options())
+        .await
+        .expect("build app");
     let state = app.state.clone();
     tokio::spawn(app.run(listener));
     TestApp { addr, state }
@@ -230,7 +239,18 @@ pub async fn spawn_demo(env: &TestEnv) -> TestApp {
 pub struct Reply {
     pub status: u16,
     pub headers: HashMap<String, String>,
+    /// Every `Set-Cookie` line (the map above keeps only one per name).
+    pub set_cookies: Vec<String>,
     pub body: String,
+}
+
+impl Reply {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("no Location in a {} reply: {}", self.status, self.body))
+    }
 }
 
 impl TestApp {
@@ -251,16 +271,30 @@ impl TestApp {
         path: &str,
         headers: &[(&str, &str)],
     ) -> Reply {
+        self.send_body(method, host, path, headers, "").await
+    }
+
+    /// Any method with a body (set its Content-Type in `headers`).
+    pub async fn send_body(
+        &self,
+        method: &str,
+        host: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Reply {
         let mut stream = tokio::net::TcpStream::connect(self.addr)
             .await
             .expect("connect");
         let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: 0\r\n"
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
         );
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
         req.push_str("\r\n");
+        req.push_str(body);
         stream.write_all(req.as_bytes()).await.expect("write");
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await.expect("read");
@@ -282,18 +316,27 @@ fn parse_reply(raw: &[u8]) -> Reply {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|s| s.parse().ok())
         .expect("status line");
-    let headers: HashMap<String, String> = lines
+    let pairs: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
+    let set_cookies = pairs
+        .iter()
+        .filter(|(k, _)| k == "set-cookie")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let headers: HashMap<String, String> = pairs.into_iter().collect();
     let body = if headers.get("transfer-encoding").map(String::as_str) == Some("chunked") {
         dechunk(body)
     } else {
         body.to_string()
     };
+    // Leptos' hydration markers split text ("Join <!>Acme"); tests read the text.
+    let body = body.replace("<!>", "");
     Reply {
         status,
         headers,
+        set_cookies,
         body,
     }
 }
@@ -327,5 +370,176 @@ where
             return false;
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+/// A browser, as far as the server can tell: one cookie jar per host (cookies are
+/// host-only), form posts with a same-origin `Origin`, redirects followed on request.
+pub struct Browser<'a> {
+    pub app: &'a TestApp,
+    jar: HashMap<String, String>,
+}
+
+fn form_encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            let v: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={v}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `http://host:port/path?q` → (`host:port`, `/path?q`); a relative URL keeps `host`.
+pub fn split_url(url: &str, current_host: &str) -> (String, String) {
+    match url.split_once("://") {
+        Some((_, rest)) => {
+            let i = rest.find('/').unwrap_or(rest.len());
+            let path = if i == rest.len() { "/" } else { &rest[i..] };
+            (rest[..i].to_string(), path.to_string())
+        }
+        None => (current_host.to_string(), url.to_string()),
+    }
+}
+
+/// The value of `name` in a URL's query.
+pub fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Self {
+            app,
+            jar: HashMap::new(),
+        }
+    }
+
+    /// The session cookie this browser holds for `host` (`name:port`).
+    pub fn session(&self, host: &str) -> Option<String> {
+        self.jar.get(host).cloned()
+    }
+
+    pub fn set_session(&mut self, host: &str, value: &str) {
+        self.jar.insert(host.to_string(), value.to_string());
+    }
+
+    fn remember(&mut self, host: &str, reply: &Reply) {
+        for c in &reply.set_cookies {
+            let Some(pair) = c.split(';').next() else {
+                continue;
+            };
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
+            if name.trim() != "rally_session" {
+                continue;
+            }
+            let expired = c.to_ascii_lowercase().contains("max-age=0");
+            if expired || value.is_empty() {
+                self.jar.remove(host);
+            } else {
+                self.jar.insert(host.to_string(), value.to_string());
+            }
+        }
+    }
+
+    fn cookie_header(&self, host: &str) -> Option<String> {
+        self.jar.get(host).map(|v| format!("rally_session={v}"))
+    }
+
+    pub async fn get(&mut self, host: &str, path: &str) -> Reply {
+        let cookie = self.cookie_header(host);
+        let mut headers = vec![];
+        if let Some(c) = &cookie {
+            headers.push(("cookie", c.as_str()));
+        }
+        let reply = self.app.send("GET", host, path, &headers).await;
+        self.remember(host, &reply);
+        reply
+    }
+
+    /// GET an absolute or relative URL (as a redirect gives it).
+    pub async fn get_url(&mut self, url: &str, current_host: &str) -> (String, Reply) {
+        let (host, path) = split_url(url, current_host);
+        let reply = self.get(&host, &path).await;
+        (host, reply)
+    }
+
+    pub async fn post_form(&mut self, host: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let origin = format!("http://{host}");
+        let cookie = self.cookie_header(host);
+        let mut headers = vec![
+            ("origin", origin.as_str()),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ];
+        if let Some(c) = &cookie {
+            headers.push(("cookie", c.as_str()));
+        }
+        let body = form_encode(fields);
+        let reply = self
+            .app
+            .send_body("POST", host, path, &headers, &body)
+            .await;
+        self.remember(host, &reply);
+        reply
+    }
+
+    /// Signs in on the accounts host; panics unless it succeeds.
+    pub async fn sign_in(&mut self, email: &str, password: &str) {
+        let accounts = self.app.host("accounts.localhost");
+        let r = self
+            .post_form(
+                &accounts,
+                "/login",
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(r.status, 303, "sign-in of {email}: {}", r.body);
+        assert_eq!(r.location(), "/", "sign-in of {email} failed");
+    }
+
+    /// The SSO round trip from `hub` (`name:port`) up to the callback URL, without
+    /// visiting it. Returns the callback URL.
+    pub async fn sso_until_callback(&mut self, hub: &str, return_to: &str) -> String {
+        let q: String = form_encode(&[("return_to", return_to)]);
+        let start = self.get(hub, &format!("/sso/start?{q}")).await;
+        assert_eq!(start.status, 303, "{}", start.body);
+        let (_, authorize) = self.get_url(start.location(), hub).await;
+        assert_eq!(authorize.status, 303, "authorize: {}", authorize.body);
+        let callback = authorize.location().to_string();
+        assert!(callback.contains("/sso/callback?ticket="), "{callback}");
+        callback
+    }
+
+    /// The whole SSO round trip; returns the final redirect's reply.
+    pub async fn sso_sign_in(&mut self, hub: &str, return_to: &str) -> Reply {
+        let callback = self.sso_until_callback(hub, return_to).await;
+        let (_, reply) = self.get_url(&callback, hub).await;
+        reply
+    }
+}
+
+/// The page with its per-response CSP nonce replaced (it differs on every response).
+pub fn without_nonces(body: &str) -> String {
+    match body
+        .split_once("nonce=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+    {
+        Some((nonce, _)) if !nonce.is_empty() => body.replace(nonce, "NONCE"),
+        _ => body.to_string(),
     }
 }

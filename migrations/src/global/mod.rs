@@ -2,6 +2,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_global;
 mod m20261123_000002_create_sessions;
+mod m20261123_000003_create_sign_in;
 
 /// Migrates the global database.
 pub struct GlobalMigrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for GlobalMigrator {
         vec![
             Box::new(m20261123_000001_create_global::Migration),
             Box::new(m20261123_000002_create_sessions::Migration),
+            Box::new(m20261123_000003_create_sign_in::Migration),
         ]
     }
 }

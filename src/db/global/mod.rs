@@ -1,8 +1,11 @@
 //! Entities of the global database: one per table. Hand-written behaviour lives beside
 //! them in the feature modules, never inside the entity definitions.
 pub mod domains;
+pub mod mail_outbox;
 pub mod memberships;
+pub mod password_resets;
 pub mod sessions;
 pub mod shards;
+pub mod sso_tickets;
 pub mod tenants;
 pub mod users;

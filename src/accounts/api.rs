@@ -1,0 +1,162 @@
+//! Server functions behind the accounts pages (data only; the forms post to
+//! [`super::handlers`]).
+use super::{AccountView, HubLink};
+use crate::forms::Flash;
+use crate::site::HubView;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountHome {
+    pub account: Option<AccountView>,
+    pub hubs: Vec<HubLink>,
+}
+
+/// `/` on the accounts host: who is signed in, and their hubs.
+#[server(endpoint = "account_home")]
+pub async fn load_account_home() -> Result<AccountHome, ServerFnError> {
+    use crate::db::global::{domains, memberships, tenants};
+    use crate::server::context::{internal, request_ctx};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    let ctx = request_ctx().await?;
+    ctx.require_accounts()?;
+    let Some(user) = ctx.user().await? else {
+        return Ok(AccountHome {
+            account: None,
+            hubs: vec![],
+        });
+    };
+    let global = ctx.state.registry.global();
+    let tenant_ids: Vec<_> = memberships::Entity::find()
+        .filter(memberships::Column::UserId.eq(user.id))
+        .all(global)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|m| m.tenant_id)
+        .collect();
+    let hubs = tenants::Entity::find()
+        .filter(tenants::Column::Id.is_in(tenant_ids.clone()))
+        .filter(tenants::Column::Status.eq(tenants::STATUS_ACTIVE))
+        .order_by_asc(tenants::Column::Name)
+        .all(global)
+        .await
+        .map_err(internal)?;
+    // A hub's primary verified custom domain, where it has one.
+    let primary = domains::Entity::find()
+        .filter(domains::Column::TenantId.is_in(tenant_ids))
+        .filter(domains::Column::IsPrimary.eq(true))
+        .filter(domains::Column::VerifiedAt.is_not_null())
+        .all(global)
+        .await
+        .map_err(internal)?;
+    let config = &ctx.state.config;
+    let hubs = hubs
+        .into_iter()
+        .map(|t| {
+            let host = primary
+                .iter()
+                .find(|d| d.tenant_id == t.id)
+                .map(|d| d.host.clone())
+                .unwrap_or_else(|| format!("{}.{}", t.slug, config.root_domain));
+            HubLink {
+                name: t.name,
+                url: config.url_for_host(&host),
+            }
+        })
+        .collect();
+    Ok(AccountHome {
+        account: Some((&user).into()),
+        hubs,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthPage {
+    /// The hub the visitor is signing in to, for its name and colour.
+    pub hub: Option<HubView>,
+    pub flash: Option<Flash>,
+    pub account: Option<AccountView>,
+}
+
+/// Data of the sign-in, sign-up and password pages: the form's flash and, inside an SSO
+/// round trip, the hub's branding.
+#[server(endpoint = "auth_page")]
+pub async fn load_auth_page(form: String, host: Option<String>) -> Result<AuthPage, ServerFnError> {
+    use crate::forms::take_flash;
+    use crate::server::context::request_ctx;
+    use crate::sso::handlers::verify_hub_host;
+
+    let ctx = request_ctx().await?;
+    ctx.require_accounts()?;
+    let hub = match host {
+        Some(h) => match verify_hub_host(&ctx.state, &h).await {
+            Some((tenant, _)) => match ctx
+                .state
+                .registry
+                .tenant_db(tenant.id, tenant.shard_id)
+                .await
+            {
+                Ok(db) => ctx
+                    .state
+                    .hub_config
+                    .get(&tenant, &db)
+                    .await
+                    .ok()
+                    .map(|v| (*v).clone()),
+                Err(_) => None,
+            },
+            None => None,
+        },
+        None => None,
+    };
+    let account = ctx.user().await?.as_ref().map(AccountView::from);
+    Ok(AuthPage {
+        hub,
+        flash: take_flash(&ctx.session, &form).await,
+        account,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailView {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub status: String,
+    pub created_at: String,
+    pub message_id: Option<String>,
+}
+
+/// The development mail viewer: the latest messages (never in production).
+#[server(endpoint = "dev_mail")]
+pub async fn dev_mail() -> Result<Vec<MailView>, ServerFnError> {
+    use crate::db::global::mail_outbox;
+    use crate::server::config::Environment;
+    use crate::server::context::{internal, request_ctx, status_error};
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+
+    let ctx = request_ctx().await?;
+    ctx.require_accounts()?;
+    if ctx.state.config.environment == Environment::Production {
+        return Err(status_error(404, crate::ui::NOT_FOUND));
+    }
+    let rows = mail_outbox::Entity::find()
+        .order_by_desc(mail_outbox::Column::CreatedAt)
+        .limit(50)
+        .all(ctx.state.registry.global())
+        .await
+        .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|m| MailView {
+            to: m.to_address,
+            subject: m.subject,
+            body: m.body_text,
+            status: m.status,
+            created_at: m.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            message_id: m.message_id,
+        })
+        .collect())
+}

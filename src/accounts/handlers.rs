@@ -1,0 +1,311 @@
+//! The accounts host's forms: sign up, sign in, sign out, forgotten password, reset. Each
+//! answers with a redirect (post/redirect/get); errors and typed values travel to the next
+//! page in the session's flash. Sign-out also works on hub hosts.
+use super::session::{sign_in, sign_out};
+use super::users::{authenticate, register, RegisterError};
+use super::{reset, SsoParams};
+use crate::domain::{DisplayName, Email, NewPassword};
+use crate::forms::{set_flash, Flash};
+use crate::server::request_id;
+use crate::server::site::Site;
+use crate::server::{pages, AppState};
+use crate::sso::handlers::sso_query;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use tower_sessions::Session;
+
+/// The client's address, when the server was started with connection info.
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
+fn request_id_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(&request_id::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Where a sign-in continues: back into the SSO round trip it interrupted, or home.
+fn continuation(sso: &SsoParams) -> String {
+    match (&sso.host, &sso.state) {
+        (Some(host), Some(state)) => format!(
+            "/sso/authorize?{}",
+            sso_query(host, state, sso.return_to.as_deref().unwrap_or("/"))
+        ),
+        _ => "/".to_string(),
+    }
+}
+
+/// A page of the accounts host, keeping the SSO round trip in its query.
+fn with_sso(path: &str, sso: &SsoParams) -> String {
+    match (&sso.host, &sso.state) {
+        (Some(host), Some(state)) => format!(
+            "{path}?{}",
+            sso_query(host, state, sso.return_to.as_deref().unwrap_or("/"))
+        ),
+        _ => path.to_string(),
+    }
+}
+
+async fn back_with(session: &Session, to: &str, flash: Flash) -> Response {
+    set_flash(session, flash).await;
+    Redirect::to(to).into_response()
+}
+
+fn accounts_only(site: &Site) -> Option<Response> {
+    (!matches!(site, Site::Accounts)).then(pages::not_found)
+}
+
+// Every field defaults to empty: a form with a field missing gets field errors, not a 422.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignupForm {
+    display_name: String,
+    email: String,
+    password: String,
+    host: Option<String>,
+    state: Option<String>,
+    return_to: Option<String>,
+}
+
+pub async fn signup(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Form(form): Form<SignupForm>,
+) -> Response {
+    if let Some(res) = accounts_only(&site) {
+        return res;
+    }
+    let sso = SsoParams {
+        host: form.host,
+        state: form.state,
+        return_to: form.return_to,
+    };
+    let mut flash = Flash::new("signup")
+        .with_value("display_name", form.display_name.trim())
+        .with_value("email", form.email.trim());
+    let name = DisplayName::parse(&form.display_name)
+        .map_err(|e| flash = flash.clone().with_error("display_name", e.to_string()))
+        .ok();
+    let email = Email::parse(&form.email)
+        .map_err(|e| flash = flash.clone().with_error("email", e.to_string()))
+        .ok();
+    let password = NewPassword::parse(&form.password)
+        .map_err(|e| flash = flash.clone().with_error("password", e.to_string()))
+        .ok();
+    let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+        return back_with(&session, &with_sso("/signup", &sso), flash).await;
+    };
+    match register(state.registry.global(), &name, &email, &password).await {
+        Ok(user) => {
+            if let Err(e) = sign_in(&session, &user).await {
+                tracing::error!(error = %e, "signing in after sign-up failed");
+                return pages::unavailable();
+            }
+            Redirect::to(&continuation(&sso)).into_response()
+        }
+        Err(RegisterError::EmailTaken) => {
+            let flash = flash.with_error(
+                "email",
+                "An account with this email already exists. Sign in instead.",
+            );
+            back_with(&session, &with_sso("/signup", &sso), flash).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "sign-up failed");
+            pages::unavailable()
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    host: Option<String>,
+    state: Option<String>,
+    return_to: Option<String>,
+}
+
+/// The one message for every failed sign-in: an unknown email and a wrong password must
+/// not be told apart.
+pub const LOGIN_FAILED: &str = "That email and password do not match an account.";
+
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    ClientAddr(addr): ClientAddr,
+    session: Session,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    if let Some(res) = accounts_only(&site) {
+        return res;
+    }
+    let sso = SsoParams {
+        host: form.host,
+        state: form.state,
+        return_to: form.return_to,
+    };
+    if let Err(wait) = state.login_limiter.check(&form.email, addr) {
+        tracing::warn!(client = ?addr, "sign-in rate limit reached");
+        return pages::too_many_attempts(wait);
+    }
+    match authenticate(state.registry.global(), &form.email, &form.password).await {
+        Ok(Some(user)) => {
+            if let Err(e) = sign_in(&session, &user).await {
+                tracing::error!(error = %e, "starting the session failed");
+                return pages::unavailable();
+            }
+            Redirect::to(&continuation(&sso)).into_response()
+        }
+        Ok(None) => {
+            let flash = Flash::new("login")
+                .with_value("email", form.email.trim())
+                .with_error("form", LOGIN_FAILED);
+            back_with(&session, &with_sso("/login", &sso), flash).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in failed");
+            pages::unavailable()
+        }
+    }
+}
+
+/// Sign out, on any host: this session and every other session of the user end.
+pub async fn logout(State(state): State<AppState>, session: Session) -> Response {
+    if let Err(e) = sign_out(&session, state.registry.global()).await {
+        tracing::error!(error = %e, "sign-out failed");
+        return pages::unavailable();
+    }
+    Redirect::to("/").into_response()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ForgotForm {
+    email: String,
+}
+
+pub const RESET_SENT: &str = "If an account uses that address, we have sent it a link to choose a new password. The link works once, for 30 minutes.";
+
+pub async fn forgot(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    ClientAddr(addr): ClientAddr,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<ForgotForm>,
+) -> Response {
+    if let Some(res) = accounts_only(&site) {
+        return res;
+    }
+    let email = match Email::parse(&form.email) {
+        Ok(e) => e,
+        Err(e) => {
+            let flash = Flash::new("forgot")
+                .with_value("email", form.email.trim())
+                .with_error("email", e.to_string());
+            return back_with(&session, "/password/forgot", flash).await;
+        }
+    };
+    // Reset mail is limited like sign-in, so the form cannot be used to flood an inbox.
+    if let Err(wait) = state
+        .login_limiter
+        .check(&format!("reset:{}", email.as_str()), addr)
+    {
+        return pages::too_many_attempts(wait);
+    }
+    let accounts_url = state
+        .config
+        .url_for_host(&format!("accounts.{}", state.config.root_domain));
+    if let Err(e) = reset::request(
+        state.registry.global(),
+        &email,
+        &accounts_url,
+        request_id_of(&headers),
+    )
+    .await
+    {
+        tracing::error!(error = %e, "queueing a reset mail failed");
+        return pages::unavailable();
+    }
+    back_with(
+        &session,
+        "/password/forgot",
+        Flash::notice("forgot", RESET_SENT),
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResetForm {
+    token: String,
+    password: String,
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Form(form): Form<ResetForm>,
+) -> Response {
+    if let Some(res) = accounts_only(&site) {
+        return res;
+    }
+    let token_query: String = url::form_urlencoded::byte_serialize(form.token.as_bytes()).collect();
+    let password = match NewPassword::parse(&form.password) {
+        Ok(p) => p,
+        Err(e) => {
+            let flash = Flash::new("reset").with_error("password", e.to_string());
+            return back_with(
+                &session,
+                &format!("/password/reset?token={token_query}"),
+                flash,
+            )
+            .await;
+        }
+    };
+    match reset::complete(state.registry.global(), &form.token, &password).await {
+        Ok(_) => {
+            // Every session of the user has ended, this one included.
+            let _ = session.flush().await;
+            let flash = Flash::notice(
+                "login",
+                "Your password was changed and you were signed out everywhere. Sign in with the new password.",
+            );
+            back_with(&session, "/login", flash).await
+        }
+        Err(reset::ResetError::InvalidToken) => {
+            let flash = Flash::new("forgot").with_error(
+                "form",
+                "That reset link is not valid any more: it has expired or was already used. Ask for a new one.",
+            );
+            back_with(&session, "/password/forgot", flash).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "password reset failed");
+            pages::unavailable()
+        }
+    }
+}

@@ -1,0 +1,389 @@
+//! Pages of the accounts host. Forms are plain `method="post"` forms handled by
+//! [`super::handlers`], so they work with JavaScript off.
+use super::api::{dev_mail, load_account_home, load_auth_page, AuthPage, MailView};
+use super::{AccountView, SsoParams};
+use crate::site::HubView;
+use crate::ui::forms::{Field, FlashMessages, SsoHiddenFields, SubmitButton};
+use crate::ui::{ErrorView, Footer, RallyMark};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Header and footer of every accounts page.
+#[component]
+pub fn AccountsFrame(account: Option<AccountView>, children: Children) -> impl IntoView {
+    view! {
+        <div class="flex min-h-screen flex-col">
+            <header class="border-b border-slate-200 bg-white">
+                <div class="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-4 sm:px-6">
+                    <a href="/" aria-label="Rally accounts home">
+                        <RallyMark />
+                    </a>
+                    {match account {
+                        Some(a) => view! {
+                            <div class="flex items-center gap-3 text-sm">
+                                <span class="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
+                                    {a.display_name}
+                                </span>
+                                <SignOutButton />
+                            </div>
+                        }.into_any(),
+                        None => view! {
+                            <nav class="flex items-center gap-3 text-sm" aria-label="Account">
+                                <a href="/login" class="font-medium text-slate-700 hover:text-slate-900">"Sign in"</a>
+                                <a href="/signup" class="rounded-lg bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700">
+                                    "Create account"
+                                </a>
+                            </nav>
+                        }.into_any(),
+                    }}
+                </div>
+            </header>
+            <div class="flex-1">{children()}</div>
+            <Footer />
+        </div>
+    }
+}
+
+/// Sign-out is a POST (state-changing requests never are GETs).
+#[component]
+pub fn SignOutButton(#[prop(optional)] class: &'static str) -> impl IntoView {
+    let class = if class.is_empty() {
+        "rounded-lg border border-slate-300 px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-50"
+    } else {
+        class
+    };
+    view! {
+        <form method="post" action="/logout">
+            <button type="submit" class=class>"Sign out"</button>
+        </form>
+    }
+}
+
+/// `/` on the accounts host: "My hubs" when signed in, the landing page otherwise.
+#[component]
+pub fn AccountsHome() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_account_home());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(home) => match home.account {
+                        Some(account) => view! {
+                            <MyHubs account hubs=home.hubs />
+                        }.into_any(),
+                        None => view! { <Landing /> }.into_any(),
+                    },
+                    Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MyHubs(account: AccountView, hubs: Vec<super::HubLink>) -> impl IntoView {
+    let name = account.display_name.clone();
+    view! {
+        <Title text="My hubs" />
+        <AccountsFrame account=Some(account)>
+            <main class="mx-auto w-full max-w-5xl px-4 py-12 sm:px-6">
+                <h1 class="text-3xl font-bold tracking-tight">"My hubs"</h1>
+                <p class="mt-2 text-slate-600">"Signed in as " {name} "."</p>
+                {if hubs.is_empty() {
+                    view! {
+                        <p class="mt-8 rounded-xl border border-dashed border-slate-300 bg-white p-6 text-slate-600" data-testid="no-hubs">
+                            "You have not joined a hub yet. Open a hub's address and choose “Join” to become an advocate."
+                        </p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <ul class="mt-8 grid gap-4 sm:grid-cols-2" data-testid="my-hubs">
+                            {hubs.into_iter().map(|h| view! {
+                                <li class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+                                    <a href=h.url.clone() class="text-lg font-semibold text-indigo-700 hover:underline">{h.name}</a>
+                                    <p class="mt-1 text-sm text-slate-500">{h.url}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </main>
+        </AccountsFrame>
+    }
+}
+
+#[component]
+fn Landing() -> impl IntoView {
+    view! {
+        <Title text="Accounts" />
+        <AccountsFrame account=None>
+            <main class="mx-auto w-full max-w-5xl px-4 py-16 sm:px-6">
+                <h1 class="max-w-2xl text-4xl font-bold tracking-tight sm:text-5xl">
+                    "One account for every advocate hub"
+                </h1>
+                <p class="mt-4 max-w-2xl text-lg text-slate-600">
+                    "Rally hubs are where companies thank the customers who champion them. "
+                    "Your Rally account signs you in to every hub you belong to — on its Rally "
+                    "address or on the company's own domain."
+                </p>
+                <div class="mt-8 flex gap-3">
+                    <a href="/signup" class="rounded-lg bg-indigo-600 px-4 py-2.5 font-semibold text-white hover:bg-indigo-700">"Create an account"</a>
+                    <a href="/login" class="rounded-lg border border-slate-300 bg-white px-4 py-2.5 font-semibold text-slate-700 hover:bg-slate-50">"Sign in"</a>
+                </div>
+                <ul class="mt-12 grid gap-4 sm:grid-cols-3">
+                    <Feature title="Sign in once">
+                        "Move between hubs without typing your password again."
+                    </Feature>
+                    <Feature title="All your hubs">
+                        "See every hub you belong to in one place."
+                    </Feature>
+                    <Feature title="Yours to control">
+                        "Sign out everywhere at once, from any hub."
+                    </Feature>
+                </ul>
+            </main>
+        </AccountsFrame>
+    }
+}
+
+#[component]
+fn Feature(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <li class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+            <h2 class="font-semibold">{title}</h2>
+            <p class="mt-1 text-sm text-slate-600">{children()}</p>
+        </li>
+    }
+}
+
+/// The SSO parameters of the current URL.
+fn sso_from_query() -> SsoParams {
+    let q = use_query_map().get_untracked();
+    SsoParams {
+        host: q.get("host"),
+        state: q.get("state"),
+        return_to: q.get("return_to"),
+    }
+}
+
+/// A centred card for the sign-in style forms, branded with the hub when inside an SSO
+/// round trip.
+#[component]
+fn AuthCard(
+    title: &'static str,
+    hub: Option<HubView>,
+    account: Option<AccountView>,
+    children: Children,
+) -> impl IntoView {
+    let brand = hub.as_ref().map(|h| {
+        format!(
+            "--brand: {}; --brand-contrast: {};",
+            h.brand_color, h.brand_contrast
+        )
+    });
+    view! {
+        <Title text=title />
+        <AccountsFrame account>
+            <main class="mx-auto w-full max-w-md px-4 py-12" style=brand>
+                {hub.map(|h| view! {
+                    <div class="mb-6 rounded-xl bg-brand px-5 py-4 text-brand-contrast shadow-sm" data-testid="sso-hub">
+                        <p class="text-sm opacity-90">"Continue to"</p>
+                        <p class="text-lg font-semibold">{h.name}</p>
+                    </div>
+                })}
+                <div class="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
+                    <h1 class="text-2xl font-bold tracking-tight">{title}</h1>
+                    {children()}
+                </div>
+            </main>
+        </AccountsFrame>
+    }
+}
+
+/// Loads an auth page's data (flash for `form`, hub branding) and renders `page` with it.
+fn with_auth_page<V: IntoView + 'static>(
+    form: &'static str,
+    page: impl Fn(AuthPage, SsoParams) -> V + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let sso = sso_from_query();
+    let host = sso.host.clone();
+    let data = Resource::new(
+        move || host.clone(),
+        move |host| load_auth_page(form.into(), host),
+    );
+    view! {
+        <Suspense>
+            {move || {
+                let page = page.clone();
+                let sso = sso.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => page(d, sso).into_any(),
+                        Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    with_auth_page("login", |d: AuthPage, sso: SsoParams| {
+        let flash = d.flash.unwrap_or_default();
+        let signup_href = format!("/signup{}", sso.query());
+        view! {
+            <AuthCard title="Sign in" hub=d.hub account=d.account>
+                <form method="post" action="/login" class="mt-6 space-y-4" novalidate>
+                    <FlashMessages flash=Some(flash.clone()) />
+                    <Field label="Email" name="email" kind="email" value=flash.value("email") autocomplete="email" />
+                    <Field label="Password" name="password" kind="password" autocomplete="current-password" />
+                    <SsoHiddenFields sso />
+                    <SubmitButton label="Sign in" />
+                </form>
+                <div class="mt-6 flex justify-between text-sm">
+                    <a href=signup_href class="text-indigo-700 hover:underline">"Create an account"</a>
+                    <a href="/password/forgot" class="text-indigo-700 hover:underline">"Forgot your password?"</a>
+                </div>
+            </AuthCard>
+        }
+    })
+}
+
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    with_auth_page("signup", |d: AuthPage, sso: SsoParams| {
+        let flash = d.flash.unwrap_or_default();
+        let login_href = format!("/login{}", sso.query());
+        view! {
+            <AuthCard title="Create your account" hub=d.hub account=d.account>
+                <form method="post" action="/signup" class="mt-6 space-y-4" novalidate>
+                    <FlashMessages flash=Some(flash.clone()) />
+                    <Field label="Your name" name="display_name" value=flash.value("display_name") error=flash.error("display_name").unwrap_or_default() autocomplete="name" />
+                    <Field label="Email" name="email" kind="email" value=flash.value("email") error=flash.error("email").unwrap_or_default() autocomplete="email" />
+                    <Field label="Password" name="password" kind="password" error=flash.error("password").unwrap_or_default() autocomplete="new-password" hint="At least 10 characters." />
+                    <SsoHiddenFields sso />
+                    <SubmitButton label="Create account" />
+                </form>
+                <p class="mt-6 text-sm">
+                    "Already have an account? "
+                    <a href=login_href class="text-indigo-700 hover:underline">"Sign in"</a>
+                </p>
+            </AuthCard>
+        }
+    })
+}
+
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    with_auth_page("forgot", |d: AuthPage, _| {
+        let flash = d.flash.unwrap_or_default();
+        view! {
+            <AuthCard title="Reset your password" hub=None account=d.account>
+                <p class="mt-2 text-sm text-slate-600">
+                    "Enter the email of your account and we will mail you a link to choose a new password."
+                </p>
+                <form method="post" action="/password/forgot" class="mt-6 space-y-4" novalidate>
+                    <FlashMessages flash=Some(flash.clone()) />
+                    <Field label="Email" name="email" kind="email" value=flash.value("email") error=flash.error("email").unwrap_or_default() autocomplete="email" />
+                    <SubmitButton label="Send reset link" />
+                </form>
+            </AuthCard>
+        }
+    })
+}
+
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let token = use_query_map()
+        .get_untracked()
+        .get("token")
+        .unwrap_or_default();
+    with_auth_page("reset", move |d: AuthPage, _| {
+        let flash = d.flash.unwrap_or_default();
+        let token = token.clone();
+        view! {
+            <AuthCard title="Choose a new password" hub=None account=d.account>
+                <form method="post" action="/password/reset" class="mt-6 space-y-4" novalidate>
+                    <FlashMessages flash=Some(flash.clone()) />
+                    <input type="hidden" name="token" value=token />
+                    <Field label="New password" name="password" kind="password" error=flash.error("password").unwrap_or_default() autocomplete="new-password" hint="At least 10 characters." />
+                    <SubmitButton label="Set new password" />
+                </form>
+            </AuthCard>
+        }
+    })
+}
+
+/// `/dev/mail`: what Rally would have mailed (development only).
+#[component]
+pub fn DevMailPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| dev_mail());
+    view! {
+        <Title text="Mail (development)" />
+        <Suspense>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(mails) => view! {
+                        <AccountsFrame account=None>
+                            <main class="mx-auto w-full max-w-3xl px-4 py-10 sm:px-6">
+                                <h1 class="text-2xl font-bold">"Mail (development)"</h1>
+                                <p class="mt-1 text-sm text-slate-600">
+                                    "Without SMTP configured, mail is kept here instead of sent. Newest first."
+                                </p>
+                                {if mails.is_empty() {
+                                    view! { <p class="mt-8 text-slate-600">"No mail yet."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ol class="mt-6 space-y-4">
+                                            {mails.into_iter().map(|m| view! { <MailCard mail=m /> }).collect_view()}
+                                        </ol>
+                                    }.into_any()
+                                }}
+                            </main>
+                        </AccountsFrame>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MailCard(mail: MailView) -> impl IntoView {
+    view! {
+        <li class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="mail">
+            <p class="text-sm text-slate-500">
+                "To " <span data-testid="mail-to">{mail.to}</span> " · " {mail.created_at} " · " {mail.status}
+            </p>
+            <h2 class="mt-1 font-semibold">{mail.subject}</h2>
+            <p class="mt-3 whitespace-pre-wrap break-words text-sm">{linkify(&mail.body)}</p>
+        </li>
+    }
+}
+
+/// Text with its http(s) URLs as links.
+fn linkify(text: &str) -> impl IntoView {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(start) = [rest.find("http://"), rest.find("https://")]
+        .into_iter()
+        .flatten()
+        .min()
+    {
+        let (before, from) = rest.split_at(start);
+        let end = from.find(char::is_whitespace).unwrap_or(from.len());
+        let (url, after) = from.split_at(end);
+        parts.push(before.to_string().into_any());
+        let (href, text) = (url.to_string(), url.to_string());
+        parts.push(
+            view! { <a href=href rel="external" class="text-indigo-700 underline">{text}</a> }
+                .into_any(),
+        );
+        rest = after;
+    }
+    parts.push(rest.to_string().into_any());
+    parts
+}

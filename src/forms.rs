@@ -1,0 +1,88 @@
+//! Forms post to plain server handlers (so they work with JavaScript off) which answer with
+//! a redirect. What the next page must show — field errors, the values typed (never
+//! passwords), a notice — travels in the session as a one-time [`Flash`].
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    /// Which form it is for (`login`, `signup`, …); other pages leave it alone.
+    pub form: String,
+    pub notice: Option<String>,
+    /// `(field, message)`; field `form` is an error about the whole form.
+    pub errors: Vec<(String, String)>,
+    /// `(field, value)` to fill the form again.
+    pub values: Vec<(String, String)>,
+}
+
+impl Flash {
+    pub fn new(form: &str) -> Self {
+        Self {
+            form: form.to_string(),
+            ..Self::default()
+        }
+    }
+
+    pub fn notice(form: &str, text: impl Into<String>) -> Self {
+        Self {
+            notice: Some(text.into()),
+            ..Self::new(form)
+        }
+    }
+
+    pub fn with_error(mut self, field: &str, message: impl Into<String>) -> Self {
+        self.errors.push((field.to_string(), message.into()));
+        self
+    }
+
+    pub fn with_value(mut self, field: &str, value: impl Into<String>) -> Self {
+        self.values.push((field.to_string(), value.into()));
+        self
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    pub fn error(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
+    }
+
+    pub fn value(&self, field: &str) -> String {
+        self.values
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod store {
+    use super::Flash;
+    use tower_sessions::Session;
+
+    const KEY: &str = "flash";
+
+    /// Leaves a flash for the next page.
+    pub async fn set(session: &Session, flash: Flash) {
+        if let Err(e) = session.insert(KEY, flash).await {
+            tracing::warn!(error = %e, "could not keep form feedback in the session");
+        }
+    }
+
+    /// Takes the flash if it is for `form`.
+    pub async fn take(session: &Session, form: &str) -> Option<Flash> {
+        let flash: Flash = session.get(KEY).await.ok().flatten()?;
+        if flash.form != form {
+            return None;
+        }
+        let _ = session.remove::<Flash>(KEY).await;
+        Some(flash)
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use store::{set as set_flash, take as take_flash};

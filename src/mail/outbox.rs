@@ -1,0 +1,37 @@
+//! Queueing mail: a row in the outbox, written on the same connection (or transaction) as
+//! whatever causes the mail, so a mail is queued exactly when its cause is committed.
+use crate::db::global::mail_outbox;
+use crate::db::{new_id, now};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use uuid::Uuid;
+
+pub struct NewMail<'a> {
+    /// The hub sending it (its suppression switch applies), or `None` for accounts mail.
+    pub tenant_id: Option<Uuid>,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: String,
+    /// The request that caused it, logged again when it is delivered.
+    pub request_id: Option<String>,
+}
+
+pub async fn queue(conn: &impl ConnectionTrait, mail: NewMail<'_>) -> Result<Uuid, DbErr> {
+    let id = new_id();
+    mail_outbox::ActiveModel {
+        id: Set(id),
+        tenant_id: Set(mail.tenant_id),
+        to_address: Set(mail.to.to_string()),
+        subject: Set(mail.subject.to_string()),
+        body_text: Set(mail.body),
+        status: Set(mail_outbox::STATUS_QUEUED.to_string()),
+        attempts: Set(0),
+        message_id: Set(None),
+        request_id: Set(mail.request_id),
+        last_error: Set(None),
+        created_at: Set(now()),
+        sent_at: Set(None),
+    }
+    .insert(conn)
+    .await?;
+    Ok(id)
+}

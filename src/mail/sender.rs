@@ -1,0 +1,173 @@
+//! The sender task: claims queued mail (atomically, so several app servers never send one
+//! message twice), and delivers it — by SMTP when `RALLY_SMTP_URL` is set; otherwise,
+//! outside production, it is kept for the viewer at `accounts.<root>/dev/mail`. Mail of a
+//! tenant whose mail is suppressed is recorded, not sent. Every message's Message-ID is
+//! logged with the request id that queued it.
+use crate::db::global::{mail_outbox, tenants};
+use crate::db::now;
+use crate::server::config::Environment;
+use crate::server::Config;
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use std::time::Duration;
+
+const BATCH: u64 = 20;
+const MAX_ATTEMPTS: i64 = 5;
+
+pub struct Sender {
+    global: DatabaseConnection,
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    from: Mailbox,
+    keep_for_viewer: bool,
+    root_domain: String,
+}
+
+impl Sender {
+    pub fn new(global: DatabaseConnection, config: &Config) -> anyhow::Result<Self> {
+        let smtp = match &config.smtp_url {
+            Some(url) => Some(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("RALLY_SMTP_URL: {e}"))?
+                    .build(),
+            ),
+            None => None,
+        };
+        if smtp.is_none() && config.environment == Environment::Production {
+            tracing::warn!("RALLY_SMTP_URL is not set: mail stays queued");
+        }
+        Ok(Self {
+            global,
+            smtp,
+            from: config
+                .mail_from
+                .parse()
+                .map_err(|e| anyhow::anyhow!("RALLY_MAIL_FROM: {e}"))?,
+            keep_for_viewer: config.environment != Environment::Production,
+            root_domain: config.root_domain.clone(),
+        })
+    }
+
+    /// Runs forever, polling the outbox.
+    pub fn spawn(self, every: Duration) {
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = self.run_once().await {
+                    tracing::warn!(error = %e, "mail sender: outbox not readable");
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
+
+    /// Delivers what is queued now; returns how many messages it handled.
+    pub async fn run_once(&self) -> Result<usize, DbErr> {
+        if self.smtp.is_none() && !self.keep_for_viewer {
+            return Ok(0);
+        }
+        let queued = mail_outbox::Entity::find()
+            .filter(mail_outbox::Column::Status.eq(mail_outbox::STATUS_QUEUED))
+            .order_by_asc(mail_outbox::Column::CreatedAt)
+            .limit(BATCH)
+            .all(&self.global)
+            .await?;
+        let mut handled = 0;
+        for mail in queued {
+            if self.claim(&mail).await? {
+                self.deliver(mail).await?;
+                handled += 1;
+            }
+        }
+        Ok(handled)
+    }
+
+    /// queued → sending, only if still queued: exactly one sender wins a message.
+    async fn claim(&self, mail: &mail_outbox::Model) -> Result<bool, DbErr> {
+        let res = mail_outbox::Entity::update_many()
+            .col_expr(
+                mail_outbox::Column::Status,
+                sea_orm::sea_query::Expr::value(mail_outbox::STATUS_SENDING),
+            )
+            .filter(mail_outbox::Column::Id.eq(mail.id))
+            .filter(mail_outbox::Column::Status.eq(mail_outbox::STATUS_QUEUED))
+            .exec(&self.global)
+            .await?;
+        Ok(res.rows_affected == 1)
+    }
+
+    async fn suppressed(&self, mail: &mail_outbox::Model) -> Result<bool, DbErr> {
+        let Some(tenant_id) = mail.tenant_id else {
+            return Ok(false);
+        };
+        Ok(tenants::Entity::find_by_id(tenant_id)
+            .one(&self.global)
+            .await?
+            .is_some_and(|t| t.mail_suppressed))
+    }
+
+    async fn deliver(&self, mail: mail_outbox::Model) -> Result<(), DbErr> {
+        let message_id = format!("<{}@{}>", mail.id, self.root_domain);
+        let request_id = mail.request_id.clone().unwrap_or_default();
+        let (status, error) = if self.suppressed(&mail).await? {
+            (mail_outbox::STATUS_SUPPRESSED, None)
+        } else if let Some(smtp) = &self.smtp {
+            match self.send_smtp(smtp, &mail, &message_id).await {
+                Ok(()) => (mail_outbox::STATUS_SENT, None),
+                Err(e) if mail.attempts + 1 >= MAX_ATTEMPTS => {
+                    (mail_outbox::STATUS_FAILED, Some(e))
+                }
+                Err(e) => (mail_outbox::STATUS_QUEUED, Some(e)),
+            }
+        } else {
+            (mail_outbox::STATUS_KEPT, None)
+        };
+        match &error {
+            None => tracing::info!(
+                message_id = %message_id, request_id = %request_id, to = %mail.to_address,
+                status, "mail delivered"
+            ),
+            Some(e) => tracing::warn!(
+                message_id = %message_id, request_id = %request_id, error = %e, status,
+                "mail not delivered"
+            ),
+        }
+        let attempts = mail.attempts + 1;
+        let mut row: mail_outbox::ActiveModel = mail.into();
+        row.status = Set(status.to_string());
+        row.attempts = Set(attempts);
+        row.message_id = Set(Some(message_id));
+        row.last_error = Set(error);
+        if status != mail_outbox::STATUS_QUEUED {
+            row.sent_at = Set(Some(now()));
+        }
+        row.update(&self.global).await?;
+        Ok(())
+    }
+
+    async fn send_smtp(
+        &self,
+        smtp: &AsyncSmtpTransport<Tokio1Executor>,
+        mail: &mail_outbox::Model,
+        message_id: &str,
+    ) -> Result<(), String> {
+        let to: Mailbox = mail
+            .to_address
+            .parse()
+            .map_err(|e| format!("bad address: {e}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&mail.subject)
+            .message_id(Some(message_id.to_string()))
+            .header(ContentType::TEXT_PLAIN)
+            .body(mail.body_text.clone())
+            .map_err(|e| e.to_string())?;
+        smtp.send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}

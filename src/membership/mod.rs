@@ -1,0 +1,183 @@
+//! Belonging to a hub. Two records say a person is in a hub: the **contact** on the hub's
+//! shard (role, status — the hub's own record, the source of truth) and the **membership**
+//! in the global directory (what "My hubs" lists). They live in different databases, so
+//! writing both is not atomic. The order makes a crash repairable:
+//!
+//! 1. the contact (shard), then
+//! 2. the membership (global).
+//!
+//! A crash in between leaves a contact without its directory entry; `rally reconcile
+//! memberships` ([`reconcile`]) adds what is missing (and drops entries whose contact is
+//! gone). Both writes are idempotent: a unique index answers "already there".
+pub mod handlers;
+
+use crate::db::global::{memberships, tenants, users};
+use crate::db::tenant::contacts;
+use crate::db::{is_unique_violation, new_id, now, ShardRegistry, TenantDb};
+use crate::domain::Role;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+pub const STATUS_ACTIVE: &str = "active";
+pub const STATUS_DEACTIVATED: &str = "deactivated";
+
+/// The person's active contact in this hub, if any.
+pub async fn active_contact(
+    db: &TenantDb,
+    user_id: Uuid,
+) -> Result<Option<contacts::Model>, DbErr> {
+    Ok(db
+        .select::<contacts::Entity>()
+        .filter(contacts::Column::UserId.eq(user_id))
+        .one()
+        .await?
+        .filter(|c| c.status == STATUS_ACTIVE))
+}
+
+/// Step 1: the contact, with `role` if it is new. An existing contact is returned as it is.
+pub async fn ensure_contact(
+    db: &TenantDb,
+    user: &users::Model,
+    role: Role,
+) -> Result<contacts::Model, DbErr> {
+    let row = contacts::ActiveModel {
+        id: Set(new_id()),
+        tenant_id: NotSet,
+        user_id: Set(user.id),
+        display_name: Set(user.display_name.clone()),
+        role: Set(role.as_str().to_string()),
+        status: Set(STATUS_ACTIVE.to_string()),
+        created_at: Set(now()),
+    };
+    match db.insert(row).await {
+        Ok(c) => Ok(c),
+        Err(e) if is_unique_violation(&e) => db
+            .select::<contacts::Entity>()
+            .filter(contacts::Column::UserId.eq(user.id))
+            .one()
+            .await?
+            .ok_or(e),
+        Err(e) => Err(e),
+    }
+}
+
+/// Step 2: the directory entry. Returns whether it was added (false: already there).
+pub async fn ensure_membership(
+    global: &DatabaseConnection,
+    user_id: Uuid,
+    tenant_id: Uuid,
+) -> Result<bool, DbErr> {
+    let res = memberships::Entity::insert(memberships::ActiveModel {
+        id: Set(new_id()),
+        user_id: Set(user_id),
+        tenant_id: Set(tenant_id),
+        created_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::columns([memberships::Column::UserId, memberships::Column::TenantId])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(global)
+    .await?;
+    Ok(res > 0)
+}
+
+/// Joins `user` to the hub of `db` as `role` (contact first, then directory).
+pub async fn join(
+    global: &DatabaseConnection,
+    db: &TenantDb,
+    user: &users::Model,
+    role: Role,
+) -> Result<contacts::Model, DbErr> {
+    let contact = ensure_contact(db, user, role).await?;
+    ensure_membership(global, user.id, db.tenant_id()).await?;
+    Ok(contact)
+}
+
+/// Sets the role of an existing contact; returns rows changed (0: not a contact here).
+pub async fn set_role(db: &TenantDb, user_id: Uuid, role: Role) -> Result<u64, DbErr> {
+    db.update_where(
+        contacts::ActiveModel {
+            role: Set(role.as_str().to_string()),
+            ..Default::default()
+        },
+        contacts::Column::UserId.eq(user_id),
+    )
+    .await
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ReconcileReport {
+    pub tenants: usize,
+    pub added: usize,
+    pub removed: usize,
+    /// Tenants whose shard could not be read (left as they were).
+    pub skipped: Vec<String>,
+}
+
+/// Makes the directory agree with the hubs' contacts, tenant by tenant.
+pub async fn reconcile(registry: &ShardRegistry) -> Result<ReconcileReport, DbErr> {
+    let global = registry.global();
+    let mut report = ReconcileReport::default();
+    for tenant in tenants::Entity::find().all(global).await? {
+        // Entries made after this point may belong to a join running right now, whose
+        // contact this pass did not see: they are never removed.
+        let snapshot = now();
+        let contacts = match registry.tenant_db(tenant.id, tenant.shard_id).await {
+            Ok(db) => db.select::<contacts::Entity>().all().await,
+            Err(e) => Err(DbErr::Custom(e.to_string())),
+        };
+        let contacts = match contacts {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(tenant = %tenant.slug, error = %e, "reconcile: shard not readable");
+                report.skipped.push(tenant.slug.clone());
+                continue;
+            }
+        };
+        report.tenants += 1;
+        let with_contact: HashSet<Uuid> = contacts.iter().map(|c| c.user_id).collect();
+        for user_id in &with_contact {
+            // A contact whose global user is gone has nothing to list.
+            if users::Entity::find_by_id(*user_id)
+                .one(global)
+                .await?
+                .is_some()
+                && ensure_membership(global, *user_id, tenant.id).await?
+            {
+                report.added += 1;
+            }
+        }
+        let listed = memberships::Entity::find()
+            .filter(memberships::Column::TenantId.eq(tenant.id))
+            .filter(memberships::Column::CreatedAt.lt(snapshot))
+            .all(global)
+            .await?;
+        for m in listed.iter().filter(|m| !with_contact.contains(&m.user_id)) {
+            memberships::Entity::delete_by_id(m.id).exec(global).await?;
+            report.removed += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// The signed-in user's contact in this hub if their role is at least `min`; `None` when
+/// signed out, not a member, deactivated, or below `min`. Every server function that needs
+/// a role goes through here.
+pub async fn require_role(
+    ctx: &crate::server::context::RequestCtx,
+    hub: &crate::server::site::HubRequest,
+    min: Role,
+) -> Result<Option<contacts::Model>, leptos::prelude::ServerFnError> {
+    use crate::server::context::internal;
+    let Some(user) = ctx.user().await? else {
+        return Ok(None);
+    };
+    let contact = active_contact(&hub.db, user.id).await.map_err(internal)?;
+    Ok(contact.filter(|c| Role::parse(&c.role).is_ok_and(|r| r >= min)))
+}

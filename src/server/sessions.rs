@@ -1,0 +1,87 @@
+//! The session layer: host-only cookies (each hub host and the accounts host keep their
+//! own), HttpOnly, SameSite=Lax, Secure under https, idle expiry from config. Sessions live
+//! in the global database, or in Redis when `RALLY_REDIS_URL` is set so several app
+//! servers share them.
+use super::session_store::SeaOrmSessionStore;
+use super::Config;
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use tower_sessions::cookie::{time, SameSite};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_redis_store::fred::prelude::{ClientLike, Config as RedisConfig, Pool};
+use tower_sessions_redis_store::RedisStore;
+
+pub const COOKIE_NAME: &str = "rally_session";
+
+/// The store chosen by configuration.
+#[derive(Debug, Clone)]
+pub enum AnyStore {
+    Database(SeaOrmSessionStore),
+    Redis(RedisStore<Pool>),
+}
+
+impl AnyStore {
+    pub async fn from_config(config: &Config, global: &DatabaseConnection) -> anyhow::Result<Self> {
+        match &config.redis_url {
+            None => Ok(Self::Database(SeaOrmSessionStore::new(global.clone()))),
+            Some(url) => Ok(Self::Redis(redis_store(url).await?)),
+        }
+    }
+}
+
+/// A connected Redis store (fails at start-up, not at the first request).
+pub async fn redis_store(url: &str) -> anyhow::Result<RedisStore<Pool>> {
+    let config = RedisConfig::from_url(url).context("RALLY_REDIS_URL is not a Redis URL")?;
+    let pool = Pool::new(config, None, None, None, 4).context("cannot build the Redis pool")?;
+    pool.init()
+        .await
+        .with_context(|| format!("cannot connect to Redis at {url}"))?;
+    Ok(RedisStore::new(pool))
+}
+
+#[async_trait::async_trait]
+impl SessionStore for AnyStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            Self::Database(s) => s.create(record).await,
+            Self::Redis(s) => s.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Self::Database(s) => s.save(record).await,
+            Self::Redis(s) => s.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Self::Database(s) => s.load(id).await,
+            Self::Redis(s) => s.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            Self::Database(s) => s.delete(id).await,
+            Self::Redis(s) => s.delete(id).await,
+        }
+    }
+}
+
+pub fn layer(config: &Config, store: AnyStore) -> SessionManagerLayer<AnyStore> {
+    SessionManagerLayer::new(store)
+        .with_name(COOKIE_NAME)
+        .with_path("/")
+        .with_http_only(true)
+        // Lax, not Strict: the SSO round trip arrives at a hub by a top-level redirect
+        // from the accounts host and must carry the hub's session (its `state`).
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.https())
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            config.session_idle_minutes as i64,
+        )))
+}

@@ -1,0 +1,258 @@
+//! The three hops of the SSO round trip, as plain handlers (they only redirect).
+use super::tickets::{self, NewTicket};
+use crate::accounts::session::{current_user, sign_in};
+use crate::accounts::tokens::new_token;
+use crate::accounts::SsoParams;
+use crate::db::global::users;
+use crate::domain::{HostName, ReturnTo};
+use crate::server::hosts::{classify, HostKind, ResolvedTenant};
+use crate::server::pages::message_page;
+use crate::server::site::Site;
+use crate::server::AppState;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use sea_orm::EntityTrait;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use tower_sessions::Session;
+
+/// What a hub keeps in its session between `/sso/start` and `/sso/callback`.
+#[derive(Debug, Serialize, Deserialize)]
+struct PendingSignIn {
+    state: String,
+}
+
+const PENDING_KEY: &str = "sso_pending";
+
+fn not_found() -> Response {
+    crate::server::pages::not_found()
+}
+
+fn url_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The query of the accounts pages that continue an SSO round trip.
+pub fn sso_query(host: &str, state: &str, return_to: &str) -> String {
+    format!(
+        "host={}&state={}&return_to={}",
+        url_encode(host),
+        url_encode(state),
+        url_encode(return_to)
+    )
+}
+
+#[derive(Deserialize)]
+pub struct StartQuery {
+    return_to: Option<String>,
+}
+
+/// Hub: "Sign in". Remembers a fresh `state` in this hub's session and sends the browser
+/// to the accounts host.
+pub async fn start(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    headers: HeaderMap,
+    Query(q): Query<StartQuery>,
+) -> Response {
+    if !matches!(site, Site::Hub(_)) {
+        return not_found();
+    }
+    let Some(host) = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_ascii_lowercase)
+    else {
+        return not_found();
+    };
+    let return_to = ReturnTo::sanitize(q.return_to.as_deref());
+    let pending = PendingSignIn { state: new_token() };
+    let query = sso_query(&host, &pending.state, return_to.as_str());
+    if let Err(e) = session.insert(PENDING_KEY, pending).await {
+        tracing::error!(error = %e, "cannot keep the sign-in state");
+        return crate::server::pages::unavailable();
+    }
+    let accounts = state
+        .config
+        .url_for_host(&format!("accounts.{}", state.config.root_domain));
+    Redirect::to(&format!("{accounts}/sso/authorize?{query}")).into_response()
+}
+
+/// A hub host as given in `host=`: its tenant and bare name, if it is a verified hub host
+/// of this deployment (and on the public port).
+pub async fn verify_hub_host(state: &AppState, raw: &str) -> Option<(Arc<ResolvedTenant>, String)> {
+    let kind = classify(raw, &state.config.root_domain);
+    if !matches!(kind, HostKind::Subdomain(_) | HostKind::Custom(_)) {
+        return None;
+    }
+    let port = raw
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse::<u16>().ok());
+    if port != state.config.public_port() {
+        return None;
+    }
+    let tenant = state.tenants.resolve(&kind).await.ok().flatten()?;
+    let bare = HostName::parse(raw).ok()?.as_str().to_string();
+    Some((tenant, bare))
+}
+
+fn is_state(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Accounts: issue a ticket for a signed-in visitor, or show the sign-in form first.
+pub async fn authorize(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Query(q): Query<SsoParams>,
+) -> Response {
+    if !matches!(site, Site::Accounts) {
+        return not_found();
+    }
+    let refuse = |message: &str| {
+        message_page(
+            StatusCode::BAD_REQUEST,
+            "This sign-in link is not valid",
+            message,
+            Some(("/", "Go to your Rally account")),
+        )
+    };
+    let (Some(host), Some(pending_state)) = (q.host.as_deref(), q.state.as_deref()) else {
+        return refuse("It is missing the hub it is for.");
+    };
+    let Some((tenant, bare_host)) = verify_hub_host(&state, host).await else {
+        return refuse("It names an address that is not a Rally hub.");
+    };
+    if !is_state(pending_state) {
+        return refuse("It was not started by a Rally hub.");
+    }
+    let return_to = ReturnTo::sanitize(q.return_to.as_deref());
+    let global = state.registry.global();
+    let user = match current_user(&session, global).await {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the accounts session failed");
+            return crate::server::pages::unavailable();
+        }
+    };
+    let Some(user) = user else {
+        let query = sso_query(host, pending_state, return_to.as_str());
+        return Redirect::to(&format!("/login?{query}")).into_response();
+    };
+    let ticket = tickets::issue(
+        global,
+        NewTicket {
+            user_id: user.id,
+            tenant_id: tenant.id,
+            host: &bare_host,
+            state: pending_state,
+            return_to: return_to.as_str(),
+        },
+    )
+    .await;
+    match ticket {
+        Ok(ticket) => {
+            let hub = state.config.url_for_host(&bare_host);
+            Redirect::to(&format!(
+                "{hub}/sso/callback?ticket={ticket}&return_to={}",
+                url_encode(return_to.as_str())
+            ))
+            .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "issuing a ticket failed");
+            crate::server::pages::unavailable()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    ticket: Option<String>,
+}
+
+/// Hub: redeem the ticket, sign in under a new session id, return.
+pub async fn callback(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    headers: HeaderMap,
+    Query(q): Query<CallbackQuery>,
+) -> Response {
+    let mut res = redeem(&state, &site, &session, &headers, q).await;
+    // The ticket is in this URL: never send it on as a Referer.
+    res.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    res
+}
+
+async fn redeem(
+    state: &AppState,
+    site: &Site,
+    session: &Session,
+    headers: &HeaderMap,
+    q: CallbackQuery,
+) -> Response {
+    let Site::Hub(hub) = site else {
+        return not_found();
+    };
+    let refuse = |message: &str| {
+        message_page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in did not complete",
+            message,
+            Some(("/sso/start", "Sign in again")),
+        )
+    };
+    let pending: Option<PendingSignIn> = session.remove(PENDING_KEY).await.ok().flatten();
+    let Some(pending) = pending else {
+        return refuse("This sign-in was not started in this browser.");
+    };
+    let Some(ticket) = q.ticket.filter(|t| is_state(t)) else {
+        return refuse("The sign-in link is incomplete.");
+    };
+    let Some(bare_host) = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| HostName::parse(h).ok())
+    else {
+        return not_found();
+    };
+    let global = state.registry.global();
+    let redeemed = match tickets::redeem(global, &ticket, bare_host.as_str(), &pending.state).await
+    {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "redeeming a ticket failed");
+            return crate::server::pages::unavailable();
+        }
+    };
+    let Some(redeemed) = redeemed.filter(|t| t.tenant_id == hub.tenant.id) else {
+        return refuse(
+            "The sign-in link has expired, was already used, or is not for this browser.",
+        );
+    };
+    let user = match users::Entity::find_by_id(redeemed.user_id)
+        .one(global)
+        .await
+    {
+        Ok(Some(u)) => u,
+        Ok(None) => return refuse("The account no longer exists."),
+        Err(e) => {
+            tracing::error!(error = %e, "reading the user failed");
+            return crate::server::pages::unavailable();
+        }
+    };
+    if let Err(e) = sign_in(session, &user).await {
+        tracing::error!(error = %e, "starting the hub session failed");
+        return crate::server::pages::unavailable();
+    }
+    let return_to = ReturnTo::sanitize(Some(&redeemed.return_to));
+    Redirect::to(return_to.as_str()).into_response()
+}

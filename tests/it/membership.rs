@@ -1,0 +1,279 @@
+//! Joining hubs, invite-only hubs, roles enforced by the server, and the reconcile command
+//! that repairs a join interrupted between its two writes.
+use crate::helpers::{backends, spawn_demo, Browser};
+use rally::db::global::{memberships, users};
+use rally::db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use rally::db::tenant::{contacts, hub_settings};
+use rally::domain::{DisplayName, Email, NewPassword, Role};
+use rally::platform::seed::DEMO_PASSWORD;
+use std::process::Command;
+
+async fn new_user(app: &crate::helpers::TestApp, email: &str) -> users::Model {
+    rally::accounts::users::register(
+        app.state.registry.global(),
+        &DisplayName::parse("Nina New").unwrap(),
+        &Email::parse(email).unwrap(),
+        &NewPassword::parse(DEMO_PASSWORD).unwrap(),
+    )
+    .await
+    .unwrap()
+}
+
+async fn hub_db(app: &crate::helpers::TestApp, slug: &str) -> rally::db::TenantDb {
+    let t = rally::platform::tenants::find_by_slug(&app.state.registry, slug)
+        .await
+        .unwrap()
+        .unwrap();
+    app.state
+        .registry
+        .tenant_db(t.id, t.shard_id)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn joining_an_open_hub_and_an_invite_only_one() {
+    for env in backends().await {
+        let app = spawn_demo(&env).await;
+        let (acme, globex) = (app.host("acme.localhost"), app.host("globex.localhost"));
+        let nina = new_user(&app, "nina@example.com").await;
+        let mut b = Browser::new(&app);
+        // Anonymous: joining sends you to sign in.
+        let r = b.post_form(&acme, "/join", &[]).await;
+        assert!(r.location().starts_with("/sso/start"));
+
+        b.sign_in("nina@example.com", DEMO_PASSWORD).await;
+        b.sso_sign_in(&acme, "/").await;
+        let page = b.get(&acme, "/").await;
+        assert!(page.body.contains("Join Acme Advocates"), "{}", page.body);
+        // Joining twice is harmless.
+        for _ in 0..2 {
+            let r = b.post_form(&acme, "/join", &[]).await;
+            assert_eq!(r.location(), "/");
+        }
+        let page = b.get(&acme, "/").await;
+        assert!(page.body.contains("Welcome to Acme Advocates!"));
+        let db = hub_db(&app, "acme").await;
+        let contact = db
+            .select::<contacts::Entity>()
+            .filter(contacts::Column::UserId.eq(nina.id))
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(contact.len(), 1);
+        assert_eq!(contact[0].role, "advocate");
+        let listed = memberships::Entity::find()
+            .filter(memberships::Column::UserId.eq(nina.id))
+            .all(app.state.registry.global())
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 1);
+        let home = b.get(&app.host("accounts.localhost"), "/").await;
+        assert!(home.body.contains("Acme Advocates"), "listed in My hubs");
+
+        // globex becomes invite-only: joining is refused with the reason.
+        let gdb = hub_db(&app, "globex").await;
+        gdb.update_where(
+            hub_settings::ActiveModel {
+                invite_only: rally::db::sea_orm::Set(true),
+                ..Default::default()
+            },
+            hub_settings::Column::InviteOnly.eq(false),
+        )
+        .await
+        .unwrap();
+        // Branding and switches are memoized for a few seconds.
+        tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
+        b.sso_sign_in(&globex, "/").await;
+        let page = b.get(&globex, "/").await;
+        assert!(page.body.contains("invite-only"), "{}", page.body);
+        let r = b.post_form(&globex, "/join", &[]).await;
+        assert_eq!(r.status, 303);
+        let n = gdb
+            .select::<contacts::Entity>()
+            .filter(contacts::Column::UserId.eq(nina.id))
+            .count()
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "no contact in an invite-only hub");
+    }
+}
+
+#[tokio::test]
+async fn roles_are_enforced_on_the_server() {
+    let env = crate::helpers::TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let acme = app.host("acme.localhost");
+    let expectations = [
+        ("alice@example.com", 403),
+        ("mia@example.com", 200),
+        ("owner@example.com", 200),
+        // Not a member of acme at all.
+        ("ops@example.com", 403),
+    ];
+    for (email, status) in expectations {
+        let mut b = Browser::new(&app);
+        b.sign_in(email, DEMO_PASSWORD).await;
+        b.sso_sign_in(&acme, "/").await;
+        let page = b.get(&acme, "/admin").await;
+        assert_eq!(page.status, status, "{email} GET /admin");
+        // The server function itself, called directly.
+        let api = b.post_form(&acme, "/api/hub_members", &[]).await;
+        assert_eq!(
+            api.status, status,
+            "{email} POST /api/hub_members: {}",
+            api.body
+        );
+    }
+    let mut anon = Browser::new(&app);
+    assert_eq!(anon.get(&acme, "/admin").await.status, 403);
+    // Not a hub page on the accounts host.
+    assert_eq!(
+        anon.get(&app.host("accounts.localhost"), "/admin")
+            .await
+            .status,
+        404
+    );
+}
+
+#[tokio::test]
+async fn reconcile_repairs_a_join_interrupted_between_its_writes() {
+    for env in backends().await {
+        let app = spawn_demo(&env).await;
+        let nina = new_user(&app, "nina@example.com").await;
+        let db = hub_db(&app, "acme").await;
+        // The crash: the contact is written, the process dies before the directory entry.
+        rally::membership::ensure_contact(&db, &nina, Role::Advocate)
+            .await
+            .unwrap();
+        let count = || async {
+            memberships::Entity::find()
+                .filter(memberships::Column::UserId.eq(nina.id))
+                .all(app.state.registry.global())
+                .await
+                .unwrap()
+                .len()
+        };
+        assert_eq!(count().await, 0);
+
+        let run = || {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_rally"));
+            cmd.args(["reconcile", "memberships"])
+                .env_clear()
+                .env("RALLY_DATA_DIR", env.dir.path())
+                .env("RALLY_LOG", "error");
+            if env.pg.is_some() {
+                cmd.env("RALLY_DATABASE_URL", &env.config.database_url);
+            }
+            cmd.output().unwrap()
+        };
+        let out = run();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("added 1 membership(s)"), "{stdout}");
+        assert_eq!(count().await, 1);
+        // Idempotent.
+        let out = run();
+        assert!(String::from_utf8_lossy(&out.stdout).contains("added 0 membership(s), removed 0"));
+        assert_eq!(count().await, 1);
+    }
+}
+
+#[tokio::test]
+async fn cli_adds_members_and_promotes_operators() {
+    let env = crate::helpers::TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    new_user(&app, "nina@example.com").await;
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_rally"))
+            .args(args)
+            .env_clear()
+            .env("RALLY_DATA_DIR", env.dir.path())
+            .env("RALLY_LOG", "error")
+            .output()
+            .unwrap()
+    };
+    let ok = run(&[
+        "tenant",
+        "add-member",
+        "acme",
+        "Nina@Example.com",
+        "--role",
+        "marketer",
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let db = hub_db(&app, "acme").await;
+    let nina = users::Entity::find()
+        .filter(users::Column::Email.eq("nina@example.com"))
+        .one(app.state.registry.global())
+        .await
+        .unwrap()
+        .unwrap();
+    let c = rally::membership::active_contact(&db, nina.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.role, "marketer");
+    // Changing the role of an existing member.
+    assert!(run(&[
+        "tenant",
+        "add-member",
+        "acme",
+        "nina@example.com",
+        "--role",
+        "admin"
+    ])
+    .status
+    .success());
+    let c = rally::membership::active_contact(&db, nina.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.role, "admin");
+
+    for (args, needle) in [
+        (
+            vec![
+                "tenant",
+                "add-member",
+                "acme",
+                "nina@example.com",
+                "--role",
+                "owner",
+            ],
+            "not a role",
+        ),
+        (
+            vec!["tenant", "add-member", "nope", "nina@example.com"],
+            "no tenant",
+        ),
+        (
+            vec!["tenant", "add-member", "acme", "ghost@example.com"],
+            "no account",
+        ),
+        (vec!["user", "promote", "ghost@example.com"], "no account"),
+    ] {
+        let o = run(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("panicked"));
+    }
+    assert!(run(&["user", "promote", "nina@example.com"])
+        .status
+        .success());
+    let nina = users::Entity::find_by_id(nina.id)
+        .one(app.state.registry.global())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(nina.is_platform_operator);
+}

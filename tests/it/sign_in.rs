@@ -1,0 +1,326 @@
+//! Accounts over HTTP: sign-up, sign-in (identical failures, rate limit, session
+//! rotation), sign-out everywhere, password reset through the outbox.
+use crate::helpers::{backends, query_param, spawn_app, spawn_demo, Browser, TestEnv};
+use rally::db::global::{mail_outbox, users};
+use rally::db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use rally::platform::seed::DEMO_PASSWORD;
+
+const ALICE: &str = "alice@example.com";
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_look_the_same() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    let attempt = |email: &'static str, password: &'static str| {
+        let app = &app;
+        let accounts = accounts.clone();
+        async move {
+            let mut b = Browser::new(app);
+            let post = b
+                .post_form(
+                    &accounts,
+                    "/login",
+                    &[("email", email), ("password", password)],
+                )
+                .await;
+            let page = b.get(&accounts, post.location()).await;
+            (
+                post,
+                crate::helpers::without_nonces(&page.body).replace(email, "EMAIL"),
+            )
+        }
+    };
+    let (unknown, unknown_page) = attempt("nobody@example.com", "whatever-password").await;
+    let (wrong, wrong_page) = attempt(ALICE, "not-the-password").await;
+    assert_eq!(unknown.status, 303);
+    assert_eq!(
+        (unknown.status, unknown.location(), &unknown.body),
+        (wrong.status, wrong.location(), &wrong.body)
+    );
+    assert_eq!(
+        unknown_page, wrong_page,
+        "the pages differ only by the email typed"
+    );
+    assert!(wrong_page.contains(rally::accounts::handlers::LOGIN_FAILED));
+}
+
+#[tokio::test]
+async fn session_id_changes_at_sign_in() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    let mut b = Browser::new(&app);
+    // A failed attempt leaves a session (its error message) behind…
+    b.post_form(
+        &accounts,
+        "/login",
+        &[("email", ALICE), ("password", "wrong-password")],
+    )
+    .await;
+    let before = b.session(&accounts).expect("a session before sign-in");
+    // …which sign-in replaces by a new id.
+    b.sign_in(ALICE, DEMO_PASSWORD).await;
+    let after = b.session(&accounts).expect("a session after sign-in");
+    assert_ne!(before, after);
+    // The old id is worth nothing now.
+    let mut thief = Browser::new(&app);
+    thief.set_session(&accounts, &before);
+    let page = thief.get(&accounts, "/").await;
+    assert!(!page.body.contains("My hubs"));
+}
+
+#[tokio::test]
+async fn sign_in_rate_limit_engages_then_lifts() {
+    let env = TestEnv::sqlite_with(&[
+        ("RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT", "3"),
+        ("RALLY_LOGIN_WINDOW_SECONDS", "3"),
+    ])
+    .await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    let mut b = Browser::new(&app);
+    let form = [("email", ALICE), ("password", "wrong-password")];
+    for _ in 0..3 {
+        assert_eq!(b.post_form(&accounts, "/login", &form).await.status, 303);
+    }
+    let limited = b.post_form(&accounts, "/login", &form).await;
+    assert_eq!(limited.status, 429);
+    let wait: u64 = limited.headers["retry-after"].parse().unwrap();
+    assert!((1..=3).contains(&wait), "Retry-After {wait}");
+    // Even the right password is refused while limited.
+    let r = b
+        .post_form(
+            &accounts,
+            "/login",
+            &[("email", ALICE), ("password", DEMO_PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, 429);
+    // Another account is not affected.
+    let r = b
+        .post_form(
+            &accounts,
+            "/login",
+            &[("email", "mia@example.com"), ("password", DEMO_PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+    b.sign_in(ALICE, DEMO_PASSWORD).await;
+}
+
+#[tokio::test]
+async fn sign_out_on_one_host_ends_every_session() {
+    for env in backends().await {
+        let app = spawn_demo(&env).await;
+        let accounts = app.host("accounts.localhost");
+        let hubs = [
+            app.host("acme.localhost"),
+            app.host("globex.localhost"),
+            app.host("hub.globex.test"),
+        ];
+        let mut b = Browser::new(&app);
+        b.sign_in(ALICE, DEMO_PASSWORD).await;
+        for hub in &hubs {
+            assert_eq!(b.sso_sign_in(hub, "/").await.status, 303);
+        }
+        // A second browser (another device) signed in too.
+        let mut phone = Browser::new(&app);
+        phone.sign_in(ALICE, DEMO_PASSWORD).await;
+
+        let out = b.post_form(&hubs[0], "/logout", &[]).await;
+        assert_eq!(out.status, 303);
+        for hub in &hubs {
+            let page = b.get(hub, "/").await;
+            assert!(
+                !page.body.contains("Alice Advocate"),
+                "{hub} still signed in"
+            );
+            assert!(
+                page.body.contains("/sso/start"),
+                "{hub}: {} {}",
+                page.status,
+                page.body
+            );
+        }
+        for browser in [&mut b, &mut phone] {
+            let page = browser.get(&accounts, "/").await;
+            assert!(!page.body.contains("My hubs"), "accounts still signed in");
+        }
+    }
+}
+
+#[tokio::test]
+async fn sign_up_with_an_emoji_name_and_field_errors() {
+    for env in backends().await {
+        let app = spawn_app(&env).await;
+        let accounts = app.host("accounts.localhost");
+        let mut b = Browser::new(&app);
+        // Every field wrong: each gets its error, typed values come back.
+        let r = b
+            .post_form(
+                &accounts,
+                "/signup",
+                &[
+                    ("display_name", "  "),
+                    ("email", "not-an-email"),
+                    ("password", "short"),
+                ],
+            )
+            .await;
+        assert_eq!(r.location(), "/signup");
+        let page = b.get(&accounts, "/signup").await;
+        for field in ["display_name", "email", "password"] {
+            assert!(page.body.contains(&format!("error-{field}")), "{field}");
+        }
+        assert!(page.body.contains("not-an-email"));
+        // A form with fields missing is a form error, not a 4xx/5xx from the framework.
+        let r = b.post_form(&accounts, "/signup", &[]).await;
+        assert_eq!(r.status, 303);
+
+        let name = "Zoë 🚀 Ünïcode";
+        let r = b
+            .post_form(
+                &accounts,
+                "/signup",
+                &[
+                    ("display_name", name),
+                    ("email", "Zoe@Example.com"),
+                    ("password", "long-enough-pw"),
+                ],
+            )
+            .await;
+        assert_eq!(r.location(), "/");
+        let home = b.get(&accounts, "/").await;
+        assert!(
+            home.body.contains(name),
+            "emoji name round-trips: {}",
+            home.body
+        );
+        let stored = users::Entity::find()
+            .filter(users::Column::Email.eq("zoe@example.com"))
+            .one(app.state.registry.global())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.display_name, name);
+
+        // The same address in another case: a field error from the unique index.
+        let mut other = Browser::new(&app);
+        other
+            .post_form(
+                &accounts,
+                "/signup",
+                &[
+                    ("display_name", "Z"),
+                    ("email", "ZOE@example.com"),
+                    ("password", "long-enough-pw"),
+                ],
+            )
+            .await;
+        let page = other.get(&accounts, "/signup").await;
+        assert!(page.body.contains("already exists"), "{}", page.body);
+    }
+}
+
+#[tokio::test]
+async fn password_reset_by_mail() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    let global = app.state.registry.global();
+    // Alice is signed in somewhere else; the reset will end that session.
+    let mut laptop = Browser::new(&app);
+    laptop.sign_in(ALICE, DEMO_PASSWORD).await;
+
+    let mut b = Browser::new(&app);
+    // Unknown addresses get the same notice and no mail.
+    for email in ["nobody@example.com", ALICE] {
+        let r = b
+            .post_form(&accounts, "/password/forgot", &[("email", email)])
+            .await;
+        assert_eq!(r.location(), "/password/forgot");
+        let page = b.get(&accounts, "/password/forgot").await;
+        assert!(page.body.contains("If an account uses that address"));
+    }
+    let mails = mail_outbox::Entity::find()
+        .order_by_desc(mail_outbox::Column::CreatedAt)
+        .all(global)
+        .await
+        .unwrap();
+    assert_eq!(mails.len(), 1, "one mail, for the known address only");
+    assert_eq!(mails[0].to_address, ALICE);
+    let link = mails[0]
+        .body_text
+        .split_whitespace()
+        .find(|w| w.contains("/password/reset?token="))
+        .unwrap()
+        .to_string();
+    let token = query_param(&link, "token").unwrap();
+    // The token is stored only as a digest.
+    assert!(!format!(
+        "{:?}",
+        rally::db::global::password_resets::Entity::find()
+            .all(global)
+            .await
+            .unwrap()
+    )
+    .contains(&token));
+
+    // Too short first: a field error, token not used up.
+    b.post_form(
+        &accounts,
+        "/password/reset",
+        &[("token", &token), ("password", "short")],
+    )
+    .await;
+    let r = b
+        .post_form(
+            &accounts,
+            "/password/reset",
+            &[("token", &token), ("password", "a-brand-new-password")],
+        )
+        .await;
+    assert_eq!(r.location(), "/login");
+    // Used once: refused the second time.
+    let r = b
+        .post_form(
+            &accounts,
+            "/password/reset",
+            &[("token", &token), ("password", "another-new-password")],
+        )
+        .await;
+    assert_eq!(r.location(), "/password/forgot");
+    let page = b.get(&accounts, "/password/forgot").await;
+    assert!(page.body.contains("not valid any more"));
+
+    // Signed out everywhere; the new password works, the old one does not.
+    let page = laptop.get(&accounts, "/").await;
+    assert!(!page.body.contains("My hubs"));
+    let mut again = Browser::new(&app);
+    let r = again
+        .post_form(
+            &accounts,
+            "/login",
+            &[("email", ALICE), ("password", DEMO_PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.location(), "/login");
+    again.sign_in(ALICE, "a-brand-new-password").await;
+
+    // The sender task delivers it into the development viewer.
+    assert!(
+        crate::helpers::eventually(std::time::Duration::from_secs(5), || async {
+            mail_outbox::Entity::find()
+                .filter(mail_outbox::Column::Status.eq(mail_outbox::STATUS_KEPT))
+                .one(global)
+                .await
+                .unwrap()
+                .is_some_and(|m| m.message_id.is_some())
+        })
+        .await
+    );
+    let viewer = b.get(&accounts, "/dev/mail").await;
+    assert!(viewer.body.contains("Reset your Rally password"));
+}

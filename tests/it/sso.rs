@@ -1,0 +1,240 @@
+//! The SSO round trip over real HTTP: tickets are single use, bound to the browser that
+//! started the sign-in, to the host, and short-lived; `return_to` never leaves the host;
+//! only verified hub hosts get tickets; sessions are rotated at sign-in.
+use crate::helpers::{backends, query_param, spawn_demo, split_url, Browser};
+use rally::accounts::tokens::new_token;
+use rally::db::global::sso_tickets;
+use rally::db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use rally::platform::seed::DEMO_PASSWORD;
+use rally::sso::tickets;
+
+const ALICE: &str = "alice@example.com";
+
+#[tokio::test]
+async fn round_trip_signs_in_without_typing_again() {
+    for env in backends().await {
+        let app = spawn_demo(&env).await;
+        let (acme, globex, custom) = (
+            app.host("acme.localhost"),
+            app.host("globex.localhost"),
+            app.host("hub.globex.test"),
+        );
+        let mut browser = Browser::new(&app);
+        browser.sign_in(ALICE, DEMO_PASSWORD).await;
+
+        // Anonymous on the hub first: the header offers "Sign in".
+        let home = browser.get(&acme, "/").await;
+        assert!(home.body.contains("/sso/start"), "{}", home.body);
+
+        for hub in [&acme, &globex, &custom] {
+            let before = browser.session(hub);
+            let done = browser.sso_sign_in(hub, "/").await;
+            assert_eq!(done.status, 303, "{hub}: {}", done.body);
+            assert_eq!(done.location(), "/");
+            assert_eq!(
+                done.headers.get("referrer-policy").map(String::as_str),
+                Some("no-referrer")
+            );
+            let after = browser.session(hub).expect("hub session");
+            assert_ne!(
+                before,
+                Some(after),
+                "{hub}: the session id changes at sign-in"
+            );
+            let page = browser.get(hub, "/").await;
+            assert!(page.body.contains("Alice Advocate"), "{hub}: {}", page.body);
+        }
+    }
+}
+
+#[tokio::test]
+async fn tickets_are_single_use_bound_and_short_lived() {
+    for env in backends().await {
+        let app = spawn_demo(&env).await;
+        let (acme, globex) = (app.host("acme.localhost"), app.host("globex.localhost"));
+        let mut alice = Browser::new(&app);
+        alice.sign_in(ALICE, DEMO_PASSWORD).await;
+
+        // Replayed: the first use signs in, the second is refused.
+        let callback = alice.sso_until_callback(&acme, "/").await;
+        let (_, first) = alice.get_url(&callback, &acme).await;
+        assert_eq!(first.status, 303);
+        // Even with a fresh sign-in started in the same browser.
+        let _ = alice.get(&acme, "/sso/start").await;
+        let (_, replay) = alice.get_url(&callback, &acme).await;
+        assert_eq!(replay.status, 400, "replayed ticket: {}", replay.body);
+
+        // Planted: a valid ticket of Alice's, presented by another browser that started
+        // its own sign-in (so it has a state, just not the one the ticket is bound to).
+        let callback = alice.sso_until_callback(&acme, "/").await;
+        let mut victim = Browser::new(&app);
+        let start = victim.get(&acme, "/sso/start").await;
+        assert_eq!(start.status, 303);
+        let (_, planted) = victim.get_url(&callback, &acme).await;
+        assert_eq!(planted.status, 400, "planted ticket: {}", planted.body);
+        let page = victim.get(&acme, "/").await;
+        assert!(!page.body.contains("Alice Advocate"));
+        // …and a browser with no sign-in started at all.
+        let mut stranger = Browser::new(&app);
+        let (_, r) = stranger.get_url(&callback, &acme).await;
+        assert_eq!(r.status, 400);
+
+        // Host-bound: a ticket for acme presented at globex (state carried over, so only
+        // the host differs).
+        let callback = alice.sso_until_callback(&acme, "/").await;
+        let acme_session = alice.session(&acme).unwrap();
+        alice.set_session(&globex, &acme_session);
+        let (_, path) = split_url(&callback, &acme);
+        let r = alice.get(&globex, &path).await;
+        assert_eq!(r.status, 400, "ticket for another host: {}", r.body);
+
+        // Expired: a ticket whose 60 seconds are over.
+        let callback = alice.sso_until_callback(&acme, "/").await;
+        let ticket = query_param(&callback, "ticket").unwrap();
+        let global = app.state.registry.global();
+        sso_tickets::Entity::update_many()
+            .col_expr(
+                sso_tickets::Column::ExpiresAt,
+                rally::db::sea_orm::sea_query::Expr::value(rally::db::now() - chrono_seconds(1)),
+            )
+            .filter(sso_tickets::Column::TokenHash.eq(rally::accounts::tokens::digest(&ticket)))
+            .exec(global)
+            .await
+            .unwrap();
+        let (_, expired) = alice.get_url(&callback, &acme).await;
+        assert_eq!(expired.status, 400, "expired ticket: {}", expired.body);
+
+        // At the store level: exactly one of two redemptions wins.
+        let state = new_token();
+        let tenant = app
+            .state
+            .tenants
+            .resolve(&rally::server::hosts::classify(
+                "acme.localhost",
+                "localhost",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let user = rally::db::global::users::Entity::find()
+            .one(global)
+            .await
+            .unwrap()
+            .unwrap();
+        let t = tickets::issue(
+            global,
+            tickets::NewTicket {
+                user_id: user.id,
+                tenant_id: tenant.id,
+                host: "acme.localhost",
+                state: &state,
+                return_to: "/",
+            },
+        )
+        .await
+        .unwrap();
+        let (a, b) = tokio::join!(
+            tickets::redeem(global, &t, "acme.localhost", &state),
+            tickets::redeem(global, &t, "acme.localhost", &state)
+        );
+        assert_eq!(
+            [a.unwrap().is_some(), b.unwrap().is_some()]
+                .iter()
+                .filter(|x| **x)
+                .count(),
+            1
+        );
+    }
+}
+
+fn chrono_seconds(n: i64) -> chrono::Duration {
+    chrono::Duration::seconds(n)
+}
+
+#[tokio::test]
+async fn return_to_never_leaves_the_host() {
+    let env = crate::helpers::TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let acme = app.host("acme.localhost");
+    let mut browser = Browser::new(&app);
+    browser.sign_in(ALICE, DEMO_PASSWORD).await;
+    for bad in [
+        "https://evil.test",
+        "//evil.test",
+        "/\\evil.test",
+        "javascript:alert(1)",
+    ] {
+        let done = browser.sso_sign_in(&acme, bad).await;
+        assert_eq!(done.status, 303);
+        assert_eq!(done.location(), "/", "return_to {bad:?}");
+    }
+    let done = browser.sso_sign_in(&acme, "/admin?tab=people").await;
+    assert_eq!(
+        done.location(),
+        "/admin?tab=people",
+        "a relative path is kept"
+    );
+}
+
+#[tokio::test]
+async fn authorize_refuses_hosts_that_are_not_hubs() {
+    let env = crate::helpers::TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    let port = app.addr.port();
+    let mut browser = Browser::new(&app);
+    browser.sign_in(ALICE, DEMO_PASSWORD).await;
+    let state = new_token();
+    for host in [
+        format!("evil.test:{port}"),
+        format!("nosuchhub.localhost:{port}"),
+        format!("accounts.localhost:{port}"),
+        // A hub, but not on this deployment's port.
+        "acme.localhost:1".to_string(),
+    ] {
+        let r = browser
+            .get(
+                &accounts,
+                &format!("/sso/authorize?host={host}&state={state}&return_to=/"),
+            )
+            .await;
+        assert_eq!(r.status, 400, "{host}: {}", r.body);
+        assert!(r.headers.get("location").is_none());
+    }
+    // Missing or malformed state.
+    let r = browser
+        .get(
+            &accounts,
+            &format!("/sso/authorize?host=acme.localhost:{port}&state=x"),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    // The happy path for contrast.
+    let r = browser
+        .get(
+            &accounts,
+            &format!("/sso/authorize?host=acme.localhost:{port}&state={state}&return_to=/"),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // Anonymous visitors are sent to the sign-in form, branded for the hub.
+    let mut anon = Browser::new(&app);
+    let r = anon
+        .get(
+            &accounts,
+            &format!("/sso/authorize?host=acme.localhost:{port}&state={state}&return_to=/"),
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(r.location().starts_with("/login?host="), "{}", r.location());
+    let login = anon.get(&accounts, r.location()).await;
+    assert_eq!(login.status, 200);
+    assert!(
+        login.body.contains("Acme Advocates"),
+        "hub name on the sign-in page"
+    );
+    assert!(
+        login.body.contains("#e11d48"),
+        "hub colour on the sign-in page"
+    );
+}
