@@ -9,5 +9,7 @@ data="end2end/.data"
 rm -rf "$data"
 mkdir -p "$data"
 export RALLY_DATA_DIR="$data" RALLY_LISTEN="127.0.0.1:$port" LEPTOS_SITE_ROOT="target/site"
+# Every browser of the suite signs in from 127.0.0.1: the per-address limit would trip.
+export RALLY_LOGIN_ATTEMPTS_PER_ADDRESS=10000
 "$bin" seed demo
 exec "$bin" serve

@@ -12,6 +12,9 @@ pub struct Flash {
     pub errors: Vec<(String, String)>,
     /// `(field, value)` to fill the form again.
     pub values: Vec<(String, String)>,
+    /// The request that showed it (see `take_flash`).
+    #[serde(default)]
+    pub shown_by: Option<String>,
 }
 
 impl Flash {
@@ -73,14 +76,32 @@ mod store {
         }
     }
 
-    /// Takes the flash if it is for `form`.
-    pub async fn take(session: &Session, form: &str) -> Option<Flash> {
-        let flash: Flash = session.get(KEY).await.ok().flatten()?;
+    /// The flash for `form`, shown by this request only. Leptos may run a page's data
+    /// functions more than once while rendering it, so the flash is not removed at once:
+    /// it is marked with the request that showed it, every call of that request gets it,
+    /// and the next request that looks removes it.
+    pub async fn take(session: &Session, form: &str, request_id: &str) -> Option<Flash> {
+        let mut flash: Flash = session.get(KEY).await.ok().flatten()?;
         if flash.form != form {
             return None;
         }
-        let _ = session.remove::<Flash>(KEY).await;
-        Some(flash)
+        // What the page gets: the request id stays server-side.
+        let shown = Flash {
+            shown_by: None,
+            ..flash.clone()
+        };
+        match flash.shown_by.as_deref() {
+            None => {
+                flash.shown_by = Some(request_id.to_string());
+                set(session, flash).await;
+                Some(shown)
+            }
+            Some(id) if id == request_id => Some(shown),
+            Some(_) => {
+                let _ = session.remove::<Flash>(KEY).await;
+                None
+            }
+        }
     }
 }
 

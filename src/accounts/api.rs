@@ -84,7 +84,6 @@ pub struct AuthPage {
 /// round trip, the hub's branding.
 #[server(endpoint = "auth_page")]
 pub async fn load_auth_page(form: String, host: Option<String>) -> Result<AuthPage, ServerFnError> {
-    use crate::forms::take_flash;
     use crate::server::context::request_ctx;
     use crate::sso::handlers::verify_hub_host;
 
@@ -114,7 +113,7 @@ pub async fn load_auth_page(form: String, host: Option<String>) -> Result<AuthPa
     let account = ctx.user().await?.as_ref().map(AccountView::from);
     Ok(AuthPage {
         hub,
-        flash: take_flash(&ctx.session, &form).await,
+        flash: ctx.flash(&form).await,
         account,
     })
 }

@@ -17,7 +17,6 @@ pub struct HubViewer {
 
 #[server(endpoint = "hub_viewer")]
 pub async fn load_hub_viewer() -> Result<HubViewer, ServerFnError> {
-    use crate::forms::take_flash;
     use crate::membership::active_contact;
     use crate::server::context::{internal, request_ctx};
 
@@ -37,7 +36,7 @@ pub async fn load_hub_viewer() -> Result<HubViewer, ServerFnError> {
     Ok(HubViewer {
         account: Some((&user).into()),
         role,
-        flash: take_flash(&ctx.session, "join").await,
+        flash: ctx.flash("join").await,
     })
 }
 

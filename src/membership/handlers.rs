@@ -38,6 +38,17 @@ pub async fn join(
         return Redirect::to("/").into_response();
     }
     match super::join(global, &hub.db, &user, Role::Advocate).await {
+        Ok(contact) if contact.status != super::STATUS_ACTIVE => {
+            let flash = Flash::new("join").with_error(
+                "form",
+                format!(
+                    "Your access to {} has been deactivated by its team.",
+                    hub.view.name
+                ),
+            );
+            set_flash(&session, flash).await;
+            Redirect::to("/").into_response()
+        }
         Ok(_) => {
             let flash = Flash::notice("join", format!("Welcome to {}!", hub.view.name));
             set_flash(&session, flash).await;

@@ -12,17 +12,33 @@ pub struct RequestCtx {
     pub state: AppState,
     pub site: Site,
     pub session: Session,
+    /// `X-Request-Id` (always set by the request-id layer).
+    pub request_id: String,
 }
 
 pub async fn request_ctx() -> Result<RequestCtx, ServerFnError> {
     let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no app state"))?;
     let axum::Extension(site) = leptos_axum::extract::<axum::Extension<Site>>().await?;
     let session = leptos_axum::extract::<Session>().await?;
+    let headers = leptos_axum::extract::<http::HeaderMap>().await?;
+    let request_id = headers
+        .get(&super::request_id::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     Ok(RequestCtx {
         state,
         site,
         session,
+        request_id,
     })
+}
+
+impl RequestCtx {
+    /// The flash left for `form` (see [`crate::forms::take_flash`]).
+    pub async fn flash(&self, form: &str) -> Option<crate::forms::Flash> {
+        crate::forms::take_flash(&self.session, form, &self.request_id).await
+    }
 }
 
 impl RequestCtx {

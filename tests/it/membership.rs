@@ -52,7 +52,14 @@ async fn joining_an_open_hub_and_an_invite_only_one() {
             assert_eq!(r.location(), "/");
         }
         let page = b.get(&acme, "/").await;
-        assert!(page.body.contains("Welcome to Acme Advocates!"));
+        assert!(
+            page.body.contains(r#"data-testid="notice""#)
+                && page
+                    .body
+                    .contains("text-emerald-800\">Welcome to Acme Advocates!"),
+            "{}",
+            page.body
+        );
         let db = hub_db(&app, "acme").await;
         let contact = db
             .select::<contacts::Entity>()
