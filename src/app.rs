@@ -2,7 +2,12 @@
 //! on the site of the request (accounts host or a hub), decided by the server before any
 //! page runs and read here through [`get_site`].
 use crate::accounts::{AccountsHome, DevMailPage, ForgotPage, LoginPage, ResetPage, SignupPage};
+use crate::challenges::pages::{
+    AdminChallengePage, AdminChallengesPage, ChallengePage, ChallengesPage, CompletionsPage,
+    ReferralsPage,
+};
 use crate::hub::{HubAdminPage, HubHome};
+use crate::points::pages::{LeaderboardPage, MePage};
 use crate::site::{get_site, SiteResource, SiteView};
 use crate::ui::{NotFound, ServiceUnavailable};
 use leptos::prelude::*;
@@ -52,6 +57,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/password/reset") view=ResetPage ssr=SsrMode::Async />
                 <Route path=path!("/dev/mail") view=DevMailPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                <Route path=path!("/challenges") view=ChallengesPage ssr=SsrMode::Async />
+                <Route path=path!("/challenges/:id") view=ChallengePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/challenges") view=AdminChallengesPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/challenges/:id") view=AdminChallengePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/completions") view=CompletionsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/referrals") view=ReferralsPage ssr=SsrMode::Async />
+                <Route path=path!("/leaderboard") view=LeaderboardPage ssr=SsrMode::Async />
+                <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -17,10 +17,12 @@
 
 pub mod accounts;
 pub mod app;
+pub mod challenges;
 pub mod domain;
 pub mod forms;
 pub mod hub;
 pub mod mail;
+pub mod points;
 pub mod site;
 pub mod ui;
 

@@ -84,6 +84,30 @@ impl<C: ConnectionTrait> TenantScope<C> {
         row.insert(&self.conn).await
     }
 
+    /// Inserts a row for this tenant unless a unique index on `conflict` already holds one
+    /// like it; returns whether it was inserted. No error is raised, so it is safe inside a
+    /// PostgreSQL transaction (where a failed statement aborts the transaction).
+    pub async fn insert_or_ignore<A>(
+        &self,
+        mut row: A,
+        conflict: impl IntoIterator<Item = <A::Entity as EntityTrait>::Column>,
+    ) -> Result<bool, DbErr>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        A::Entity: TenantEntity,
+    {
+        row.set(A::Entity::tenant_column(), self.tenant_id.into());
+        let inserted = A::Entity::insert(row)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::columns(conflict)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&self.conn)
+            .await?;
+        Ok(inserted > 0)
+    }
+
     /// Updates the columns set in `row` on the row with its id, if that row is this
     /// tenant's. Returns the number of rows changed (0: no such row for this tenant).
     /// Neither the id nor the tenant of a row can be changed this way.

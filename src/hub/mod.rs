@@ -57,7 +57,7 @@ pub fn HubFrame(hub: HubView, children: Children) -> impl IntoView {
 /// The visitor of the current hub page, loaded once per page.
 type ViewerResource = Resource<Result<HubViewer, ServerFnError>>;
 
-fn provide_viewer() -> ViewerResource {
+pub fn provide_viewer() -> ViewerResource {
     let viewer = Resource::new(|| (), |_| load_hub_viewer());
     provide_context(viewer);
     viewer
@@ -74,8 +74,19 @@ fn AccountArea() -> impl IntoView {
                     Ok(HubViewer { account: Some(a), role, .. }) => view! {
                         <div class="flex items-center gap-3 text-sm">
                             <span data-testid="hub-signed-in-as">{a.display_name}</span>
+                            {role.map(|_| view! {
+                                <nav aria-label="Hub" class="hidden items-center gap-1 md:flex">
+                                    <a href="/challenges" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Challenges"</a>
+                                    <a href="/leaderboard" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Leaderboard"</a>
+                                    <a href="/me" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"My points"</a>
+                                </nav>
+                            })}
                             {role.filter(|r| *r >= Role::Marketer).map(|_| view! {
-                                <a href="/admin" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Team"</a>
+                                <nav aria-label="Team" class="flex items-center gap-1">
+                                    <a href="/admin/completions" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Review"</a>
+                                    <a href="/admin/challenges" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Manage"</a>
+                                    <a href="/admin" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Team"</a>
+                                </nav>
                             })}
                             <SignOutButton class="rounded-lg bg-white/20 px-3 py-1.5 font-medium hover:bg-white/30" />
                         </div>
@@ -153,6 +164,7 @@ pub fn HubHome(hub: HubView) -> impl IntoView {
             <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
                 <WelcomeBanner hub_name=name.clone() />
                 <JoinPanel hub_name=name.clone() invite_only />
+                <crate::points::pages::DashboardPanel />
                 <section class="py-10" aria-labelledby="hub-title">
                     <h1 id="hub-title" class="text-4xl font-bold tracking-tight sm:text-5xl">
                         {name}
@@ -266,6 +278,41 @@ pub fn HubAdminPage(hub: HubView) -> impl IntoView {
                             </HubFrame>
                         }.into_any(),
                         Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A hub page with data: the site and `load` are awaited, then `render` draws the body
+/// inside the hub's frame. Off a hub: 404; an error from `load` (403, 404): its page.
+pub fn hub_page<T, F, Fut, V, R>(load: F, render: R) -> impl IntoView
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, ServerFnError>> + Send + 'static,
+    V: IntoView + Send + 'static,
+    R: Fn(HubView, T) -> V + Clone + Send + Sync + 'static,
+{
+    use crate::site::{SiteResource, SiteView};
+    use crate::ui::{NotFound, ServiceUnavailable};
+    let site = expect_context::<SiteResource>();
+    provide_viewer();
+    let data = Resource::new(|| (), move |_| load());
+    view! {
+        <Suspense>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match (site.await, data.await) {
+                        (Ok(SiteView::Hub(hub)), Ok(d)) => {
+                            let body = render(hub.clone(), d);
+                            view! { <HubFrame hub>{body}</HubFrame> }.into_any()
+                        }
+                        (Ok(SiteView::Accounts), _) => view! { <NotFound /> }.into_any(),
+                        (Ok(_), Err(e)) => view! { <ErrorView error=e /> }.into_any(),
+                        (Err(_), _) => view! { <ServiceUnavailable /> }.into_any(),
                     }
                 })
             }}

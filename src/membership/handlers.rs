@@ -60,3 +60,42 @@ pub async fn join(
         }
     }
 }
+
+/// For form handlers on a hub: the hub and the signed-in member's contact, if their role
+/// is at least `min`. Otherwise the answer to send: 404 off a hub, sign-in when signed
+/// out, 403 when the role is too low.
+pub async fn require_member(
+    state: &AppState,
+    site: &Site,
+    session: &Session,
+    min: Role,
+) -> Result<
+    (
+        crate::server::site::HubRequest,
+        crate::db::tenant::contacts::Model,
+    ),
+    Response,
+> {
+    let Site::Hub(hub) = site else {
+        return Err(pages::not_found());
+    };
+    let user = match current_user(session, state.registry.global()).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return Err(Redirect::to("/sso/start?return_to=/").into_response()),
+        Err(e) => {
+            tracing::error!(error = %e, "reading the session failed");
+            return Err(pages::unavailable());
+        }
+    };
+    let contact = match super::active_contact(&hub.db, user.id).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the contact failed");
+            return Err(pages::unavailable());
+        }
+    };
+    match contact {
+        Some(c) if Role::parse(&c.role).is_ok_and(|r| r >= min) => Ok((hub.clone(), c)),
+        _ => Err(pages::forbidden()),
+    }
+}

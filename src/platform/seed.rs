@@ -72,8 +72,18 @@ const HUBS: [DemoHub; 2] = [
     },
 ];
 
-/// Seeds the demo; returns one line per thing done, for the CLI to print.
+/// Seeds the demo, history included; returns one line per thing done, for the CLI.
 pub async fn demo(registry: &ShardRegistry, root_domain: &str) -> Result<Vec<String>, OpError> {
+    demo_with(registry, root_domain, true).await
+}
+
+/// The demo; `history` adds the challenges and forty advocates with their activity (tests
+/// that do not need them skip the time it takes).
+pub async fn demo_with(
+    registry: &ShardRegistry,
+    root_domain: &str,
+    history: bool,
+) -> Result<Vec<String>, OpError> {
     let shards = registry.shards();
     if shards.is_empty() {
         return Err(OpError::invalid(
@@ -134,6 +144,15 @@ pub async fn demo(registry: &ShardRegistry, root_domain: &str) -> Result<Vec<Str
         if user.operator {
             members::promote(registry.global(), user.email).await?;
         }
+    }
+    if !history {
+        return Ok(done);
+    }
+    let hash = crate::accounts::password::hash(DEMO_PASSWORD.to_string())
+        .await
+        .map_err(|e| OpError::invalid(e.to_string()))?;
+    for slug in ["acme", "globex"] {
+        done.extend(super::seed_loop::seed_hub(registry, slug, &hash).await?);
     }
     Ok(done)
 }

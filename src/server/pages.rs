@@ -63,3 +63,23 @@ pub fn too_many_attempts(wait: std::time::Duration) -> Response {
         .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     res
 }
+
+/// The viewer's role does not allow this.
+pub fn forbidden() -> Response {
+    message_page(
+        StatusCode::FORBIDDEN,
+        "Not allowed",
+        "Your role in this hub does not allow this.",
+        Some(("/", "Go to the hub")),
+    )
+}
+
+/// No such thing in this hub (an id of another hub included).
+pub fn not_here() -> Response {
+    message_page(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is nothing with this address in this hub.",
+        Some(("/", "Go to the hub")),
+    )
+}

@@ -136,6 +136,7 @@ impl Application {
 /// server functions and static files.
 pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
     use crate::accounts::handlers as accounts;
+    use crate::challenges::handlers as challenges;
     use crate::membership::handlers as membership;
     use crate::sso::handlers as sso;
     use axum::routing::{get, post};
@@ -153,6 +154,15 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
         .route("/password/forgot", post(accounts::forgot))
         .route("/password/reset", post(accounts::reset_password))
         .route("/join", post(membership::join))
+        // The advocate loop.
+        .route("/admin/challenges", post(challenges::create))
+        .route("/admin/challenges/{id}", post(challenges::update))
+        .route("/admin/challenges/{id}/publish", post(challenges::publish))
+        .route("/admin/challenges/{id}/archive", post(challenges::archive))
+        .route("/challenges/{id}", post(challenges::submit))
+        .route("/admin/completions/bulk", post(challenges::bulk))
+        .route("/admin/completions/{id}/approve", post(challenges::approve))
+        .route("/admin/completions/{id}/reject", post(challenges::reject))
         // The SSO round trip (redirects only).
         .route("/sso/start", get(sso::start))
         .route("/sso/authorize", get(sso::authorize))

@@ -227,10 +227,10 @@ pub async fn spawn_app(env: &TestEnv) -> TestApp {
     TestApp { addr, state }
 }
 
-/// Spawns the app with the demo seeded.
+/// Spawns the app with the demo hubs and people seeded (not the challenge history).
 pub async fn spawn_demo(env: &TestEnv) -> TestApp {
     let app = spawn_app(env).await;
-    seed::demo(&app.state.registry, &app.state.config.root_domain)
+    seed::demo_with(&app.state.registry, &app.state.config.root_domain, false)
         .await
         .expect("seed demo");
     app
@@ -542,4 +542,13 @@ pub fn without_nonces(body: &str) -> String {
         Some((nonce, _)) if !nonce.is_empty() => body.replace(nonce, "NONCE"),
         _ => body.to_string(),
     }
+}
+
+/// The text of the first element with `data-testid="{id}"` (up to its first child tag).
+pub fn testid_text(body: &str, id: &str) -> Option<String> {
+    let at = body.find(&format!("data-testid=\"{id}\""))?;
+    let rest = &body[at..];
+    let start = rest.find('>')? + 1;
+    let end = rest[start..].find('<')? + start;
+    Some(rest[start..end].trim().to_string())
 }

@@ -1,6 +1,7 @@
 //! Integration tests: one binary (so the app is linked once), real SQLite files, the real
 //! PostgreSQL server, and a real HTTP server on port 0.
 mod accounts;
+mod advocate_loop;
 mod cli;
 mod helpers;
 mod hosts;

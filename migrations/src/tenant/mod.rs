@@ -1,6 +1,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_tenant;
+mod m20261123_000002_advocate_loop;
 
 /// Migrates one shard database (run on every shard).
 pub struct TenantMigrator;
@@ -12,6 +13,9 @@ impl MigratorTrait for TenantMigrator {
     }
 
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_create_tenant::Migration)]
+        vec![
+            Box::new(m20261123_000001_create_tenant::Migration),
+            Box::new(m20261123_000002_advocate_loop::Migration),
+        ]
     }
 }

@@ -1,7 +1,14 @@
 //! Tenant-scoped entities, stored on shards. Each implements [`TenantEntity`], and is
 //! reached only through [`crate::db::TenantDb`], which filters and stamps `tenant_id`.
+pub mod badge_awards;
+pub mod challenges;
+pub mod completions;
 pub mod contacts;
+pub mod group_members;
+pub mod groups;
 pub mod hub_settings;
+pub mod levels;
+pub mod points_ledger;
 
 use sea_orm::EntityTrait;
 
@@ -25,5 +32,12 @@ macro_rules! tenant_entity {
     };
 }
 
+tenant_entity!(badge_awards);
+tenant_entity!(challenges);
+tenant_entity!(completions);
 tenant_entity!(contacts);
+tenant_entity!(group_members);
+tenant_entity!(groups);
 tenant_entity!(hub_settings);
+tenant_entity!(levels);
+tenant_entity!(points_ledger);

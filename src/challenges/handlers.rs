@@ -1,0 +1,411 @@
+//! Form posts of the challenge pages: marketers create, edit, publish and archive; an
+//! advocate submits; marketers approve or reject (one or many). Roles are checked here.
+use super::service::{self, Review, SubmitError};
+use super::{AnswerForm, ChallengeForm, STATUS_ARCHIVED, STATUS_PUBLISHED};
+use crate::db::tenant::challenges;
+use crate::domain::Role;
+use crate::forms::{set_flash, Flash};
+use crate::membership::handlers::require_member;
+use crate::server::site::Site;
+use crate::server::{pages, AppState};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+fn unavailable(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "challenge handler failed");
+    pages::unavailable()
+}
+
+async fn back(session: &Session, to: &str, flash: Flash) -> Response {
+    set_flash(session, flash).await;
+    Redirect::to(to).into_response()
+}
+
+fn challenge_flash(form: &ChallengeForm, errors: super::FieldErrors) -> Flash {
+    let mut f = Flash::new("challenge");
+    for (k, v) in [
+        ("title", &form.title),
+        ("description", &form.description),
+        ("kind", &form.kind),
+        ("points", &form.points),
+        ("starts_on", &form.starts_on),
+        ("ends_on", &form.ends_on),
+        ("max_per_advocate", &form.max_per_advocate),
+        ("target_group", &form.target_group),
+        ("action_url", &form.action_url),
+    ] {
+        f = f.with_value(k, v.as_str());
+    }
+    if form.requires_approval.is_some() {
+        f = f.with_value("requires_approval", "on");
+    }
+    for (field, message) in errors {
+        f = f.with_error(&field, message);
+    }
+    f
+}
+
+/// A target group must be one of this hub's groups.
+async fn check_group(
+    hub: &crate::server::site::HubRequest,
+    form: &ChallengeForm,
+) -> Result<Option<String>, Response> {
+    let g = form.target_group.trim();
+    if g.is_empty() {
+        return Ok(None);
+    }
+    let Ok(id) = Uuid::parse_str(g) else {
+        return Ok(Some("choose a group from the list".into()));
+    };
+    match hub
+        .db
+        .find_by_id::<crate::db::tenant::groups::Entity>(id)
+        .await
+    {
+        Ok(Some(_)) => Ok(None),
+        Ok(None) => Ok(Some("choose a group from the list".into())),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Form(form): Form<ChallengeForm>,
+) -> Response {
+    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let group_error = match check_group(&hub, &form).await {
+        Ok(e) => e,
+        Err(res) => return res,
+    };
+    let input = match (form.validate(), group_error) {
+        (Ok(i), None) => i,
+        (r, g) => {
+            let mut errors = r.err().unwrap_or_default();
+            if let Some(g) = g {
+                errors.push(("target_group".into(), g));
+            }
+            return back(
+                &session,
+                "/admin/challenges",
+                challenge_flash(&form, errors),
+            )
+            .await;
+        }
+    };
+    match service::create(&hub.db, &input).await {
+        Ok(c) => {
+            let flash = Flash::notice(
+                "challenge",
+                format!(
+                    "Created “{}” as a draft. Publish it when it is ready.",
+                    c.title
+                ),
+            );
+            back(&session, &format!("/admin/challenges/{}", c.id), flash).await
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<ChallengeForm>,
+) -> Response {
+    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return pages::not_here();
+    };
+    let to = format!("/admin/challenges/{id}");
+    let group_error = match check_group(&hub, &form).await {
+        Ok(e) => e,
+        Err(res) => return res,
+    };
+    let input = match (form.validate(), group_error) {
+        (Ok(i), None) => i,
+        (r, g) => {
+            let mut errors = r.err().unwrap_or_default();
+            if let Some(g) = g {
+                errors.push(("target_group".into(), g));
+            }
+            return back(&session, &to, challenge_flash(&form, errors)).await;
+        }
+    };
+    match service::update(&hub.db, id, &input).await {
+        Ok(0) => pages::not_here(),
+        Ok(_) => back(&session, &to, Flash::notice("challenge", "Saved.")).await,
+        Err(e) => unavailable(e),
+    }
+}
+
+async fn set_status(
+    state: AppState,
+    site: Site,
+    session: Session,
+    id: String,
+    status: &'static str,
+) -> Response {
+    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return pages::not_here();
+    };
+    match service::set_status(&hub.db, id, status).await {
+        Ok(0) => pages::not_here(),
+        Ok(_) => {
+            let text = if status == STATUS_PUBLISHED {
+                "Published: advocates can see it now."
+            } else {
+                "Archived: advocates no longer see it."
+            };
+            back(
+                &session,
+                &format!("/admin/challenges/{id}"),
+                Flash::notice("challenge", text),
+            )
+            .await
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    set_status(state, site, session, id, STATUS_PUBLISHED).await
+}
+
+pub async fn archive(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Response {
+    set_status(state, site, session, id, STATUS_ARCHIVED).await
+}
+
+/// An advocate's submission.
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<AnswerForm>,
+) -> Response {
+    let (hub, contact) = match require_member(&state, &site, &session, Role::Advocate).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return pages::not_here();
+    };
+    let challenge = match hub.db.find_by_id::<challenges::Entity>(id).await {
+        Ok(Some(c)) if c.status != super::STATUS_DRAFT => c,
+        Ok(_) => return pages::not_here(),
+        Err(e) => return unavailable(e),
+    };
+    let to = format!("/challenges/{id}");
+    let answer = match form.validate(service::kind_of(&challenge)) {
+        Ok(a) => a,
+        Err(errors) => {
+            let mut f = Flash::new("submit")
+                .with_value("text", form.text.as_str())
+                .with_value("url", form.url.as_str())
+                .with_value("rating", form.rating.as_str())
+                .with_value("name", form.name.as_str())
+                .with_value("email", form.email.as_str())
+                .with_value("company", form.company.as_str());
+            for (field, message) in errors {
+                f = f.with_error(&field, message);
+            }
+            return back(&session, &to, f).await;
+        }
+    };
+    match service::submit(&hub.db, id, &contact, &answer).await {
+        Ok(c) => {
+            let text = if c.status == super::COMPLETION_APPROVED {
+                format!("Done! You earned {} points.", challenge.points)
+            } else {
+                "Submitted! Your answer is waiting for the team's approval.".to_string()
+            };
+            back(&session, &to, Flash::notice("submit", text)).await
+        }
+        Err(SubmitError::NotFound) => pages::not_here(),
+        Err(SubmitError::Closed(why)) => {
+            back(
+                &session,
+                &to,
+                Flash::new("submit").with_error("form", why.to_string()),
+            )
+            .await
+        }
+        Err(SubmitError::Db(e)) => unavailable(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReviewForm {
+    note: String,
+}
+
+fn note_of(raw: &str) -> Option<String> {
+    let n: String = raw.trim().chars().take(1000).collect();
+    (!n.is_empty()).then_some(n)
+}
+
+async fn review_one(
+    state: AppState,
+    site: Site,
+    session: Session,
+    id: String,
+    note: String,
+    decision: Review,
+) -> Response {
+    let (hub, reviewer) = match require_member(&state, &site, &session, Role::Marketer).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return pages::not_here();
+    };
+    match hub
+        .db
+        .find_by_id::<crate::db::tenant::completions::Entity>(id)
+        .await
+    {
+        Ok(Some(_)) => {}
+        Ok(None) => return pages::not_here(),
+        Err(e) => return unavailable(e),
+    }
+    match service::review(&hub.db, id, decision, reviewer.id, note_of(&note)).await {
+        Ok(true) => {
+            let text = if decision == Review::Approve {
+                "Approved: the points are awarded."
+            } else {
+                "Rejected."
+            };
+            back(
+                &session,
+                "/admin/completions",
+                Flash::notice("review", text),
+            )
+            .await
+        }
+        Ok(false) => {
+            back(
+                &session,
+                "/admin/completions",
+                Flash::new("review").with_error("form", "That submission was already reviewed."),
+            )
+            .await
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(f): Form<ReviewForm>,
+) -> Response {
+    review_one(state, site, session, id, f.note, Review::Approve).await
+}
+
+pub async fn reject(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(f): Form<ReviewForm>,
+) -> Response {
+    review_one(state, site, session, id, f.note, Review::Reject).await
+}
+
+/// Bulk review: `ids` (repeated checkbox) and `action` = approve | reject.
+pub async fn bulk(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    body: String,
+) -> Response {
+    let (hub, reviewer) = match require_member(&state, &site, &session, Role::Marketer).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let mut ids = Vec::new();
+    let mut action = String::new();
+    let mut note = String::new();
+    for (k, v) in url::form_urlencoded::parse(body.as_bytes()) {
+        match k.as_ref() {
+            "ids" => ids.push(v.into_owned()),
+            "action" => action = v.into_owned(),
+            "note" => note = v.into_owned(),
+            _ => {}
+        }
+    }
+    let decision = match action.as_str() {
+        "approve" => Review::Approve,
+        "reject" => Review::Reject,
+        _ => {
+            return back(
+                &session,
+                "/admin/completions",
+                Flash::new("review").with_error("form", "Choose approve or reject."),
+            )
+            .await
+        }
+    };
+    if ids.is_empty() {
+        return back(
+            &session,
+            "/admin/completions",
+            Flash::new("review").with_error("form", "Select at least one submission."),
+        )
+        .await;
+    }
+    let mut done = 0;
+    for id in ids {
+        // Ids of other hubs, or malformed ones, simply match nothing here.
+        let Ok(id) = Uuid::parse_str(&id) else {
+            continue;
+        };
+        match service::review(&hub.db, id, decision, reviewer.id, note_of(&note)).await {
+            Ok(true) => done += 1,
+            Ok(false) => {}
+            Err(e) => return unavailable(e),
+        }
+    }
+    let verb = if decision == Review::Approve {
+        "Approved"
+    } else {
+        "Rejected"
+    };
+    back(
+        &session,
+        "/admin/completions",
+        Flash::notice("review", format!("{verb} {done} submission(s).")),
+    )
+    .await
+}

@@ -1,0 +1,315 @@
+//! Challenges and completions on the shard, through the tenant handle. Two rules carry the
+//! weight under concurrency:
+//!
+//! - a submission takes attempt number `n + 1` and the unique index on (tenant, challenge,
+//!   advocate, attempt) lets only one of two simultaneous submissions have it;
+//! - approval is one `UPDATE … WHERE status = 'pending'`, and the points go to the ledger
+//!   under the key `completion:<id>`, so two approvals at once award once.
+use super::{
+    Answer, ChallengeInput, Kind, COMPLETION_APPROVED, COMPLETION_PENDING, COMPLETION_REJECTED,
+    STATUS_ARCHIVED, STATUS_DRAFT, STATUS_PUBLISHED,
+};
+use crate::db::tenant::{challenges, completions, contacts, group_members};
+use crate::db::{is_unique_violation, new_id, now, TenantDb, TenantScope};
+use crate::points::ledger;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbErr, Set};
+use uuid::Uuid;
+
+fn day_start((y, m, d): (i32, u32, u32)) -> Option<DateTime<Utc>> {
+    NaiveDate::from_ymd_opt(y, m, d)?
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc())
+}
+
+fn row(input: &ChallengeInput) -> Result<challenges::ActiveModel, DbErr> {
+    let group = match &input.target_group {
+        Some(g) => Some(Uuid::parse_str(g).map_err(|_| DbErr::Custom("bad group id".into()))?),
+        None => None,
+    };
+    Ok(challenges::ActiveModel {
+        id: NotSet,
+        tenant_id: NotSet,
+        title: Set(input.title.clone()),
+        description: Set(input.description.clone()),
+        kind: Set(input.kind.as_str().to_string()),
+        points: Set(input.points),
+        requires_approval: Set(input.requires_approval),
+        starts_at: Set(input.starts_on.and_then(day_start)),
+        // Inclusive end day: open until the next midnight.
+        ends_at: Set(input
+            .ends_on
+            .and_then(day_start)
+            .map(|d| d + chrono::Duration::days(1))),
+        max_per_advocate: Set(input.max_per_advocate),
+        target_group_id: Set(group),
+        action_url: Set(input.action_url.clone()),
+        status: NotSet,
+        created_at: NotSet,
+        updated_at: Set(now()),
+    })
+}
+
+pub async fn create(db: &TenantDb, input: &ChallengeInput) -> Result<challenges::Model, DbErr> {
+    let mut r = row(input)?;
+    r.id = Set(new_id());
+    r.status = Set(STATUS_DRAFT.to_string());
+    r.created_at = Set(now());
+    db.insert(r).await
+}
+
+/// Returns rows changed (0: no such challenge in this hub).
+pub async fn update(db: &TenantDb, id: Uuid, input: &ChallengeInput) -> Result<u64, DbErr> {
+    let mut r = row(input)?;
+    r.id = Set(id);
+    db.update(r).await
+}
+
+pub async fn set_status(db: &TenantDb, id: Uuid, status: &str) -> Result<u64, DbErr> {
+    debug_assert!([STATUS_DRAFT, STATUS_PUBLISHED, STATUS_ARCHIVED].contains(&status));
+    db.update(challenges::ActiveModel {
+        id: Set(id),
+        status: Set(status.to_string()),
+        updated_at: Set(now()),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Why a challenge cannot be completed now.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Closed {
+    #[error("this challenge is not open")]
+    NotPublished,
+    #[error("this challenge has not started yet")]
+    NotStarted,
+    #[error("this challenge has ended")]
+    Ended,
+    #[error("this challenge is for another group")]
+    NotTargeted,
+    #[error("you have already completed this challenge as often as it allows")]
+    UsedUp,
+}
+
+/// How many of an advocate's attempts count (pending or approved) and exist at all.
+async fn attempts<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    challenge_id: Uuid,
+    contact_id: Uuid,
+) -> Result<(i64, i64), DbErr> {
+    let all = db
+        .select::<completions::Entity>()
+        .filter(completions::Column::ChallengeId.eq(challenge_id))
+        .filter(completions::Column::ContactId.eq(contact_id))
+        .all()
+        .await?;
+    let counting = all
+        .iter()
+        .filter(|c| c.status != COMPLETION_REJECTED)
+        .count() as i64;
+    Ok((counting, all.iter().map(|c| c.seq).max().unwrap_or(0)))
+}
+
+async fn in_group<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    group: Uuid,
+    contact_id: Uuid,
+) -> Result<bool, DbErr> {
+    Ok(db
+        .select::<group_members::Entity>()
+        .filter(group_members::Column::GroupId.eq(group))
+        .filter(group_members::Column::ContactId.eq(contact_id))
+        .one()
+        .await?
+        .is_some())
+}
+
+/// Whether `contact` may complete `c` now; `Ok(used)` when it may.
+pub async fn check_open<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    c: &challenges::Model,
+    contact_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Result<i64, Closed>, DbErr> {
+    if c.status != STATUS_PUBLISHED {
+        return Ok(Err(Closed::NotPublished));
+    }
+    if c.starts_at.is_some_and(|s| at < s) {
+        return Ok(Err(Closed::NotStarted));
+    }
+    if c.ends_at.is_some_and(|e| at >= e) {
+        return Ok(Err(Closed::Ended));
+    }
+    if let Some(g) = c.target_group_id {
+        if !in_group(db, g, contact_id).await? {
+            return Ok(Err(Closed::NotTargeted));
+        }
+    }
+    let (used, _) = attempts(db, c.id, contact_id).await?;
+    if used >= c.max_per_advocate {
+        return Ok(Err(Closed::UsedUp));
+    }
+    Ok(Ok(used))
+}
+
+/// The challenges `contact` can do now, with how often each was used.
+pub async fn open_for(
+    db: &TenantDb,
+    contact_id: Uuid,
+) -> Result<Vec<(challenges::Model, i64)>, DbErr> {
+    let at = now();
+    let published = db
+        .select::<challenges::Entity>()
+        .filter(challenges::Column::Status.eq(STATUS_PUBLISHED))
+        .order_by_desc(challenges::Column::CreatedAt)
+        .all()
+        .await?;
+    let mut open = Vec::new();
+    for c in published {
+        if let Ok(used) = check_open(db, &c, contact_id, at).await? {
+            open.push((c, used));
+        }
+    }
+    Ok(open)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("there is no such challenge")]
+    NotFound,
+    #[error("{0}")]
+    Closed(Closed),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Records a completion: pending when the challenge needs approval, approved (and
+/// awarded) at once otherwise.
+pub async fn submit(
+    db: &TenantDb,
+    challenge_id: Uuid,
+    contact: &contacts::Model,
+    answer: &Answer,
+) -> Result<completions::Model, SubmitError> {
+    let c = db
+        .find_by_id::<challenges::Entity>(challenge_id)
+        .await?
+        .ok_or(SubmitError::NotFound)?;
+    check_open(db, &c, contact.id, now())
+        .await?
+        .map_err(SubmitError::Closed)?;
+    // One read for both the count and the next attempt number: a submission racing this
+    // one either is counted here, or takes the same attempt number and collides below.
+    let (used, last_seq) = attempts(db, c.id, contact.id).await?;
+    if used >= c.max_per_advocate {
+        return Err(SubmitError::Closed(Closed::UsedUp));
+    }
+    let status = if c.requires_approval {
+        COMPLETION_PENDING
+    } else {
+        COMPLETION_APPROVED
+    };
+    let inserted = db
+        .insert(completions::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: NotSet,
+            challenge_id: Set(c.id),
+            contact_id: Set(contact.id),
+            seq: Set(last_seq + 1),
+            status: Set(status.to_string()),
+            answer: Set(serde_json::to_string(answer).map_err(|e| DbErr::Custom(e.to_string()))?),
+            review_note: Set(None),
+            reviewed_by: Set(None),
+            created_at: Set(now()),
+            reviewed_at: Set(None),
+        })
+        .await;
+    let completion = match inserted {
+        Ok(x) => x,
+        // Another submission of the same attempt got there first.
+        Err(e) if is_unique_violation(&e) => return Err(SubmitError::Closed(Closed::UsedUp)),
+        Err(e) => return Err(e.into()),
+    };
+    if !c.requires_approval {
+        let tx = db.begin().await?;
+        grant(&tx, &completion, &c).await?;
+        tx.commit().await?;
+    }
+    Ok(completion)
+}
+
+/// The points and badges of an approved completion (idempotent by its ledger key).
+async fn grant<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    completion: &completions::Model,
+    challenge: &challenges::Model,
+) -> Result<bool, DbErr> {
+    let awarded = ledger::award(
+        db,
+        completion.contact_id,
+        challenge.points,
+        &format!("Completed “{}”", challenge.title),
+        &format!("completion:{}", completion.id),
+    )
+    .await?;
+    ledger::check_badges(db, completion.contact_id).await?;
+    Ok(awarded)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Review {
+    Approve,
+    Reject,
+}
+
+/// Approves or rejects a pending completion. Returns `false` when it was not pending (not
+/// found in this hub, or already reviewed — by a concurrent request, say).
+pub async fn review(
+    db: &TenantDb,
+    completion_id: Uuid,
+    decision: Review,
+    reviewer: Uuid,
+    note: Option<String>,
+) -> Result<bool, DbErr> {
+    let status = match decision {
+        Review::Approve => COMPLETION_APPROVED,
+        Review::Reject => COMPLETION_REJECTED,
+    };
+    let tx = db.begin().await?;
+    // Write first: on SQLite this takes the write lock before anything is read.
+    let changed = tx
+        .update_where(
+            completions::ActiveModel {
+                status: Set(status.to_string()),
+                review_note: Set(note),
+                reviewed_by: Set(Some(reviewer)),
+                reviewed_at: Set(Some(now())),
+                ..Default::default()
+            },
+            sea_orm::Condition::all()
+                .add(completions::Column::Id.eq(completion_id))
+                .add(completions::Column::Status.eq(COMPLETION_PENDING)),
+        )
+        .await?;
+    if changed != 1 {
+        return Ok(false);
+    }
+    if decision == Review::Approve {
+        let completion = tx
+            .find_by_id::<completions::Entity>(completion_id)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("completion".into()))?;
+        let challenge = tx
+            .find_by_id::<challenges::Entity>(completion.challenge_id)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("challenge".into()))?;
+        grant(&tx, &completion, &challenge).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The kind of a stored challenge (rows are written through [`create`], so it parses).
+pub fn kind_of(c: &challenges::Model) -> Kind {
+    Kind::parse(&c.kind).unwrap_or(Kind::Question)
+}

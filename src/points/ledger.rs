@@ -1,0 +1,231 @@
+//! The ledger: every change of points is a row keyed by its source, so an award can never
+//! be granted twice — the unique index on (tenant, source key) decides, not a read first.
+//! Balance and lifetime points are sums over it; levels and badges follow from them.
+use super::{progress, Level, LevelProgress, DEFAULT_LEVELS};
+use crate::challenges::{Answer, COMPLETION_APPROVED};
+use crate::db::tenant::{badge_awards, challenges, completions, contacts, levels, points_ledger};
+use crate::db::{new_id, now, TenantScope};
+use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbErr, Set};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Adds a ledger line unless one with `source_key` exists; returns whether it was added.
+pub async fn award<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    contact_id: Uuid,
+    delta: i64,
+    reason: &str,
+    source_key: &str,
+) -> Result<bool, DbErr> {
+    db.insert_or_ignore(
+        points_ledger::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: NotSet,
+            contact_id: Set(contact_id),
+            delta: Set(delta),
+            reason: Set(reason.to_string()),
+            source_key: Set(source_key.to_string()),
+            created_at: Set(now()),
+        },
+        [
+            points_ledger::Column::TenantId,
+            points_ledger::Column::SourceKey,
+        ],
+    )
+    .await
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// What can be spent: every line.
+    pub balance: i64,
+    /// What was ever earned: positive lines only (levels are on this).
+    pub lifetime: i64,
+}
+
+pub async fn totals<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    contact_id: Uuid,
+) -> Result<Totals, DbErr> {
+    let rows = db
+        .select::<points_ledger::Entity>()
+        .filter(points_ledger::Column::ContactId.eq(contact_id))
+        .all()
+        .await?;
+    Ok(Totals {
+        balance: rows.iter().map(|r| r.delta).sum(),
+        lifetime: rows.iter().filter(|r| r.delta > 0).map(|r| r.delta).sum(),
+    })
+}
+
+/// The hub's ladder, lowest first (the default one if it has none).
+pub async fn ladder<C: ConnectionTrait>(db: &TenantScope<C>) -> Result<Vec<Level>, DbErr> {
+    let rows = db
+        .select::<levels::Entity>()
+        .order_by_asc(levels::Column::MinPoints)
+        .all()
+        .await?;
+    Ok(if rows.is_empty() {
+        DEFAULT_LEVELS
+            .iter()
+            .map(|(n, p)| Level {
+                name: n.to_string(),
+                min_points: *p,
+            })
+            .collect()
+    } else {
+        rows.into_iter()
+            .map(|l| Level {
+                name: l.name,
+                min_points: l.min_points,
+            })
+            .collect()
+    })
+}
+
+pub async fn level_of<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    contact_id: Uuid,
+) -> Result<(Totals, LevelProgress), DbErr> {
+    let totals = totals(db, contact_id).await?;
+    let ladder = ladder(db).await?;
+    Ok((totals, progress(totals.lifetime, &ladder)))
+}
+
+/// Awards the milestone badges the advocate has reached and not yet got. Idempotent.
+pub async fn check_badges<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    contact_id: Uuid,
+) -> Result<Vec<String>, DbErr> {
+    let approved = db
+        .select::<completions::Entity>()
+        .filter(completions::Column::ContactId.eq(contact_id))
+        .filter(completions::Column::Status.eq(COMPLETION_APPROVED))
+        .all()
+        .await?;
+    let referrals = approved
+        .iter()
+        .filter(|c| {
+            matches!(
+                serde_json::from_str::<Answer>(&c.answer),
+                Ok(Answer::Referral { .. })
+            )
+        })
+        .count();
+    let (totals, _) = level_of(db, contact_id).await?;
+    let mut earned = Vec::new();
+    if !approved.is_empty() {
+        earned.push("first-challenge".to_string());
+    }
+    if approved.len() >= 5 {
+        earned.push("five-challenges".to_string());
+    }
+    if referrals >= 1 {
+        earned.push("first-referral".to_string());
+    }
+    for level in ladder(db).await?.into_iter().filter(|l| l.min_points > 0) {
+        if totals.lifetime >= level.min_points {
+            earned.push(format!("level:{}", level.name));
+        }
+    }
+    let mut new = Vec::new();
+    for badge in earned {
+        let added = db
+            .insert_or_ignore(
+                badge_awards::ActiveModel {
+                    id: Set(new_id()),
+                    tenant_id: NotSet,
+                    contact_id: Set(contact_id),
+                    badge: Set(badge.clone()),
+                    awarded_at: Set(now()),
+                },
+                [
+                    badge_awards::Column::TenantId,
+                    badge_awards::Column::ContactId,
+                    badge_awards::Column::Badge,
+                ],
+            )
+            .await?;
+        if added {
+            new.push(badge);
+        }
+    }
+    Ok(new)
+}
+
+/// One row of a leaderboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub rank: usize,
+    pub contact_id: Uuid,
+    pub points: i64,
+}
+
+/// Points earned since `since` (all time when `None`), ranked; ties share the order of
+/// who reached the total first. Aggregated here rather than in SQL: ledgers per hub are
+/// small; a materialised total is the next step when they are not.
+pub async fn standings<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Vec<Standing>, DbErr> {
+    let mut q = db
+        .select::<points_ledger::Entity>()
+        .filter(points_ledger::Column::Delta.gt(0));
+    if let Some(since) = since {
+        q = q.filter(points_ledger::Column::CreatedAt.gte(since));
+    }
+    let rows = q
+        .order_by_asc(points_ledger::Column::CreatedAt)
+        .all()
+        .await?;
+    let mut sums: HashMap<Uuid, (i64, usize)> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        let e = sums.entry(r.contact_id).or_insert((0, 0));
+        e.0 += r.delta;
+        e.1 = i;
+    }
+    let mut list: Vec<(Uuid, i64, usize)> = sums
+        .into_iter()
+        .map(|(c, (p, last))| (c, p, last))
+        .collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+    Ok(list
+        .into_iter()
+        .enumerate()
+        .map(|(i, (contact_id, points, _))| Standing {
+            rank: i + 1,
+            contact_id,
+            points,
+        })
+        .collect())
+}
+
+/// Display names of contacts, by id.
+pub async fn names<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, String>, DbErr> {
+    Ok(db
+        .select::<contacts::Entity>()
+        .filter(contacts::Column::Id.is_in(ids))
+        .all()
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.display_name))
+        .collect())
+}
+
+/// Challenge titles, by id.
+pub async fn titles<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, String>, DbErr> {
+    Ok(db
+        .select::<challenges::Entity>()
+        .filter(challenges::Column::Id.is_in(ids))
+        .all()
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.title))
+        .collect())
+}
