@@ -85,6 +85,7 @@ fn AccountArea() -> impl IntoView {
                                 <nav aria-label="Team" class="flex items-center gap-1">
                                     <a href="/admin/completions" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Review"</a>
                                     <a href="/admin/challenges" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Manage"</a>
+                                    <a href="/admin/referrals" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Referrals"</a>
                                     <a href="/admin" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Team"</a>
                                 </nav>
                             })}

@@ -122,7 +122,7 @@ pub async fn load_dashboard() -> Result<Option<Dashboard>, ServerFnError> {
             ),
         )
     }));
-    feed.sort_by(|a, b| b.0.cmp(&a.0));
+    feed.sort_by_key(|item| std::cmp::Reverse(item.0));
     feed.truncate(15);
     Ok(Some(Dashboard {
         balance: totals.balance,
