@@ -8,6 +8,7 @@ use crate::challenges::pages::{
 };
 use crate::hub::{HubAdminPage, HubHome};
 use crate::points::pages::{LeaderboardPage, MePage};
+use crate::rewards::pages::{AdminRedemptionsPage, AdminRewardPage, AdminRewardsPage, RewardsPage};
 use crate::site::{get_site, SiteResource, SiteView};
 use crate::ui::{NotFound, ServiceUnavailable};
 use leptos::prelude::*;
@@ -65,6 +66,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/referrals") view=ReferralsPage ssr=SsrMode::Async />
                 <Route path=path!("/leaderboard") view=LeaderboardPage ssr=SsrMode::Async />
                 <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
+                <Route path=path!("/rewards") view=RewardsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/rewards") view=AdminRewardsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/rewards/:id") view=AdminRewardPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/redemptions") view=AdminRedemptionsPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

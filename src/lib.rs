@@ -23,6 +23,7 @@ pub mod forms;
 pub mod hub;
 pub mod mail;
 pub mod points;
+pub mod rewards;
 pub mod site;
 pub mod ui;
 

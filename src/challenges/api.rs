@@ -206,6 +206,10 @@ mod server {
     }
 }
 
+/// For other features' server functions: the hub and the viewer's contact at `min` role.
+#[cfg(feature = "ssr")]
+pub use server::{hub_with_role as server_hub_with_role, parse_id as server_parse_id};
+
 /// Completions as list rows (for the member's own page).
 #[cfg(feature = "ssr")]
 pub async fn queue_rows_for(

@@ -143,6 +143,31 @@ impl<C: ConnectionTrait> TenantScope<C> {
         Ok(res.rows_affected)
     }
 
+    /// Sets columns to expressions (e.g. `stock = stock - 1`) on this tenant's rows of `E`
+    /// matching `cond`; returns rows changed. The tenant column cannot be set this way.
+    pub async fn update_exprs_where<E: TenantEntity>(
+        &self,
+        sets: Vec<(E::Column, sea_orm::sea_query::SimpleExpr)>,
+        cond: impl IntoCondition,
+    ) -> Result<u64, DbErr> {
+        let mut q = E::update_many();
+        for (col, expr) in sets {
+            if sea_orm::IdenStatic::as_str(&col) == sea_orm::IdenStatic::as_str(&E::tenant_column())
+            {
+                return Err(DbErr::Custom(
+                    "the tenant of a row cannot be changed".into(),
+                ));
+            }
+            q = q.col_expr(col, expr);
+        }
+        let res = q
+            .filter(E::tenant_column().eq(self.tenant_id))
+            .filter(cond.into_condition())
+            .exec(&self.conn)
+            .await?;
+        Ok(res.rows_affected)
+    }
+
     /// Deletes the row with this id if it is this tenant's; returns rows deleted.
     pub async fn delete_by_id<E: TenantEntity>(&self, id: Uuid) -> Result<u64, DbErr> {
         self.delete_where::<E>(E::id_column().eq(id)).await

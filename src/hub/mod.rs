@@ -78,6 +78,7 @@ fn AccountArea() -> impl IntoView {
                                 <nav aria-label="Hub" class="hidden items-center gap-1 md:flex">
                                     <a href="/challenges" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Challenges"</a>
                                     <a href="/leaderboard" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Leaderboard"</a>
+                                    <a href="/rewards" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Rewards"</a>
                                     <a href="/me" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"My points"</a>
                                 </nav>
                             })}
@@ -86,6 +87,7 @@ fn AccountArea() -> impl IntoView {
                                     <a href="/admin/completions" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Review"</a>
                                     <a href="/admin/challenges" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Manage"</a>
                                     <a href="/admin/referrals" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Referrals"</a>
+                                    <a href="/admin/redemptions" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Redemptions"</a>
                                     <a href="/admin" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Team"</a>
                                 </nav>
                             })}

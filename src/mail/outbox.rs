@@ -35,3 +35,32 @@ pub async fn queue(conn: &impl ConnectionTrait, mail: NewMail<'_>) -> Result<Uui
     .await?;
     Ok(id)
 }
+
+/// Queues a hub's mail on its shard, in the caller's transaction (`db` may be a
+/// `TenantTx`), so the mail exists exactly when its cause is committed.
+pub async fn queue_for_tenant<C: ConnectionTrait>(
+    db: &crate::db::TenantScope<C>,
+    to: &str,
+    subject: &str,
+    body: String,
+    request_id: Option<String>,
+) -> Result<Uuid, DbErr> {
+    use crate::db::tenant::outbound_mail;
+    let id = new_id();
+    db.insert(outbound_mail::ActiveModel {
+        id: Set(id),
+        tenant_id: sea_orm::ActiveValue::NotSet,
+        to_address: Set(to.to_string()),
+        subject: Set(subject.to_string()),
+        body_text: Set(body),
+        status: Set(crate::db::global::mail_outbox::STATUS_QUEUED.to_string()),
+        attempts: Set(0),
+        message_id: Set(None),
+        request_id: Set(request_id),
+        last_error: Set(None),
+        created_at: Set(now()),
+        sent_at: Set(None),
+    })
+    .await?;
+    Ok(id)
+}

@@ -1,10 +1,12 @@
-//! The sender task: claims queued mail (atomically, so several app servers never send one
-//! message twice), and delivers it — by SMTP when `RALLY_SMTP_URL` is set; otherwise,
+//! The sender task: claims queued mail — the accounts outbox in the global database and
+//! every hub's outbox on every shard — atomically, so several app servers never send one
+//! message twice, and delivers it — by SMTP when `RALLY_SMTP_URL` is set; otherwise,
 //! outside production, it is kept for the viewer at `accounts.<root>/dev/mail`. Mail of a
 //! tenant whose mail is suppressed is recorded, not sent. Every message's Message-ID is
 //! logged with the request id that queued it.
 use crate::db::global::{mail_outbox, tenants};
-use crate::db::now;
+use crate::db::tenant::outbound_mail;
+use crate::db::{now, ShardRegistry};
 use crate::server::config::Environment;
 use crate::server::Config;
 use lettre::message::{header::ContentType, Mailbox};
@@ -13,6 +15,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
+use std::sync::Arc;
 use std::time::Duration;
 
 const BATCH: u64 = 20;
@@ -20,6 +23,7 @@ const MAX_ATTEMPTS: i64 = 5;
 
 pub struct Sender {
     global: DatabaseConnection,
+    registry: Arc<ShardRegistry>,
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
     from: Mailbox,
     keep_for_viewer: bool,
@@ -27,7 +31,8 @@ pub struct Sender {
 }
 
 impl Sender {
-    pub fn new(global: DatabaseConnection, config: &Config) -> anyhow::Result<Self> {
+    pub fn new(registry: Arc<ShardRegistry>, config: &Config) -> anyhow::Result<Self> {
+        let global = registry.global().clone();
         let smtp = match &config.smtp_url {
             Some(url) => Some(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -41,6 +46,7 @@ impl Sender {
         }
         Ok(Self {
             global,
+            registry,
             smtp,
             from: config
                 .mail_from
@@ -81,6 +87,72 @@ impl Sender {
                 handled += 1;
             }
         }
+        for shard in self.registry.shards() {
+            // A shard that is down keeps its mail until it is back.
+            let Ok(conn) = self.registry.shard_connection(shard.id).await else {
+                continue;
+            };
+            match self.run_shard(&conn).await {
+                Ok(n) => handled += n,
+                Err(e) => {
+                    tracing::warn!(shard = %shard.name, error = %e, "mail sender: shard outbox not readable")
+                }
+            }
+        }
+        Ok(handled)
+    }
+
+    /// A shard's hub mail: the same claim-then-deliver, written back to the shard.
+    async fn run_shard(&self, conn: &DatabaseConnection) -> Result<usize, DbErr> {
+        let queued = outbound_mail::Entity::find()
+            .filter(outbound_mail::Column::Status.eq(mail_outbox::STATUS_QUEUED))
+            .order_by_asc(outbound_mail::Column::CreatedAt)
+            .limit(BATCH)
+            .all(conn)
+            .await?;
+        let mut handled = 0;
+        for m in queued {
+            let claimed = outbound_mail::Entity::update_many()
+                .col_expr(
+                    outbound_mail::Column::Status,
+                    sea_orm::sea_query::Expr::value(mail_outbox::STATUS_SENDING),
+                )
+                .filter(outbound_mail::Column::Id.eq(m.id))
+                .filter(outbound_mail::Column::Status.eq(mail_outbox::STATUS_QUEUED))
+                .exec(conn)
+                .await?
+                .rows_affected
+                == 1;
+            if !claimed {
+                continue;
+            }
+            // Delivered through the same path as accounts mail, then written back here.
+            let as_global = mail_outbox::Model {
+                id: m.id,
+                tenant_id: Some(m.tenant_id),
+                to_address: m.to_address.clone(),
+                subject: m.subject.clone(),
+                body_text: m.body_text.clone(),
+                status: m.status.clone(),
+                attempts: m.attempts,
+                message_id: None,
+                request_id: m.request_id.clone(),
+                last_error: None,
+                created_at: m.created_at,
+                sent_at: None,
+            };
+            let (status, message_id, error) = self.send(&as_global).await?;
+            let mut row: outbound_mail::ActiveModel = m.into();
+            row.attempts = Set(as_global.attempts + 1);
+            row.message_id = Set(Some(message_id));
+            row.last_error = Set(error);
+            if status != mail_outbox::STATUS_QUEUED {
+                row.sent_at = Set(Some(now()));
+            }
+            row.status = Set(status.to_string());
+            row.update(conn).await?;
+            handled += 1;
+        }
         Ok(handled)
     }
 
@@ -109,12 +181,32 @@ impl Sender {
     }
 
     async fn deliver(&self, mail: mail_outbox::Model) -> Result<(), DbErr> {
+        let (status, message_id, error) = self.send(&mail).await?;
+        let attempts = mail.attempts + 1;
+        let mut row: mail_outbox::ActiveModel = mail.into();
+        row.status = Set(status.to_string());
+        row.attempts = Set(attempts);
+        row.message_id = Set(Some(message_id));
+        row.last_error = Set(error);
+        if status != mail_outbox::STATUS_QUEUED {
+            row.sent_at = Set(Some(now()));
+        }
+        row.update(&self.global).await?;
+        Ok(())
+    }
+
+    /// Sends (or keeps, or suppresses) one message; returns its new status, Message-ID and
+    /// error, and logs the Message-ID with the request id that queued it.
+    async fn send(
+        &self,
+        mail: &mail_outbox::Model,
+    ) -> Result<(&'static str, String, Option<String>), DbErr> {
         let message_id = format!("<{}@{}>", mail.id, self.root_domain);
         let request_id = mail.request_id.clone().unwrap_or_default();
-        let (status, error) = if self.suppressed(&mail).await? {
+        let (status, error) = if self.suppressed(mail).await? {
             (mail_outbox::STATUS_SUPPRESSED, None)
         } else if let Some(smtp) = &self.smtp {
-            match self.send_smtp(smtp, &mail, &message_id).await {
+            match self.send_smtp(smtp, mail, &message_id).await {
                 Ok(()) => (mail_outbox::STATUS_SENT, None),
                 Err(e) if mail.attempts + 1 >= MAX_ATTEMPTS => {
                     (mail_outbox::STATUS_FAILED, Some(e))
@@ -134,17 +226,7 @@ impl Sender {
                 "mail not delivered"
             ),
         }
-        let attempts = mail.attempts + 1;
-        let mut row: mail_outbox::ActiveModel = mail.into();
-        row.status = Set(status.to_string());
-        row.attempts = Set(attempts);
-        row.message_id = Set(Some(message_id));
-        row.last_error = Set(error);
-        if status != mail_outbox::STATUS_QUEUED {
-            row.sent_at = Set(Some(now()));
-        }
-        row.update(&self.global).await?;
-        Ok(())
+        Ok((status, message_id, error))
     }
 
     async fn send_smtp(

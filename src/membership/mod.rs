@@ -49,6 +49,7 @@ pub async fn ensure_contact(
         tenant_id: NotSet,
         user_id: Set(user.id),
         display_name: Set(user.display_name.clone()),
+        email: Set(Some(user.email.clone())),
         role: Set(role.as_str().to_string()),
         status: Set(STATUS_ACTIVE.to_string()),
         created_at: Set(now()),

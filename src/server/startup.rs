@@ -100,8 +100,7 @@ impl Application {
             Duration::from_secs(config.login_window_seconds),
         ));
         let store = sessions::AnyStore::from_config(&config, registry.global()).await?;
-        crate::mail::sender::Sender::new(registry.global().clone(), &config)?
-            .spawn(MAIL_POLL_EVERY);
+        crate::mail::sender::Sender::new(registry.clone(), &config)?.spawn(MAIL_POLL_EVERY);
         spawn_housekeeping(registry.clone(), store.clone(), login_limiter.clone());
         let state = AppState {
             leptos_options,
@@ -138,6 +137,7 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
     use crate::accounts::handlers as accounts;
     use crate::challenges::handlers as challenges;
     use crate::membership::handlers as membership;
+    use crate::rewards::handlers as rewards;
     use crate::sso::handlers as sso;
     use axum::routing::{get, post};
 
@@ -163,6 +163,12 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
         .route("/admin/completions/bulk", post(challenges::bulk))
         .route("/admin/completions/{id}/approve", post(challenges::approve))
         .route("/admin/completions/{id}/reject", post(challenges::reject))
+        // Rewards.
+        .route("/admin/rewards", post(rewards::create))
+        .route("/admin/rewards/{id}", post(rewards::update))
+        .route("/rewards/{id}/redeem", post(rewards::redeem))
+        .route("/admin/redemptions/{id}/fulfil", post(rewards::fulfil))
+        .route("/admin/redemptions/{id}/cancel", post(rewards::cancel))
         // The SSO round trip (redirects only).
         .route("/sso/start", get(sso::start))
         .route("/sso/authorize", get(sso::authorize))

@@ -12,6 +12,7 @@ fn contact(name: &str, tenant_claimed: rally::db::uuid::Uuid) -> contacts::Activ
         tenant_id: Set(tenant_claimed),
         user_id: Set(new_id()),
         display_name: Set(name.to_string()),
+        email: Set(None),
         role: Set("advocate".into()),
         status: Set("active".into()),
         created_at: Set(now()),

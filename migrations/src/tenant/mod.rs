@@ -2,6 +2,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_tenant;
 mod m20261123_000002_advocate_loop;
+mod m20261123_000003_rewards_invitations;
 
 /// Migrates one shard database (run on every shard).
 pub struct TenantMigrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for TenantMigrator {
         vec![
             Box::new(m20261123_000001_create_tenant::Migration),
             Box::new(m20261123_000002_advocate_loop::Migration),
+            Box::new(m20261123_000003_rewards_invitations::Migration),
         ]
     }
 }

@@ -10,6 +10,8 @@ pub struct Model {
     /// The global user (another database, so no foreign key).
     pub user_id: Uuid,
     pub display_name: String,
+    /// A copy of the account's address, for search and export (the account is global).
+    pub email: Option<String>,
     /// `advocate`, `marketer` or `admin`.
     pub role: String,
     /// `active` or `deactivated`.

@@ -7,8 +7,12 @@ pub mod contacts;
 pub mod group_members;
 pub mod groups;
 pub mod hub_settings;
+pub mod invitations;
 pub mod levels;
+pub mod outbound_mail;
 pub mod points_ledger;
+pub mod redemptions;
+pub mod rewards;
 
 use sea_orm::EntityTrait;
 
@@ -39,5 +43,9 @@ tenant_entity!(contacts);
 tenant_entity!(group_members);
 tenant_entity!(groups);
 tenant_entity!(hub_settings);
+tenant_entity!(invitations);
 tenant_entity!(levels);
+tenant_entity!(outbound_mail);
 tenant_entity!(points_ledger);
+tenant_entity!(redemptions);
+tenant_entity!(rewards);

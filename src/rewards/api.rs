@@ -1,0 +1,245 @@
+//! Server functions behind the reward pages.
+use crate::forms::Flash;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardCard {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub cost: i64,
+    pub stock: Option<i64>,
+    /// Why it cannot be redeemed now (too few points, out of stock).
+    pub blocked: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedemptionRow {
+    pub id: String,
+    pub reward: String,
+    pub advocate: String,
+    pub cost: i64,
+    pub status: String,
+    pub when: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalogue {
+    pub balance: i64,
+    pub rewards: Vec<RewardCard>,
+    pub mine: Vec<RedemptionRow>,
+    pub flash: Option<Flash>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminRewardRow {
+    pub id: String,
+    pub name: String,
+    pub cost: i64,
+    pub stock: Option<i64>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminRewards {
+    pub rows: Vec<AdminRewardRow>,
+    pub flash: Option<Flash>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminReward {
+    pub id: String,
+    pub form: super::RewardForm,
+    pub flash: Option<Flash>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminRedemptions {
+    pub open: Vec<RedemptionRow>,
+    pub done: Vec<RedemptionRow>,
+    pub flash: Option<Flash>,
+}
+
+#[cfg(feature = "ssr")]
+async fn rows(
+    db: &crate::db::TenantDb,
+    list: Vec<crate::db::tenant::redemptions::Model>,
+) -> Result<Vec<RedemptionRow>, ServerFnError> {
+    use crate::db::tenant::rewards;
+    use crate::server::context::internal;
+    use sea_orm::ColumnTrait;
+    let names = crate::points::ledger::names(db, list.iter().map(|r| r.contact_id).collect())
+        .await
+        .map_err(internal)?;
+    let rewards: std::collections::HashMap<_, _> = db
+        .select::<rewards::Entity>()
+        .filter(rewards::Column::Id.is_in(list.iter().map(|r| r.reward_id).collect::<Vec<_>>()))
+        .all()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    Ok(list
+        .into_iter()
+        .map(|r| RedemptionRow {
+            id: r.id.to_string(),
+            reward: rewards.get(&r.reward_id).cloned().unwrap_or_default(),
+            advocate: names.get(&r.contact_id).cloned().unwrap_or_default(),
+            cost: r.cost,
+            status: r.status,
+            when: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
+        })
+        .collect())
+}
+
+/// `/rewards`: what the member can redeem, and what they did.
+#[server(endpoint = "load_rewards")]
+pub async fn load_rewards() -> Result<Catalogue, ServerFnError> {
+    use crate::challenges::api::server_hub_with_role as hub_with_role;
+    use crate::db::tenant::{redemptions, rewards};
+    use crate::domain::Role;
+    use crate::server::context::internal;
+    use sea_orm::ColumnTrait;
+    let (ctx, contact) = hub_with_role(Role::Advocate).await?;
+    let db = &ctx.hub()?.db;
+    let balance = crate::points::ledger::totals(db, contact.id)
+        .await
+        .map_err(internal)?
+        .balance;
+    let list = db
+        .select::<rewards::Entity>()
+        .filter(rewards::Column::Active.eq(true))
+        .order_by_asc(rewards::Column::Cost)
+        .all()
+        .await
+        .map_err(internal)?;
+    let mine = db
+        .select::<redemptions::Entity>()
+        .filter(redemptions::Column::ContactId.eq(contact.id))
+        .order_by_desc(redemptions::Column::CreatedAt)
+        .limit(50)
+        .all()
+        .await
+        .map_err(internal)?;
+    Ok(Catalogue {
+        balance,
+        rewards: list
+            .into_iter()
+            .map(|r| RewardCard {
+                id: r.id.to_string(),
+                blocked: super::redeem_blocker(balance, r.cost, r.stock),
+                name: r.name,
+                description: r.description,
+                cost: r.cost,
+                stock: r.stock,
+            })
+            .collect(),
+        mine: rows(db, mine).await?,
+        flash: ctx.flash("redeem").await,
+    })
+}
+
+/// `/admin/rewards`: the catalogue (marketers and admins).
+#[server(endpoint = "admin_rewards")]
+pub async fn load_admin_rewards() -> Result<AdminRewards, ServerFnError> {
+    use crate::challenges::api::server_hub_with_role as hub_with_role;
+    use crate::db::tenant::rewards;
+    use crate::domain::Role;
+    use crate::server::context::internal;
+    let (ctx, _) = hub_with_role(Role::Marketer).await?;
+    let db = &ctx.hub()?.db;
+    let list = db
+        .select::<rewards::Entity>()
+        .order_by_asc(rewards::Column::Name)
+        .all()
+        .await
+        .map_err(internal)?;
+    Ok(AdminRewards {
+        rows: list
+            .into_iter()
+            .map(|r| AdminRewardRow {
+                id: r.id.to_string(),
+                name: r.name,
+                cost: r.cost,
+                stock: r.stock,
+                active: r.active,
+            })
+            .collect(),
+        flash: ctx.flash("reward").await,
+    })
+}
+
+/// `/admin/rewards/{id}`.
+#[server(endpoint = "admin_reward")]
+pub async fn load_admin_reward(id: String) -> Result<AdminReward, ServerFnError> {
+    use crate::challenges::api::{
+        server_hub_with_role as hub_with_role, server_parse_id as parse_id,
+    };
+    use crate::db::tenant::rewards;
+    use crate::domain::Role;
+    use crate::server::context::{internal, status_error};
+    let (ctx, _) = hub_with_role(Role::Marketer).await?;
+    let db = &ctx.hub()?.db;
+    let r = db
+        .find_by_id::<rewards::Entity>(parse_id(&id)?)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| status_error(404, crate::ui::NOT_FOUND))?;
+    let flash = ctx.flash("reward").await;
+    let form = match flash.as_ref().filter(|f| f.has_errors()) {
+        Some(f) => super::RewardForm {
+            name: f.value("name"),
+            description: f.value("description"),
+            cost: f.value("cost"),
+            stock: f.value("stock"),
+            active: Some(f.value("active")).filter(|v| !v.is_empty()),
+        },
+        None => super::RewardForm {
+            name: r.name.clone(),
+            description: r.description.clone(),
+            cost: r.cost.to_string(),
+            stock: r.stock.map(|s| s.to_string()).unwrap_or_default(),
+            active: r.active.then(|| "on".to_string()),
+        },
+    };
+    Ok(AdminReward {
+        id: r.id.to_string(),
+        form,
+        flash,
+    })
+}
+
+/// `/admin/redemptions`: requested ones to fulfil or cancel, and the latest done.
+#[server(endpoint = "admin_redemptions")]
+pub async fn load_admin_redemptions() -> Result<AdminRedemptions, ServerFnError> {
+    use crate::challenges::api::server_hub_with_role as hub_with_role;
+    use crate::db::tenant::redemptions;
+    use crate::domain::Role;
+    use crate::server::context::internal;
+    use sea_orm::ColumnTrait;
+    let (ctx, _) = hub_with_role(Role::Marketer).await?;
+    let db = &ctx.hub()?.db;
+    let open = db
+        .select::<redemptions::Entity>()
+        .filter(redemptions::Column::Status.eq(super::REQUESTED))
+        .order_by_asc(redemptions::Column::CreatedAt)
+        .limit(200)
+        .all()
+        .await
+        .map_err(internal)?;
+    let done = db
+        .select::<redemptions::Entity>()
+        .filter(redemptions::Column::Status.ne(super::REQUESTED))
+        .order_by_desc(redemptions::Column::UpdatedAt)
+        .limit(30)
+        .all()
+        .await
+        .map_err(internal)?;
+    Ok(AdminRedemptions {
+        open: rows(db, open).await?,
+        done: rows(db, done).await?,
+        flash: ctx.flash("redemption").await,
+    })
+}

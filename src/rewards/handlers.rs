@@ -1,0 +1,216 @@
+//! Form posts of the reward pages.
+use super::service::{self, MailContext, RedeemError};
+use super::RewardForm;
+use crate::domain::Role;
+use crate::forms::{set_flash, Flash};
+use crate::membership::handlers::require_member;
+use crate::server::site::Site;
+use crate::server::{pages, request_id, AppState};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use tower_sessions::Session;
+use uuid::Uuid;
+
+fn unavailable(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "reward handler failed");
+    pages::unavailable()
+}
+
+async fn back(session: &Session, to: &str, flash: Flash) -> Response {
+    set_flash(session, flash).await;
+    Redirect::to(to).into_response()
+}
+
+fn request_id_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(&request_id::HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn reward_flash(form: &RewardForm, errors: Vec<(String, String)>) -> Flash {
+    let mut f = Flash::new("reward")
+        .with_value("name", form.name.as_str())
+        .with_value("description", form.description.as_str())
+        .with_value("cost", form.cost.as_str())
+        .with_value("stock", form.stock.as_str());
+    if form.active.is_some() {
+        f = f.with_value("active", "on");
+    }
+    for (field, message) in errors {
+        f = f.with_error(&field, message);
+    }
+    f
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Form(form): Form<RewardForm>,
+) -> Response {
+    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    match form.validate() {
+        Err(errors) => back(&session, "/admin/rewards", reward_flash(&form, errors)).await,
+        Ok(input) => match service::create(&hub.db, &input).await {
+            Ok(r) => {
+                back(
+                    &session,
+                    "/admin/rewards",
+                    Flash::notice("reward", format!("Added “{}”.", r.name)),
+                )
+                .await
+            }
+            Err(e) => unavailable(e),
+        },
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<RewardForm>,
+) -> Response {
+    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return pages::not_here();
+    };
+    let to = format!("/admin/rewards/{id}");
+    match form.validate() {
+        Err(errors) => back(&session, &to, reward_flash(&form, errors)).await,
+        Ok(input) => match service::update(&hub.db, id, &input).await {
+            Ok(0) => pages::not_here(),
+            Ok(_) => back(&session, &to, Flash::notice("reward", "Saved.")).await,
+            Err(e) => unavailable(e),
+        },
+    }
+}
+
+pub async fn redeem(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let (hub, contact) = match require_member(&state, &site, &session, Role::Advocate).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return pages::not_here();
+    };
+    let ctx = MailContext {
+        hub_name: &hub.view.name,
+        request_id: request_id_of(&headers),
+    };
+    match service::redeem(&hub.db, id, &contact, &ctx).await {
+        Ok(_) => {
+            back(
+                &session,
+                "/rewards",
+                Flash::notice("redeem", "Redeemed! We have mailed you the details."),
+            )
+            .await
+        }
+        Err(RedeemError::NotFound) => pages::not_here(),
+        Err(RedeemError::Db(e)) => unavailable(e),
+        Err(refused) => {
+            back(
+                &session,
+                "/rewards",
+                Flash::new("redeem").with_error("form", refused.to_string()),
+            )
+            .await
+        }
+    }
+}
+
+async fn finish(
+    state: AppState,
+    site: Site,
+    session: Session,
+    headers: HeaderMap,
+    id: String,
+    cancel: bool,
+) -> Response {
+    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return pages::not_here();
+    };
+    match hub
+        .db
+        .find_by_id::<crate::db::tenant::redemptions::Entity>(id)
+        .await
+    {
+        Ok(Some(_)) => {}
+        Ok(None) => return pages::not_here(),
+        Err(e) => return unavailable(e),
+    }
+    let ctx = MailContext {
+        hub_name: &hub.view.name,
+        request_id: request_id_of(&headers),
+    };
+    let done = if cancel {
+        service::cancel(&hub.db, id, &ctx).await
+    } else {
+        service::fulfil(&hub.db, id, &ctx).await
+    };
+    match done {
+        Ok(true) => {
+            let text = if cancel {
+                "Cancelled: the points were refunded."
+            } else {
+                "Marked as fulfilled."
+            };
+            back(
+                &session,
+                "/admin/redemptions",
+                Flash::notice("redemption", text),
+            )
+            .await
+        }
+        Ok(false) => {
+            back(
+                &session,
+                "/admin/redemptions",
+                Flash::new("redemption").with_error("form", "That redemption was already handled."),
+            )
+            .await
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+pub async fn fulfil(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    finish(state, site, session, headers, id, false).await
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    finish(state, site, session, headers, id, true).await
+}
