@@ -7,6 +7,8 @@ use crate::challenges::pages::{
     ReferralsPage,
 };
 use crate::hub::{HubAdminPage, HubHome};
+use crate::invitations::pages::{AdminInvitationsPage, InvitePage};
+use crate::people::pages::{ContactsPage, GroupPage, GroupsPage};
 use crate::points::pages::{LeaderboardPage, MePage};
 use crate::rewards::pages::{AdminRedemptionsPage, AdminRewardPage, AdminRewardsPage, RewardsPage};
 use crate::site::{get_site, SiteResource, SiteView};
@@ -67,6 +69,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/leaderboard") view=LeaderboardPage ssr=SsrMode::Async />
                 <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
                 <Route path=path!("/rewards") view=RewardsPage ssr=SsrMode::Async />
+                <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/contacts") view=ContactsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/groups") view=GroupsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/groups/:id") view=GroupPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/invitations") view=AdminInvitationsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/rewards") view=AdminRewardsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/rewards/:id") view=AdminRewardPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/redemptions") view=AdminRedemptionsPage ssr=SsrMode::Async />

@@ -85,10 +85,7 @@ fn AccountArea() -> impl IntoView {
                             {role.filter(|r| *r >= Role::Marketer).map(|_| view! {
                                 <nav aria-label="Team" class="flex items-center gap-1">
                                     <a href="/admin/completions" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Review"</a>
-                                    <a href="/admin/challenges" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Manage"</a>
-                                    <a href="/admin/referrals" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Referrals"</a>
-                                    <a href="/admin/redemptions" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Redemptions"</a>
-                                    <a href="/admin" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Team"</a>
+                                    <a href="/admin" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Admin"</a>
                                 </nav>
                             })}
                             <SignOutButton class="rounded-lg bg-white/20 px-3 py-1.5 font-medium hover:bg-white/30" />
@@ -262,8 +259,23 @@ pub fn HubAdminPage(hub: HubView) -> impl IntoView {
                             <Title text=format!("Team · {name}") />
                             <HubFrame hub>
                                 <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
-                                    <h1 class="text-2xl font-bold">"People in " {name.clone()}</h1>
-                                    <table class="mt-6 w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-left text-sm shadow-sm" data-testid="members">
+                                    <h1 class="text-2xl font-bold">"Running " {name.clone()}</h1>
+                                    <nav aria-label="Admin sections" class="mt-6 grid gap-3 sm:grid-cols-3">
+                                        {[
+                                            ("/admin/completions", "Review submissions"),
+                                            ("/admin/challenges", "Challenges"),
+                                            ("/admin/referrals", "Referrals"),
+                                            ("/admin/rewards", "Rewards catalogue"),
+                                            ("/admin/redemptions", "Redemptions"),
+                                            ("/admin/invitations", "Invitations"),
+                                            ("/admin/contacts", "Contacts"),
+                                            ("/admin/groups", "Groups"),
+                                        ].into_iter().map(|(href, label)| view! {
+                                            <a href=href class="rounded-xl border border-slate-200 bg-white p-4 font-semibold shadow-sm hover:border-brand">{label}</a>
+                                        }).collect_view()}
+                                    </nav>
+                                    <h2 class="mt-10 text-xl font-semibold">"People"</h2>
+                                    <table class="mt-4 w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-left text-sm shadow-sm" data-testid="members">
                                         <thead class="bg-slate-50 text-slate-600">
                                             <tr><th class="px-4 py-2">"Name"</th><th class="px-4 py-2">"Role"</th><th class="px-4 py-2">"Status"</th></tr>
                                         </thead>

@@ -136,7 +136,9 @@ impl Application {
 pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
     use crate::accounts::handlers as accounts;
     use crate::challenges::handlers as challenges;
+    use crate::invitations::handlers as invitations;
     use crate::membership::handlers as membership;
+    use crate::people::handlers as people;
     use crate::rewards::handlers as rewards;
     use crate::sso::handlers as sso;
     use axum::routing::{get, post};
@@ -163,6 +165,23 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
         .route("/admin/completions/bulk", post(challenges::bulk))
         .route("/admin/completions/{id}/approve", post(challenges::approve))
         .route("/admin/completions/{id}/reject", post(challenges::reject))
+        // Invitations.
+        .route("/admin/invitations", post(invitations::invite))
+        .route("/admin/invitations/{id}/resend", post(invitations::resend))
+        .route("/admin/invitations/{id}/revoke", post(invitations::revoke))
+        .route("/invite/accept", post(invitations::accept))
+        // Contacts and groups.
+        .route("/admin/contacts.csv", get(people::export_csv))
+        .route("/admin/contacts/{id}/role", post(people::set_role))
+        .route("/admin/contacts/{id}/status", post(people::set_status))
+        .route("/admin/groups", post(people::create_group))
+        .route("/admin/groups/{id}/rename", post(people::rename_group))
+        .route("/admin/groups/{id}/delete", post(people::delete_group))
+        .route("/admin/groups/{id}/members", post(people::add_member))
+        .route(
+            "/admin/groups/{id}/members/{contact}/remove",
+            post(people::remove_member),
+        )
         // Rewards.
         .route("/admin/rewards", post(rewards::create))
         .route("/admin/rewards/{id}", post(rewards::update))

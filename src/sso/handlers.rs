@@ -47,6 +47,9 @@ pub fn sso_query(host: &str, state: &str, return_to: &str) -> String {
 #[derive(Deserialize)]
 pub struct StartQuery {
     return_to: Option<String>,
+    /// Set when the visitor most likely has no account yet (an invitation to a new
+    /// address): the accounts host then shows sign-up instead of sign-in.
+    signup: Option<String>,
 }
 
 /// Hub: "Sign in". Remembers a fresh `state` in this hub's session and sends the browser
@@ -70,7 +73,10 @@ pub async fn start(
     };
     let return_to = ReturnTo::sanitize(q.return_to.as_deref());
     let pending = PendingSignIn { state: new_token() };
-    let query = sso_query(&host, &pending.state, return_to.as_str());
+    let mut query = sso_query(&host, &pending.state, return_to.as_str());
+    if q.signup.is_some() {
+        query.push_str("&signup=1");
+    }
     if let Err(e) = session.insert(PENDING_KEY, pending).await {
         tracing::error!(error = %e, "cannot keep the sign-in state");
         return crate::server::pages::unavailable();
@@ -104,11 +110,17 @@ fn is_state(s: &str) -> bool {
 }
 
 /// Accounts: issue a ticket for a signed-in visitor, or show the sign-in form first.
+#[derive(Deserialize)]
+pub struct SignupHint {
+    signup: Option<String>,
+}
+
 pub async fn authorize(
     State(state): State<AppState>,
     Extension(site): Extension<Site>,
     session: Session,
     Query(q): Query<SsoParams>,
+    Query(hint): Query<SignupHint>,
 ) -> Response {
     if !matches!(site, Site::Accounts) {
         return not_found();
@@ -141,7 +153,12 @@ pub async fn authorize(
     };
     let Some(user) = user else {
         let query = sso_query(host, pending_state, return_to.as_str());
-        return Redirect::to(&format!("/login?{query}")).into_response();
+        let form = if hint.signup.is_some() {
+            "/signup"
+        } else {
+            "/login"
+        };
+        return Redirect::to(&format!("{form}?{query}")).into_response();
     };
     let ticket = tickets::issue(
         global,

@@ -6,6 +6,7 @@ mod cli;
 mod helpers;
 mod hosts;
 mod membership;
+mod people;
 mod rewards;
 mod session_store;
 mod shard_down;

@@ -1,0 +1,133 @@
+//! Server functions behind the invitation pages.
+use crate::forms::Flash;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteView {
+    pub hub_name: String,
+    pub email: String,
+    pub signed_in_as: Option<String>,
+    /// Already a member (then there is nothing to accept).
+    pub member: bool,
+    /// Why the invitation cannot be used.
+    pub refused: Option<String>,
+    /// The token, for the accept form (it is the visitor's own link).
+    pub token: String,
+    /// No account has the invited address yet: offer sign-up first.
+    pub new_person: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationRow {
+    pub id: String,
+    pub email: String,
+    pub status: String,
+    pub sent: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminInvitations {
+    pub rows: Vec<InvitationRow>,
+    pub flash: Option<Flash>,
+}
+
+/// The session key the invitation token waits in while its holder signs in.
+#[cfg(feature = "ssr")]
+pub const TOKEN_KEY: &str = "invite_token";
+
+/// `/invite?token=…` (or the token kept in this hub's session).
+#[server(endpoint = "load_invite")]
+pub async fn load_invite(token: Option<String>) -> Result<InviteView, ServerFnError> {
+    use super::service::{check, Refused};
+    use crate::db::global::users;
+    use crate::server::context::{internal, request_ctx};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let ctx = request_ctx().await?;
+    let hub = ctx.hub()?;
+    let token = match token.filter(|t| !t.is_empty()) {
+        Some(t) => {
+            let _ = ctx.session.insert(TOKEN_KEY, t.clone()).await;
+            t
+        }
+        None => ctx
+            .session
+            .get::<String>(TOKEN_KEY)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+    };
+    let user = ctx.user().await?;
+    let member = match &user {
+        Some(u) => crate::membership::active_contact(&hub.db, u.id)
+            .await
+            .map_err(internal)?
+            .is_some(),
+        None => false,
+    };
+    let (email, refused) = match check(&hub.db, &token).await.map_err(internal)? {
+        Ok(inv) => (inv.email, None),
+        Err(why) => {
+            crate::ui::set_status(if why == Refused::Unknown { 404 } else { 410 });
+            (String::new(), Some(why.to_string()))
+        }
+    };
+    let new_person = !email.is_empty()
+        && users::Entity::find()
+            .filter(users::Column::Email.eq(email.as_str()))
+            .one(ctx.state.registry.global())
+            .await
+            .map_err(internal)?
+            .is_none();
+    Ok(InviteView {
+        hub_name: hub.view.name.clone(),
+        email,
+        signed_in_as: user.map(|u| u.display_name),
+        member,
+        refused,
+        token,
+        new_person,
+    })
+}
+
+/// `/admin/invitations`: the hub's invitations and the result of the last batch.
+#[server(endpoint = "admin_invitations")]
+pub async fn load_admin_invitations() -> Result<AdminInvitations, ServerFnError> {
+    use crate::challenges::api::server_hub_with_role as hub_with_role;
+    use crate::db::tenant::invitations;
+    use crate::domain::Role;
+    use crate::server::context::internal;
+    let (ctx, _) = hub_with_role(Role::Marketer).await?;
+    let db = &ctx.hub()?.db;
+    let now = crate::db::now();
+    let rows = db
+        .select::<invitations::Entity>()
+        .order_by_desc(invitations::Column::CreatedAt)
+        .limit(500)
+        .all()
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|i| InvitationRow {
+            id: i.id.to_string(),
+            status: if i.accepted_at.is_some() {
+                "accepted"
+            } else if i.revoked_at.is_some() {
+                "revoked"
+            } else if i.expires_at <= now {
+                "expired"
+            } else {
+                "pending"
+            }
+            .to_string(),
+            email: i.email,
+            sent: i.created_at.format("%Y-%m-%d").to_string(),
+        })
+        .collect();
+    Ok(AdminInvitations {
+        rows,
+        flash: ctx.flash("invite").await,
+    })
+}

@@ -1,0 +1,228 @@
+//! Form posts: invite (a list), resend, revoke, and accept.
+use super::api::TOKEN_KEY;
+use super::service::{self, InviteMail};
+use crate::accounts::session::current_user;
+use crate::domain::Role;
+use crate::forms::{set_flash, Flash};
+use crate::membership::handlers::require_member;
+use crate::server::site::Site;
+use crate::server::{pages, request_id, AppState};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+fn unavailable(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "invitation handler failed");
+    pages::unavailable()
+}
+
+async fn back(session: &Session, to: &str, flash: Flash) -> Response {
+    set_flash(session, flash).await;
+    Redirect::to(to).into_response()
+}
+
+fn hub_url(state: &AppState, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| crate::domain::HostName::parse(h).ok())
+        .map(|h| h.as_str().to_string())
+        .unwrap_or_default();
+    state.config.url_for_host(&host)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InviteForm {
+    emails: String,
+}
+
+pub async fn invite(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<InviteForm>,
+) -> Response {
+    let (hub, inviter) = match require_member(&state, &site, &session, Role::Marketer).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let rows = super::parse_list(&form.emails);
+    if rows.is_empty() {
+        return back(
+            &session,
+            "/admin/invitations",
+            Flash::new("invite").with_error("emails", "paste at least one email address"),
+        )
+        .await;
+    }
+    let url = hub_url(&state, &headers);
+    let mail = InviteMail {
+        hub_name: &hub.view.name,
+        hub_url: &url,
+        inviter: &inviter.display_name,
+        request_id: headers
+            .get(&request_id::HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    };
+    // Each row gets its own outcome: good rows are invited whatever the bad ones say.
+    let mut flash = Flash::new("invite");
+    let mut invited = 0;
+    for row in rows {
+        let outcome = match row.outcome {
+            Err(why) => Err(why),
+            Ok(email) => match service::invite(&hub.db, &email, Some(inviter.id), &mail).await {
+                Ok(r) => r.map(|_| email),
+                Err(e) => return unavailable(e),
+            },
+        };
+        match outcome {
+            Ok(email) => {
+                invited += 1;
+                flash = flash.with_value(&format!("ok:{}", row.line), email);
+            }
+            Err(why) => {
+                flash = flash.with_error(
+                    &format!("row:{}", row.line),
+                    format!("line {}: {} — {why}", row.line, row.input),
+                )
+            }
+        }
+    }
+    flash.notice = Some(format!("Invited {invited} address(es)."));
+    back(&session, "/admin/invitations", flash).await
+}
+
+async fn change(
+    state: AppState,
+    site: Site,
+    session: Session,
+    headers: HeaderMap,
+    id: String,
+    resend: bool,
+) -> Response {
+    let (hub, inviter) = match require_member(&state, &site, &session, Role::Marketer).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return pages::not_here();
+    };
+    match hub
+        .db
+        .find_by_id::<crate::db::tenant::invitations::Entity>(id)
+        .await
+    {
+        Ok(Some(_)) => {}
+        Ok(None) => return pages::not_here(),
+        Err(e) => return unavailable(e),
+    }
+    let done = if resend {
+        let url = hub_url(&state, &headers);
+        let mail = InviteMail {
+            hub_name: &hub.view.name,
+            hub_url: &url,
+            inviter: &inviter.display_name,
+            request_id: None,
+        };
+        service::resend(&hub.db, id, &mail).await
+    } else {
+        service::revoke(&hub.db, id).await
+    };
+    match done {
+        Ok(true) => {
+            back(
+                &session,
+                "/admin/invitations",
+                Flash::notice(
+                    "invite",
+                    if resend {
+                        "Sent again, valid for 14 more days."
+                    } else {
+                        "Revoked: the link no longer works."
+                    },
+                ),
+            )
+            .await
+        }
+        Ok(false) => {
+            back(
+                &session,
+                "/admin/invitations",
+                Flash::new("invite")
+                    .with_error("form", "That invitation was already accepted or revoked."),
+            )
+            .await
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+pub async fn resend(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    change(state, site, session, headers, id, true).await
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    change(state, site, session, headers, id, false).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AcceptForm {
+    token: String,
+}
+
+/// Accepts for the signed-in person; a signed-out one is sent to sign in (or up) first,
+/// and comes back to `/invite`, where the token waits in this hub's session.
+pub async fn accept(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    Form(form): Form<AcceptForm>,
+) -> Response {
+    let Site::Hub(hub) = site else {
+        return pages::not_found();
+    };
+    let _ = session.insert(TOKEN_KEY, form.token.clone()).await;
+    let user = match current_user(&session, state.registry.global()).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return Redirect::to("/sso/start?return_to=/invite").into_response(),
+        Err(e) => return unavailable(e),
+    };
+    match service::accept(state.registry.global(), &hub.db, &form.token, &user).await {
+        Ok(Ok(())) => {
+            let _ = session.remove::<String>(TOKEN_KEY).await;
+            back(
+                &session,
+                "/",
+                Flash::notice("join", format!("Welcome to {}!", hub.view.name)),
+            )
+            .await
+        }
+        Ok(Err(why)) => pages::message_page(
+            axum::http::StatusCode::GONE,
+            "This invitation cannot be used",
+            &why.to_string(),
+            Some(("/", "Go to the hub")),
+        ),
+        Err(e) => unavailable(e),
+    }
+}
