@@ -66,4 +66,23 @@ pub(crate) mod cols {
             .null()
             .take()
     }
+
+    /// An index named `name` on `cols` of `table` (unique or not), created if missing.
+    pub async fn index(
+        m: &SchemaManager<'_>,
+        name: &str,
+        table: impl IntoIden,
+        cols: Vec<DynIden>,
+        unique: bool,
+    ) -> Result<(), DbErr> {
+        let mut i = Index::create();
+        i.if_not_exists().name(name).table(table);
+        for c in cols {
+            i.col(c);
+        }
+        if unique {
+            i.unique();
+        }
+        m.create_index(i.to_owned()).await
+    }
 }

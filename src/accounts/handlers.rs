@@ -5,8 +5,8 @@ use super::session::{sign_in, sign_out};
 use super::users::{authenticate, register, RegisterError};
 use super::{reset, SsoParams};
 use crate::domain::{DisplayName, Email, NewPassword};
-use crate::forms::{set_flash, Flash};
-use crate::server::request_id;
+use crate::forms::Flash;
+use crate::server::respond::{back, request_id_of};
 use crate::server::site::Site;
 use crate::server::{pages, AppState};
 use crate::sso::handlers::sso_query;
@@ -36,13 +36,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-fn request_id_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(&request_id::HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-}
-
 /// Where a sign-in continues: back into the SSO round trip it interrupted, or home.
 fn continuation(sso: &SsoParams) -> String {
     match (&sso.host, &sso.state) {
@@ -63,11 +56,6 @@ fn with_sso(path: &str, sso: &SsoParams) -> String {
         ),
         _ => path.to_string(),
     }
-}
-
-async fn back_with(session: &Session, to: &str, flash: Flash) -> Response {
-    set_flash(session, flash).await;
-    Redirect::to(to).into_response()
 }
 
 fn accounts_only(site: &Site) -> Option<Response> {
@@ -113,7 +101,7 @@ pub async fn signup(
         .map_err(|e| flash = flash.clone().with_error("password", e.to_string()))
         .ok();
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
-        return back_with(&session, &with_sso("/signup", &sso), flash).await;
+        return back(&session, &with_sso("/signup", &sso), flash).await;
     };
     match register(state.registry.global(), &name, &email, &password).await {
         Ok(user) => {
@@ -128,7 +116,7 @@ pub async fn signup(
                 "email",
                 "An account with this email already exists. Sign in instead.",
             );
-            back_with(&session, &with_sso("/signup", &sso), flash).await
+            back(&session, &with_sso("/signup", &sso), flash).await
         }
         Err(e) => {
             tracing::error!(error = %e, "sign-up failed");
@@ -182,7 +170,7 @@ pub async fn login(
             let flash = Flash::new("login")
                 .with_value("email", form.email.trim())
                 .with_error("form", LOGIN_FAILED);
-            back_with(&session, &with_sso("/login", &sso), flash).await
+            back(&session, &with_sso("/login", &sso), flash).await
         }
         Err(e) => {
             tracing::error!(error = %e, "sign-in failed");
@@ -225,7 +213,7 @@ pub async fn forgot(
             let flash = Flash::new("forgot")
                 .with_value("email", form.email.trim())
                 .with_error("email", e.to_string());
-            return back_with(&session, "/password/forgot", flash).await;
+            return back(&session, "/password/forgot", flash).await;
         }
     };
     // Reset mail is limited like sign-in, so the form cannot be used to flood an inbox.
@@ -249,7 +237,7 @@ pub async fn forgot(
         tracing::error!(error = %e, "queueing a reset mail failed");
         return pages::unavailable();
     }
-    back_with(
+    back(
         &session,
         "/password/forgot",
         Flash::notice("forgot", RESET_SENT),
@@ -278,7 +266,7 @@ pub async fn reset_password(
         Ok(p) => p,
         Err(e) => {
             let flash = Flash::new("reset").with_error("password", e.to_string());
-            return back_with(
+            return back(
                 &session,
                 &format!("/password/reset?token={token_query}"),
                 flash,
@@ -294,14 +282,14 @@ pub async fn reset_password(
                 "login",
                 "Your password was changed and you were signed out everywhere. Sign in with the new password.",
             );
-            back_with(&session, "/login", flash).await
+            back(&session, "/login", flash).await
         }
         Err(reset::ResetError::InvalidToken) => {
             let flash = Flash::new("forgot").with_error(
                 "form",
                 "That reset link is not valid any more: it has expired or was already used. Ask for a new one.",
             );
-            back_with(&session, "/password/forgot", flash).await
+            back(&session, "/password/forgot", flash).await
         }
         Err(e) => {
             tracing::error!(error = %e, "password reset failed");

@@ -4,26 +4,17 @@ use super::service::{self, Review, SubmitError};
 use super::{AnswerForm, ChallengeForm, STATUS_ARCHIVED, STATUS_PUBLISHED};
 use crate::db::tenant::challenges;
 use crate::domain::Role;
-use crate::forms::{set_flash, Flash};
+use crate::forms::Flash;
 use crate::membership::handlers::require_member;
+use crate::server::respond::{back, unavailable};
 use crate::server::site::Site;
 use crate::server::{pages, AppState};
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
-
-fn unavailable(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "challenge handler failed");
-    pages::unavailable()
-}
-
-async fn back(session: &Session, to: &str, flash: Flash) -> Response {
-    set_flash(session, flash).await;
-    Redirect::to(to).into_response()
-}
 
 fn challenge_flash(form: &ChallengeForm, errors: super::FieldErrors) -> Flash {
     let mut f = Flash::new("challenge");

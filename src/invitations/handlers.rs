@@ -3,10 +3,11 @@ use super::api::TOKEN_KEY;
 use super::service::{self, InviteMail};
 use crate::accounts::session::current_user;
 use crate::domain::Role;
-use crate::forms::{set_flash, Flash};
+use crate::forms::Flash;
 use crate::membership::handlers::require_member;
+use crate::server::respond::{back, request_id_of, unavailable};
 use crate::server::site::Site;
-use crate::server::{pages, request_id, AppState};
+use crate::server::{pages, AppState};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,16 +15,6 @@ use axum::{Extension, Form};
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
-
-fn unavailable(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "invitation handler failed");
-    pages::unavailable()
-}
-
-async fn back(session: &Session, to: &str, flash: Flash) -> Response {
-    set_flash(session, flash).await;
-    Redirect::to(to).into_response()
-}
 
 fn hub_url(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers
@@ -66,10 +57,7 @@ pub async fn invite(
         hub_name: &hub.view.name,
         hub_url: &url,
         inviter: &inviter.display_name,
-        request_id: headers
-            .get(&request_id::HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
+        request_id: request_id_of(&headers),
     };
     // Each row gets its own outcome: good rows are invited whatever the bad ones say.
     let mut flash = Flash::new("invite");

@@ -3,29 +3,20 @@ use super::csv_field;
 use crate::db::tenant::{contacts, group_members, groups};
 use crate::db::{is_unique_violation, new_id, now};
 use crate::domain::Role;
-use crate::forms::{set_flash, Flash};
+use crate::forms::Flash;
 use crate::membership::handlers::require_member;
 use crate::membership::{STATUS_ACTIVE, STATUS_DEACTIVATED};
+use crate::server::respond::{back, unavailable};
 use crate::server::site::Site;
 use crate::server::{pages, AppState};
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, Condition, Set};
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
-
-fn unavailable(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "people handler failed");
-    pages::unavailable()
-}
-
-async fn back(session: &Session, to: &str, flash: Flash) -> Response {
-    set_flash(session, flash).await;
-    Redirect::to(to).into_response()
-}
 
 macro_rules! member_or_return {
     ($state:expr, $site:expr, $session:expr, $role:expr) => {
@@ -36,8 +27,8 @@ macro_rules! member_or_return {
     };
 }
 
-fn id_or_404(raw: &str) -> Result<Uuid, Response> {
-    Uuid::parse_str(raw).map_err(|_| pages::not_here())
+fn parse_id(raw: &str) -> Option<Uuid> {
+    Uuid::parse_str(raw).ok()
 }
 
 #[derive(Deserialize, Default)]
@@ -55,9 +46,8 @@ pub async fn set_role(
     Form(form): Form<RoleForm>,
 ) -> Response {
     let (hub, viewer) = member_or_return!(state, site, session, Role::Admin);
-    let id = match id_or_404(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
+    let Some(id) = parse_id(&id) else {
+        return pages::not_here();
     };
     let Ok(role) = Role::parse(&form.role) else {
         return back(
@@ -113,9 +103,8 @@ pub async fn set_status(
     Form(form): Form<StatusForm>,
 ) -> Response {
     let (hub, viewer) = member_or_return!(state, site, session, Role::Marketer);
-    let id = match id_or_404(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
+    let Some(id) = parse_id(&id) else {
+        return pages::not_here();
     };
     let status = match form.status.as_str() {
         STATUS_ACTIVE => STATUS_ACTIVE,
@@ -288,9 +277,8 @@ pub async fn rename_group(
     Form(form): Form<NameForm>,
 ) -> Response {
     let (hub, _) = member_or_return!(state, site, session, Role::Marketer);
-    let id = match id_or_404(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
+    let Some(id) = parse_id(&id) else {
+        return pages::not_here();
     };
     let to = format!("/admin/groups/{id}");
     let name = match group_name(&form.name) {
@@ -327,9 +315,8 @@ pub async fn delete_group(
     Path(id): Path<String>,
 ) -> Response {
     let (hub, _) = member_or_return!(state, site, session, Role::Marketer);
-    let id = match id_or_404(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
+    let Some(id) = parse_id(&id) else {
+        return pages::not_here();
     };
     match hub.db.find_by_id::<groups::Entity>(id).await {
         Ok(Some(_)) => {}
@@ -380,9 +367,8 @@ pub async fn add_member(
     Form(form): Form<MemberForm>,
 ) -> Response {
     let (hub, _) = member_or_return!(state, site, session, Role::Marketer);
-    let id = match id_or_404(&id) {
-        Ok(i) => i,
-        Err(r) => return r,
+    let Some(id) = parse_id(&id) else {
+        return pages::not_here();
     };
     let to = format!("/admin/groups/{id}");
     let group = hub.db.find_by_id::<groups::Entity>(id).await;
@@ -442,9 +428,8 @@ pub async fn remove_member(
     Path((id, contact)): Path<(String, String)>,
 ) -> Response {
     let (hub, _) = member_or_return!(state, site, session, Role::Marketer);
-    let (id, contact) = match (id_or_404(&id), id_or_404(&contact)) {
-        (Ok(a), Ok(b)) => (a, b),
-        _ => return pages::not_here(),
+    let (Some(id), Some(contact)) = (parse_id(&id), parse_id(&contact)) else {
+        return pages::not_here();
     };
     let removed = hub
         .db

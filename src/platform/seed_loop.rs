@@ -303,8 +303,95 @@ pub async fn seed_hub(
         }
         seeded += 1;
     }
+    let rewards = seed_rewards(&db, &tenant.name, acme).await?;
     Ok(vec![format!(
-        "seeded {} challenges and {seeded} advocates with history in {slug}",
+        "seeded {} challenges, {rewards} rewards and {seeded} advocates with history in {slug}",
         made.len()
     )])
+}
+
+/// A small catalogue, a group of the most active advocates, and a few redemptions.
+async fn seed_rewards(db: &TenantDb, hub_name: &str, acme: bool) -> Result<usize, OpError> {
+    use crate::db::tenant::{contacts, group_members, groups};
+    use crate::rewards::{service as rewards, RewardForm};
+    let catalogue: &[(&str, &str, i64, Option<i64>)] = if acme {
+        &[
+            (
+                "Sticker pack",
+                "Laptop stickers, shipped anywhere.",
+                100,
+                None,
+            ),
+            (
+                "Acme mug ☕",
+                "The one from the launch event.",
+                300,
+                Some(25),
+            ),
+            ("Acme hoodie", "Warm, navy, embroidered.", 1500, Some(10)),
+            (
+                "Conference ticket",
+                "A full pass to Acme Summit.",
+                5000,
+                Some(2),
+            ),
+        ]
+    } else {
+        &[("Globex tote bag", "Sturdy and useful.", 200, None)]
+    };
+    let mut made = Vec::new();
+    for (name, description, cost, stock) in catalogue {
+        let input = RewardForm {
+            name: name.to_string(),
+            description: description.to_string(),
+            cost: cost.to_string(),
+            stock: stock.map(|s| s.to_string()).unwrap_or_default(),
+            active: Some("on".into()),
+        }
+        .validate()
+        .map_err(|e| OpError::invalid(format!("demo reward {name}: {e:?}")))?;
+        made.push(rewards::create(db, &input).await?);
+    }
+    let people = db
+        .select::<contacts::Entity>()
+        .order_by_asc(contacts::Column::CreatedAt)
+        .all()
+        .await?;
+    let advocates: Vec<_> = people
+        .iter()
+        .filter(|c| {
+            c.email
+                .as_deref()
+                .is_some_and(|e| e.starts_with("advocate"))
+        })
+        .collect();
+    let group = db
+        .insert(groups::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: sea_orm::ActiveValue::NotSet,
+            name: Set("Power users".into()),
+            created_at: Set(now()),
+        })
+        .await?;
+    for c in advocates.iter().take(8) {
+        db.insert(group_members::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: sea_orm::ActiveValue::NotSet,
+            group_id: Set(group.id),
+            contact_id: Set(c.id),
+            created_at: Set(now()),
+        })
+        .await?;
+    }
+    let ctx = rewards::MailContext {
+        hub_name,
+        request_id: None,
+    };
+    // The top advocates already spent some points (mugs are the favourite).
+    for c in advocates.iter().take(3) {
+        if let Some(mug) = made.get(1).or(made.first()) {
+            let _ = rewards::redeem(db, mug.id, c, &ctx).await;
+        }
+    }
+    Ok(made.len())
 }

@@ -2,33 +2,17 @@
 use super::service::{self, MailContext, RedeemError};
 use super::RewardForm;
 use crate::domain::Role;
-use crate::forms::{set_flash, Flash};
+use crate::forms::Flash;
 use crate::membership::handlers::require_member;
+use crate::server::respond::{back, request_id_of, unavailable};
 use crate::server::site::Site;
-use crate::server::{pages, request_id, AppState};
+use crate::server::{pages, AppState};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::{Extension, Form};
 use tower_sessions::Session;
 use uuid::Uuid;
-
-fn unavailable(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "reward handler failed");
-    pages::unavailable()
-}
-
-async fn back(session: &Session, to: &str, flash: Flash) -> Response {
-    set_flash(session, flash).await;
-    Redirect::to(to).into_response()
-}
-
-fn request_id_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(&request_id::HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-}
 
 fn reward_flash(form: &RewardForm, errors: Vec<(String, String)>) -> Flash {
     let mut f = Flash::new("reward")

@@ -6,6 +6,7 @@ pub mod hosts;
 pub mod hub_config;
 pub mod pages;
 pub mod request_id;
+pub mod respond;
 pub mod same_origin;
 pub mod session_store;
 pub mod sessions;

@@ -514,4 +514,16 @@ async fn the_demo_history_gives_the_hub_a_leaderboard() {
         .await
         .unwrap();
     assert!(pending > 0, "something waits in the queue");
+    let rewards = db
+        .select::<rally::db::tenant::rewards::Entity>()
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(rewards, 4, "a catalogue to spend points on");
+    let redeemed = db
+        .select::<rally::db::tenant::redemptions::Entity>()
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(redeemed, 3);
 }
