@@ -10,6 +10,11 @@
 //!    [`accounts`] and shared components in [`ui`].
 //! 6. Sign-in: [`accounts`] (global accounts, sessions, reset), [`sso`] (the ticket round
 //!    trip to hub hosts), [`membership`] (joining, roles, reconcile), [`mail`] (outbox).
+//! 7. The product: [`challenges`] (set, submit, approve), [`points`] (ledger, levels,
+//!    badges, leaderboard), [`rewards`] (catalogue, redemptions), [`invitations`],
+//!    [`people`] (contacts, groups). Each folder: `mod.rs` (types and rules, also in the
+//!    browser), `service.rs` (server logic), `handlers.rs` (form posts), `api.rs` (page
+//!    data, role-checked), `pages.rs` (components).
 //!
 //! Modules marked server-only are compiled with the `ssr` feature; the rest is also
 //! compiled to WebAssembly for hydration.

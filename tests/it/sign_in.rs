@@ -324,3 +324,33 @@ async fn password_reset_by_mail() {
     let viewer = b.get(&accounts, "/dev/mail").await;
     assert!(viewer.body.contains("Reset your Rally password"));
 }
+
+#[tokio::test]
+async fn session_cookies_are_host_only_httponly_lax_and_secure_under_https() {
+    for (env_name, secure) in [("development", false), ("production", true)] {
+        let env = TestEnv::sqlite_with(&[("RALLY_ENV", env_name)]).await;
+        let app = spawn_demo(&env).await;
+        let accounts = app.host("accounts.localhost");
+        let mut b = Browser::new(&app);
+        let r = b
+            .post_form(
+                &accounts,
+                "/login",
+                &[("email", ALICE), ("password", DEMO_PASSWORD)],
+            )
+            .await;
+        let cookie = r
+            .set_cookies
+            .iter()
+            .find(|c| c.starts_with("rally_session="))
+            .expect("a session cookie");
+        let lower = cookie.to_ascii_lowercase();
+        assert!(lower.contains("httponly"), "{cookie}");
+        assert!(lower.contains("samesite=lax"), "{cookie}");
+        assert!(!lower.contains("domain="), "host-only: {cookie}");
+        assert_eq!(lower.contains("; secure"), secure, "{env_name}: {cookie}");
+        // The mail viewer exists only outside production.
+        let viewer = b.get(&accounts, "/dev/mail").await;
+        assert_eq!(viewer.status, if secure { 404 } else { 200 });
+    }
+}
