@@ -6,7 +6,7 @@ use crate::db::tenant::challenges;
 use crate::domain::Role;
 use crate::forms::Flash;
 use crate::membership::handlers::require_member;
-use crate::server::respond::{back, unavailable};
+use crate::server::respond::{back, existing, once, unavailable};
 use crate::server::site::Site;
 use crate::server::{pages, AppState};
 use axum::extract::{Path, State};
@@ -276,42 +276,26 @@ async fn review_one(
         Ok(x) => x,
         Err(res) => return res,
     };
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return pages::not_here();
+    let id = match existing::<crate::db::tenant::completions::Entity>(&hub.db, &id).await {
+        Ok(id) => id,
+        Err(res) => return res,
     };
-    match hub
-        .db
-        .find_by_id::<crate::db::tenant::completions::Entity>(id)
-        .await
-    {
-        Ok(Some(_)) => {}
-        Ok(None) => return pages::not_here(),
-        Err(e) => return unavailable(e),
-    }
-    match service::review(&hub.db, id, decision, reviewer.id, note_of(&note)).await {
-        Ok(true) => {
-            let text = if decision == Review::Approve {
-                "Approved: the points are awarded."
-            } else {
-                "Rejected."
-            };
-            back(
-                &session,
-                "/admin/completions",
-                Flash::notice("review", text),
-            )
-            .await
-        }
-        Ok(false) => {
-            back(
-                &session,
-                "/admin/completions",
-                Flash::new("review").with_error("form", "That submission was already reviewed."),
-            )
-            .await
-        }
-        Err(e) => unavailable(e),
-    }
+    let result = service::review(&hub.db, id, decision, reviewer.id, note_of(&note)).await;
+    let done = if decision == Review::Approve {
+        "Approved: the points are awarded."
+    } else {
+        "Rejected."
+    };
+    let already = "That submission was already reviewed.";
+    once(
+        &session,
+        "/admin/completions",
+        "review",
+        result,
+        done,
+        already,
+    )
+    .await
 }
 
 pub async fn approve(

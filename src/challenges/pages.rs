@@ -5,6 +5,7 @@ use super::{ChallengeForm, Kind, STATUS_ARCHIVED, STATUS_PUBLISHED};
 use crate::forms::Flash;
 use crate::hub::hub_page;
 use crate::ui::forms::{Field, FlashMessages, SubmitButton};
+use crate::ui::style::{BUTTON, CARD, SECONDARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -15,11 +16,6 @@ fn id_param() -> String {
         .get("id")
         .unwrap_or_default()
 }
-
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm";
-const BUTTON: &str =
-    "rounded-lg bg-brand px-4 py-2 font-semibold text-brand-contrast shadow-sm hover:opacity-90";
-const SECONDARY: &str = "rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50";
 
 /// A challenge in a list: title, kind, points, and a link to do it.
 #[component]

@@ -5,7 +5,7 @@ use crate::accounts::session::current_user;
 use crate::domain::Role;
 use crate::forms::Flash;
 use crate::membership::handlers::require_member;
-use crate::server::respond::{back, request_id_of, unavailable};
+use crate::server::respond::{back, existing, once, request_id_of, unavailable};
 use crate::server::site::Site;
 use crate::server::{pages, AppState};
 use axum::extract::{Path, State};
@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
 use tower_sessions::Session;
-use uuid::Uuid;
 
 fn hub_url(state: &AppState, headers: &HeaderMap) -> String {
     let host = headers
@@ -99,18 +98,10 @@ async fn change(
         Ok(x) => x,
         Err(res) => return res,
     };
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return pages::not_here();
+    let id = match existing::<crate::db::tenant::invitations::Entity>(&hub.db, &id).await {
+        Ok(id) => id,
+        Err(res) => return res,
     };
-    match hub
-        .db
-        .find_by_id::<crate::db::tenant::invitations::Entity>(id)
-        .await
-    {
-        Ok(Some(_)) => {}
-        Ok(None) => return pages::not_here(),
-        Err(e) => return unavailable(e),
-    }
     let done = if resend {
         let url = hub_url(&state, &headers);
         let mail = InviteMail {
@@ -123,33 +114,21 @@ async fn change(
     } else {
         service::revoke(&hub.db, id).await
     };
-    match done {
-        Ok(true) => {
-            back(
-                &session,
-                "/admin/invitations",
-                Flash::notice(
-                    "invite",
-                    if resend {
-                        "Sent again, valid for 14 more days."
-                    } else {
-                        "Revoked: the link no longer works."
-                    },
-                ),
-            )
-            .await
-        }
-        Ok(false) => {
-            back(
-                &session,
-                "/admin/invitations",
-                Flash::new("invite")
-                    .with_error("form", "That invitation was already accepted or revoked."),
-            )
-            .await
-        }
-        Err(e) => unavailable(e),
-    }
+    let text = if resend {
+        "Sent again, valid for 14 more days."
+    } else {
+        "Revoked: the link no longer works."
+    };
+    let already = "That invitation was already accepted or revoked.";
+    once(
+        &session,
+        "/admin/invitations",
+        "invite",
+        done,
+        text,
+        already,
+    )
+    .await
 }
 
 pub async fn resend(

@@ -2,14 +2,10 @@
 use super::api::*;
 use crate::hub::hub_page;
 use crate::ui::forms::FlashMessages;
+use crate::ui::style::{BUTTON, CARD, SECONDARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm";
-const BUTTON: &str =
-    "rounded-lg bg-brand px-4 py-2 font-semibold text-brand-contrast shadow-sm hover:opacity-90";
-const SECONDARY: &str = "rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50";
 
 #[component]
 pub fn InvitePage() -> impl IntoView {

@@ -6,7 +6,7 @@ use crate::domain::Role;
 use crate::forms::Flash;
 use crate::membership::handlers::require_member;
 use crate::membership::{STATUS_ACTIVE, STATUS_DEACTIVATED};
-use crate::server::respond::{back, unavailable};
+use crate::server::respond::{back, existing, unavailable};
 use crate::server::site::Site;
 use crate::server::{pages, AppState};
 use axum::extract::{Path, Query, State};
@@ -315,14 +315,10 @@ pub async fn delete_group(
     Path(id): Path<String>,
 ) -> Response {
     let (hub, _) = member_or_return!(state, site, session, Role::Marketer);
-    let Some(id) = parse_id(&id) else {
-        return pages::not_here();
+    let id = match existing::<groups::Entity>(&hub.db, &id).await {
+        Ok(id) => id,
+        Err(res) => return res,
     };
-    match hub.db.find_by_id::<groups::Entity>(id).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return pages::not_here(),
-        Err(e) => return unavailable(e),
-    }
     // Members first, then the group; challenges aimed at it fall back to everyone.
     let done = async {
         let tx = hub.db.begin().await?;

@@ -3,14 +3,10 @@ use super::api::*;
 use crate::domain::Role;
 use crate::hub::hub_page;
 use crate::ui::forms::{Field, FlashMessages};
+use crate::ui::style::{BUTTON, CARD, SMALL};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm";
-const BUTTON: &str =
-    "rounded-lg bg-brand px-4 py-2 font-semibold text-brand-contrast shadow-sm hover:opacity-90";
-const SMALL: &str = "rounded-lg border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50";
 
 fn encode(s: &str) -> String {
     s.bytes()

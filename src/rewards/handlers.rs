@@ -4,7 +4,7 @@ use super::RewardForm;
 use crate::domain::Role;
 use crate::forms::Flash;
 use crate::membership::handlers::require_member;
-use crate::server::respond::{back, request_id_of, unavailable};
+use crate::server::respond::{back, existing, once, request_id_of, unavailable};
 use crate::server::site::Site;
 use crate::server::{pages, AppState};
 use axum::extract::{Path, State};
@@ -132,18 +132,10 @@ async fn finish(
         Ok(x) => x,
         Err(res) => return res,
     };
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return pages::not_here();
+    let id = match existing::<crate::db::tenant::redemptions::Entity>(&hub.db, &id).await {
+        Ok(id) => id,
+        Err(res) => return res,
     };
-    match hub
-        .db
-        .find_by_id::<crate::db::tenant::redemptions::Entity>(id)
-        .await
-    {
-        Ok(Some(_)) => {}
-        Ok(None) => return pages::not_here(),
-        Err(e) => return unavailable(e),
-    }
     let ctx = MailContext {
         hub_name: &hub.view.name,
         request_id: request_id_of(&headers),
@@ -153,30 +145,21 @@ async fn finish(
     } else {
         service::fulfil(&hub.db, id, &ctx).await
     };
-    match done {
-        Ok(true) => {
-            let text = if cancel {
-                "Cancelled: the points were refunded."
-            } else {
-                "Marked as fulfilled."
-            };
-            back(
-                &session,
-                "/admin/redemptions",
-                Flash::notice("redemption", text),
-            )
-            .await
-        }
-        Ok(false) => {
-            back(
-                &session,
-                "/admin/redemptions",
-                Flash::new("redemption").with_error("form", "That redemption was already handled."),
-            )
-            .await
-        }
-        Err(e) => unavailable(e),
-    }
+    let text = if cancel {
+        "Cancelled: the points were refunded."
+    } else {
+        "Marked as fulfilled."
+    };
+    let already = "That redemption was already handled.";
+    once(
+        &session,
+        "/admin/redemptions",
+        "redemption",
+        done,
+        text,
+        already,
+    )
+    .await
 }
 
 pub async fn fulfil(

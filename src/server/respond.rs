@@ -27,3 +27,36 @@ pub fn request_id_of(headers: &HeaderMap) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
 }
+
+/// The id in a path, when it names one of this hub's rows of `E`. Otherwise the answer
+/// to give: 404 (malformed ids too, and other hubs' ids) or, on failure, 503.
+pub async fn existing<E: crate::db::tenant::TenantEntity>(
+    db: &crate::db::TenantDb,
+    raw: &str,
+) -> Result<uuid::Uuid, Response> {
+    let Ok(id) = uuid::Uuid::parse_str(raw.trim()) else {
+        return Err(pages::not_here());
+    };
+    match db.find_by_id::<E>(id).await {
+        Ok(Some(_)) => Ok(id),
+        Ok(None) => Err(pages::not_here()),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+/// The answer to a change that happens at most once (approve, cancel, revoke…): `done`
+/// when this request made it, `already` as an error when an earlier one had.
+pub async fn once<E: std::fmt::Display>(
+    session: &Session,
+    to: &str,
+    form: &str,
+    result: Result<bool, E>,
+    done: &str,
+    already: &str,
+) -> Response {
+    match result {
+        Ok(true) => back(session, to, Flash::notice(form, done)).await,
+        Ok(false) => back(session, to, Flash::new(form).with_error("form", already)).await,
+        Err(e) => unavailable(e),
+    }
+}

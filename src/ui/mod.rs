@@ -1,5 +1,6 @@
 //! Components shared by every feature: page frame, header, footer, status pages, forms.
 pub mod forms;
+pub mod style;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
