@@ -9,7 +9,7 @@ use crate::challenges::pages::{
 use crate::hub::{HubAdminPage, HubHome};
 use crate::invitations::pages::{AdminInvitationsPage, InvitePage};
 use crate::people::pages::{ContactsPage, GroupPage, GroupsPage};
-use crate::points::pages::{LeaderboardPage, MePage};
+use crate::points::pages::{LeaderboardPage, LevelsPage, MePage};
 use crate::rewards::pages::{AdminRedemptionsPage, AdminRewardPage, AdminRewardsPage, RewardsPage};
 use crate::site::{get_site, SiteResource, SiteView};
 use crate::ui::{NotFound, ServiceUnavailable};
@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/referrals") view=ReferralsPage ssr=SsrMode::Async />
                 <Route path=path!("/leaderboard") view=LeaderboardPage ssr=SsrMode::Async />
                 <Route path=path!("/me") view=MePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/levels") view=LevelsPage ssr=SsrMode::Async />
                 <Route path=path!("/rewards") view=RewardsPage ssr=SsrMode::Async />
                 <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/contacts") view=ContactsPage ssr=SsrMode::Async />

@@ -270,6 +270,7 @@ pub fn HubAdminPage(hub: HubView) -> impl IntoView {
                                             ("/admin/invitations", "Invitations"),
                                             ("/admin/contacts", "Contacts"),
                                             ("/admin/groups", "Groups"),
+                                            ("/admin/levels", "Levels (admins)"),
                                         ].into_iter().map(|(href, label)| view! {
                                             <a href=href class="rounded-xl border border-slate-200 bg-white p-4 font-semibold shadow-sm hover:border-brand">{label}</a>
                                         }).collect_view()}

@@ -242,3 +242,33 @@ pub async fn load_me() -> Result<Me, ServerFnError> {
         completions: crate::challenges::api::queue_rows_for(db, mine).await?,
     })
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelsPage {
+    pub ladder: Vec<super::Level>,
+    /// Whether the hub set its own ladder (otherwise the default applies).
+    pub custom: bool,
+    pub flash: Option<crate::forms::Flash>,
+}
+
+/// `/admin/levels` (admins): the hub's ladder.
+#[server(endpoint = "admin_levels")]
+pub async fn load_admin_levels() -> Result<LevelsPage, ServerFnError> {
+    use crate::challenges::api::server_hub_with_role as hub_with_role;
+    use crate::db::tenant::levels;
+    use crate::domain::Role;
+    use crate::server::context::internal;
+    let (ctx, _) = hub_with_role(Role::Admin).await?;
+    let db = &ctx.hub()?.db;
+    let custom = db
+        .select::<levels::Entity>()
+        .count()
+        .await
+        .map_err(internal)?
+        > 0;
+    Ok(LevelsPage {
+        ladder: super::ledger::ladder(db).await.map_err(internal)?,
+        custom,
+        flash: ctx.flash("levels").await,
+    })
+}

@@ -4,8 +4,11 @@ pub mod api;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod handlers;
+#[cfg(feature = "ssr")]
 pub mod ledger;
 
+use crate::challenges::FieldErrors;
 use serde::{Deserialize, Serialize};
 
 /// Default ladder for a hub that has not set its own.
@@ -57,6 +60,81 @@ pub fn progress(lifetime: i64, ladder: &[Level]) -> LevelProgress {
     }
 }
 
+/// Most levels a hub's ladder may have (the editor shows this many rows).
+pub const MAX_LEVELS: usize = 8;
+/// Highest point threshold a level may have.
+pub const MAX_LEVEL_POINTS: i64 = 10_000_000;
+const MAX_LEVEL_NAME: usize = 40;
+
+/// The ladder editor's rows as typed, `(name, points)` (fields `name_{i}`, `points_{i}`);
+/// blank rows are skipped. A valid ladder has distinct names and thresholds and a level
+/// at 0 points, where everyone starts. Returned lowest first.
+pub fn validate_ladder(rows: &[(String, String)]) -> Result<Vec<Level>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut levels: Vec<(usize, Level)> = Vec::new();
+    for (i, (name, points)) in rows.iter().enumerate() {
+        let (name, points) = (name.trim(), points.trim());
+        if name.is_empty() && points.is_empty() {
+            continue;
+        }
+        let mut ok = true;
+        if name.is_empty() {
+            errors.push((format!("name_{i}"), "give this level a name".into()));
+            ok = false;
+        } else if name.chars().count() > MAX_LEVEL_NAME {
+            errors.push((
+                format!("name_{i}"),
+                format!("at most {MAX_LEVEL_NAME} characters"),
+            ));
+            ok = false;
+        } else if levels
+            .iter()
+            .any(|(_, l)| l.name.to_lowercase() == name.to_lowercase())
+        {
+            errors.push((format!("name_{i}"), "another level has this name".into()));
+            ok = false;
+        }
+        let min_points = match points.parse::<i64>() {
+            Ok(p) if (0..=MAX_LEVEL_POINTS).contains(&p) => p,
+            _ => {
+                errors.push((
+                    format!("points_{i}"),
+                    format!("a whole number from 0 to {MAX_LEVEL_POINTS}"),
+                ));
+                continue;
+            }
+        };
+        if levels.iter().any(|(_, l)| l.min_points == min_points) {
+            errors.push((
+                format!("points_{i}"),
+                "another level starts at these points".into(),
+            ));
+            continue;
+        }
+        if ok {
+            levels.push((
+                i,
+                Level {
+                    name: name.to_string(),
+                    min_points,
+                },
+            ));
+        }
+    }
+    if errors.is_empty() && !levels.iter().any(|(_, l)| l.min_points == 0) {
+        errors.push((
+            "form".into(),
+            "One level must start at 0 points: it is where everyone begins.".into(),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut ladder: Vec<Level> = levels.into_iter().map(|(_, l)| l).collect();
+    ladder.sort_by_key(|l| l.min_points);
+    Ok(ladder)
+}
+
 /// Badge keys and how they read.
 pub fn badge_label(key: &str) -> String {
     match key {
@@ -98,5 +176,57 @@ mod tests {
             (p.current.name.as_str(), p.next, p.percent),
             ("Legend", None, 100)
         );
+    }
+
+    fn rows(r: &[(&str, &str)]) -> Vec<(String, String)> {
+        r.iter()
+            .map(|(n, p)| (n.to_string(), p.to_string()))
+            .collect()
+    }
+
+    fn fields(e: FieldErrors) -> Vec<String> {
+        e.into_iter().map(|(f, _)| f).collect()
+    }
+
+    #[test]
+    fn a_ladder_is_sorted_and_skips_blank_rows() {
+        let l = validate_ladder(&rows(&[
+            ("Gold", "1000"),
+            ("", ""),
+            (" Bronze ", "0"),
+            ("Silver", "250"),
+        ]))
+        .unwrap();
+        let got: Vec<_> = l.iter().map(|l| (l.name.as_str(), l.min_points)).collect();
+        assert_eq!(got, [("Bronze", 0), ("Silver", 250), ("Gold", 1000)]);
+    }
+
+    #[test]
+    fn bad_ladders_name_the_fields_at_fault() {
+        let e = validate_ladder(&rows(&[("Start", "0"), ("", "10"), ("Big", "ten")]));
+        assert_eq!(fields(e.unwrap_err()), ["name_1", "points_2"]);
+        let e = validate_ladder(&rows(&[("A", "0"), ("a", "5"), ("B", "0")]));
+        assert_eq!(fields(e.unwrap_err()), ["name_1", "points_2"]);
+        let e = validate_ladder(&rows(&[("A", "-1"), ("B", "10000001")]));
+        assert_eq!(fields(e.unwrap_err()), ["points_0", "points_1"]);
+        let long = "x".repeat(41);
+        let e = validate_ladder(&rows(&[("A", "0"), (long.as_str(), "9")]));
+        assert_eq!(fields(e.unwrap_err()), ["name_1"]);
+        // Without a level at 0, or with nothing at all: an error about the whole form.
+        assert_eq!(
+            fields(validate_ladder(&rows(&[("A", "5")])).unwrap_err()),
+            ["form"]
+        );
+        assert_eq!(
+            fields(validate_ladder(&rows(&[("", "")])).unwrap_err()),
+            ["form"]
+        );
+    }
+
+    #[test]
+    fn emoji_names_count_as_characters() {
+        let name = "🏆".repeat(40);
+        let l = validate_ladder(&rows(&[(name.as_str(), "0")])).unwrap();
+        assert_eq!(l[0].name, name);
     }
 }

@@ -3,11 +3,10 @@ use super::api::*;
 use super::LevelProgress;
 use crate::challenges::pages::ChallengeCardView;
 use crate::hub::hub_page;
+use crate::ui::style::{BUTTON, CARD, SECONDARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-5 shadow-sm";
 
 #[component]
 fn LevelBar(level: LevelProgress, lifetime: i64) -> impl IntoView {
@@ -190,6 +189,71 @@ pub fn MePage() -> impl IntoView {
                         </ol>
                     </section>
                 </div>
+            </main>
+        }
+    })
+}
+
+/// `/admin/levels`: the ladder as rows of name and points; blank rows are dropped.
+#[component]
+pub fn LevelsPage() -> impl IntoView {
+    use crate::ui::forms::FlashMessages;
+    hub_page(load_admin_levels, |_, data: LevelsPage| {
+        let flash = data.flash.clone().unwrap_or_default();
+        // After a refused save, show what was typed; otherwise the ladder.
+        let typed = flash.has_errors();
+        let rows = (0..super::MAX_LEVELS).map(|i| {
+            let (name, points) = if typed {
+                (flash.value(&format!("name_{i}")), flash.value(&format!("points_{i}")))
+            } else {
+                data.ladder
+                    .get(i)
+                    .map(|l| (l.name.clone(), l.min_points.to_string()))
+                    .unwrap_or_default()
+            };
+            let name_error = flash.error(&format!("name_{i}"));
+            let points_error = flash.error(&format!("points_{i}"));
+            view! {
+                <tr class="border-t border-slate-100 align-top">
+                    <td class="px-4 py-2">
+                        <input name=format!("name_{i}") value=name aria-label=format!("Level {} name", i + 1)
+                            aria-invalid=name_error.is_some().then_some("true")
+                            class="block w-full rounded-lg border border-slate-300 px-3 py-2 aria-[invalid=true]:border-rose-500" />
+                        {name_error.map(|e| view! { <p class="mt-1 text-sm text-rose-700" data-testid=format!("error-name_{i}")>{e}</p> })}
+                    </td>
+                    <td class="px-4 py-2">
+                        <input name=format!("points_{i}") value=points inputmode="numeric" aria-label=format!("Level {} points", i + 1)
+                            aria-invalid=points_error.is_some().then_some("true")
+                            class="block w-full rounded-lg border border-slate-300 px-3 py-2 aria-[invalid=true]:border-rose-500" />
+                        {points_error.map(|e| view! { <p class="mt-1 text-sm text-rose-700" data-testid=format!("error-points_{i}")>{e}</p> })}
+                    </td>
+                </tr>
+            }
+        }).collect_view();
+        view! {
+            <Title text="Levels" />
+            <main class="mx-auto max-w-3xl px-4 py-10 sm:px-6">
+                <h1 class="text-3xl font-bold">"Levels"</h1>
+                <p class="mt-2 text-slate-600">
+                    "Advocates climb these on the points they have ever earned (spending does not lower them). "
+                    {if data.custom { "This hub has its own ladder." } else { "This hub uses the default ladder." }}
+                </p>
+                <form method="post" action="/admin/levels" class=format!("mt-6 space-y-4 {CARD}") novalidate>
+                    <FlashMessages flash=Some(flash.clone()) />
+                    <table class="w-full text-left text-sm" data-testid="levels">
+                        <thead class="text-slate-600">
+                            <tr><th class="px-4 py-2">"Name"</th><th class="px-4 py-2">"From points"</th></tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                    <p class="text-xs text-slate-500">"One level must start at 0. Leave a row blank to drop it."</p>
+                    <button type="submit" class=BUTTON>"Save levels"</button>
+                </form>
+                {data.custom.then(|| view! {
+                    <form method="post" action="/admin/levels/reset" class="mt-6">
+                        <button type="submit" class=SECONDARY>"Use the default levels"</button>
+                    </form>
+                })}
             </main>
         }
     })

@@ -139,6 +139,7 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
     use crate::invitations::handlers as invitations;
     use crate::membership::handlers as membership;
     use crate::people::handlers as people;
+    use crate::points::handlers as levels;
     use crate::rewards::handlers as rewards;
     use crate::sso::handlers as sso;
     use axum::routing::{get, post};
@@ -165,6 +166,8 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
         .route("/admin/completions/bulk", post(challenges::bulk))
         .route("/admin/completions/{id}/approve", post(challenges::approve))
         .route("/admin/completions/{id}/reject", post(challenges::reject))
+        .route("/admin/levels", post(levels::save))
+        .route("/admin/levels/reset", post(levels::reset))
         // Invitations.
         .route("/admin/invitations", post(invitations::invite))
         .route("/admin/invitations/{id}/resend", post(invitations::resend))

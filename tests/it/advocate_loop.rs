@@ -527,3 +527,131 @@ async fn the_demo_history_gives_the_hub_a_leaderboard() {
         .unwrap();
     assert_eq!(redeemed, 3);
 }
+
+#[tokio::test]
+async fn admins_set_the_hubs_levels_and_progress_follows() {
+    use rally::db::tenant::levels;
+    use rally::points::ledger;
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let acme = app.host("acme.localhost");
+    let db = hub_db(&app, "acme").await;
+    let gdb = hub_db(&app, "globex").await;
+    let alice_contact = contact_of(&db, &app, "alice@example.com").await;
+    ledger::award(&db, alice_contact.id, 150, "test", "test:150")
+        .await
+        .unwrap();
+
+    // Levels are hub settings: advocates and marketers are refused.
+    let mut alice = signed_in(&app, "alice@example.com", &acme).await;
+    let mut mia = signed_in(&app, "mia@example.com", &acme).await;
+    for b in [&mut alice, &mut mia] {
+        assert_eq!(b.get(&acme, "/admin/levels").await.status, 403);
+        let r = b
+            .post_form(
+                &acme,
+                "/admin/levels",
+                &[("name_0", "X"), ("points_0", "0")],
+            )
+            .await;
+        assert_eq!(r.status, 403);
+        assert_eq!(
+            b.post_form(&acme, "/admin/levels/reset", &[]).await.status,
+            403
+        );
+        assert_eq!(
+            b.post_form(&acme, "/api/admin_levels", &[]).await.status,
+            403
+        );
+    }
+    assert_eq!(db.select::<levels::Entity>().count().await.unwrap(), 0);
+
+    let mut owner = signed_in(&app, "owner@example.com", &acme).await;
+    let page = owner.get(&acme, "/admin/levels").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("uses the default ladder"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("value=\"Champion\""));
+
+    // Invalid: field errors, what was typed comes back, nothing saved.
+    let r = owner
+        .post_form(
+            &acme,
+            "/admin/levels",
+            &[
+                ("name_0", "Newcomer"),
+                ("points_0", "0"),
+                ("name_1", "Regular"),
+                ("points_1", "lots"),
+                ("name_2", "newcomer"),
+                ("points_2", "50"),
+            ],
+        )
+        .await;
+    assert_eq!((r.status, r.location()), (303, "/admin/levels"));
+    let page = owner.get(&acme, "/admin/levels").await;
+    assert!(page.body.contains("error-points_1"), "{}", page.body);
+    assert!(page.body.contains("error-name_2"));
+    assert!(page.body.contains("value=\"lots\""), "typed values kept");
+    assert_eq!(db.select::<levels::Entity>().count().await.unwrap(), 0);
+    let r = owner
+        .post_form(
+            &acme,
+            "/admin/levels",
+            &[("name_0", "Start"), ("points_0", "5")],
+        )
+        .await;
+    let page = owner.get(&acme, r.location()).await;
+    assert!(
+        page.body.contains("must start at 0 points"),
+        "{}",
+        page.body
+    );
+
+    // Valid, typed out of order and with a blank row in between.
+    let r = owner
+        .post_form(
+            &acme,
+            "/admin/levels",
+            &[
+                ("name_0", "Star 🌟"),
+                ("points_0", "1000"),
+                ("name_2", "Newcomer"),
+                ("points_2", "0"),
+                ("name_3", "Regular"),
+                ("points_3", "100"),
+            ],
+        )
+        .await;
+    let page = owner.get(&acme, r.location()).await;
+    assert!(page.body.contains("Levels saved."), "{}", page.body);
+    assert!(page.body.contains("has its own ladder"));
+    let ladder = ledger::ladder(&db).await.unwrap();
+    let names: Vec<_> = ladder.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["Newcomer", "Regular", "Star 🌟"]);
+    let home = alice.get(&acme, "/").await;
+    assert_eq!(
+        testid_text(&home.body, "level-name").as_deref(),
+        Some("Regular")
+    );
+    assert!(
+        home.body.contains("850 more points to Star 🌟"),
+        "{}",
+        home.body
+    );
+    // Another hub on the other shard keeps the default ladder.
+    assert_eq!(ledger::ladder(&gdb).await.unwrap().len(), 4);
+
+    // Back to the default ladder.
+    let r = owner.post_form(&acme, "/admin/levels/reset", &[]).await;
+    assert_eq!(r.location(), "/admin/levels");
+    assert_eq!(db.select::<levels::Entity>().count().await.unwrap(), 0);
+    let home = alice.get(&acme, "/").await;
+    assert_eq!(
+        testid_text(&home.body, "level-name").as_deref(),
+        Some("Rookie")
+    );
+}
