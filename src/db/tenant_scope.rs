@@ -6,6 +6,7 @@ use sea_orm::{
     sea_query::IntoCondition, ActiveModelBehavior, ActiveModelTrait, ActiveValue, ColumnTrait,
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
     Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
+    TryGetableMany,
 };
 use uuid::Uuid;
 
@@ -228,6 +229,15 @@ impl<C: ConnectionTrait, E: EntityTrait> Scoped<'_, C, E> {
 
     pub async fn one(self) -> Result<Option<E::Model>, DbErr> {
         self.select.one(self.conn).await
+    }
+
+    /// Rows as tuples, after `shape` picks the columns, groups and orders them (for
+    /// aggregates such as a leaderboard). The tenant filter is already in the query.
+    pub async fn tuples<T: TryGetableMany>(
+        self,
+        shape: impl FnOnce(Select<E>) -> Select<E>,
+    ) -> Result<Vec<T>, DbErr> {
+        shape(self.select).into_tuple::<T>().all(self.conn).await
     }
 
     pub async fn count(self) -> Result<u64, DbErr>

@@ -161,38 +161,38 @@ pub struct Standing {
     pub points: i64,
 }
 
-/// Points earned since `since` (all time when `None`), ranked; ties share the order of
-/// who reached the total first. Aggregated here rather than in SQL: ledgers per hub are
-/// small; a materialised total is the next step when they are not.
+/// Points earned since `since` (all time when `None`), ranked; ties go to whoever reached
+/// the total first. Summed by the database: one row per advocate comes back, not the ledger.
 pub async fn standings<C: ConnectionTrait>(
     db: &TenantScope<C>,
     since: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Vec<Standing>, DbErr> {
+    use points_ledger::Column;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+    use sea_orm::{Order, QueryOrder, QuerySelect};
     let mut q = db
         .select::<points_ledger::Entity>()
-        .filter(points_ledger::Column::Delta.gt(0));
+        .filter(Column::Delta.gt(0));
     if let Some(since) = since {
-        q = q.filter(points_ledger::Column::CreatedAt.gte(since));
+        q = q.filter(Column::CreatedAt.gte(since));
     }
-    let rows = q
-        .order_by_asc(points_ledger::Column::CreatedAt)
-        .all()
+    let sum = Expr::col(Column::Delta).sum();
+    let rows: Vec<(Uuid, i64)> = q
+        .tuples(|s| {
+            s.select_only()
+                .column(Column::ContactId)
+                // PostgreSQL sums BIGINT as NUMERIC.
+                .expr_as(sum.clone().cast_as(Alias::new("BIGINT")), "points")
+                .group_by(Column::ContactId)
+                .order_by(sum, Order::Desc)
+                .order_by(Expr::col(Column::CreatedAt).max(), Order::Asc)
+                .order_by(Column::ContactId, Order::Asc)
+        })
         .await?;
-    let mut sums: HashMap<Uuid, (i64, usize)> = HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        let e = sums.entry(r.contact_id).or_insert((0, 0));
-        e.0 += r.delta;
-        e.1 = i;
-    }
-    let mut list: Vec<(Uuid, i64, usize)> = sums
-        .into_iter()
-        .map(|(c, (p, last))| (c, p, last))
-        .collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-    Ok(list
+    Ok(rows
         .into_iter()
         .enumerate()
-        .map(|(i, (contact_id, points, _))| Standing {
+        .map(|(i, (contact_id, points))| Standing {
             rank: i + 1,
             contact_id,
             points,

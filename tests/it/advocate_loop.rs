@@ -655,3 +655,39 @@ async fn admins_set_the_hubs_levels_and_progress_follows() {
         Some("Rookie")
     );
 }
+
+#[tokio::test]
+async fn standings_sum_earnings_and_break_ties_by_who_got_there_first() {
+    use rally::points::ledger::{award, standings};
+    let pause = || tokio::time::sleep(std::time::Duration::from_millis(20));
+    for env in backends().await {
+        let app = spawn_demo(&env).await;
+        let db = hub_db(&app, "globex").await;
+        let [a, b, c, d] = [(); 4].map(|_| rally::db::new_id());
+        award(&db, a, 100, "t", "t:a1").await.unwrap();
+        award(&db, c, 200, "t", "t:c1").await.unwrap();
+        award(&db, c, -100, "spent", "t:c2").await.unwrap();
+        award(&db, d, -5, "spent", "t:d1").await.unwrap();
+        pause().await;
+        award(&db, a, 50, "t", "t:a2").await.unwrap();
+        pause().await;
+        let before_b = chrono::Utc::now();
+        pause().await;
+        award(&db, b, 150, "t", "t:b1").await.unwrap();
+
+        let all = standings(&db, None).await.unwrap();
+        let line = |id| all.iter().find(|s| s.contact_id == id).cloned();
+        let (la, lb, lc) = (line(a).unwrap(), line(b).unwrap(), line(c).unwrap());
+        // Spending does not lower a standing; only earnings count.
+        assert_eq!((la.points, lb.points, lc.points), (150, 150, 200));
+        assert!(lc.rank < la.rank, "more points rank higher");
+        assert!(la.rank < lb.rank, "a reached 150 before b did");
+        assert!(line(d).is_none(), "nothing earned, no line");
+        let ranks: Vec<_> = all.iter().map(|s| s.rank).collect();
+        assert_eq!(ranks, (1..=all.len()).collect::<Vec<_>>());
+
+        let recent = standings(&db, Some(before_b)).await.unwrap();
+        assert_eq!(recent.len(), 1, "{recent:?}");
+        assert_eq!((recent[0].contact_id, recent[0].points), (b, 150));
+    }
+}
