@@ -59,7 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/password/forgot") view=ForgotPage ssr=SsrMode::Async />
                 <Route path=path!("/password/reset") view=ResetPage ssr=SsrMode::Async />
                 <Route path=path!("/dev/mail") view=DevMailPage ssr=SsrMode::Async />
-                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=HubAdminPage ssr=SsrMode::Async />
                 <Route path=path!("/challenges") view=ChallengesPage ssr=SsrMode::Async />
                 <Route path=path!("/challenges/:id") view=ChallengePage ssr=SsrMode::Async />
                 <Route path=path!("/admin/challenges") view=AdminChallengesPage ssr=SsrMode::Async />
@@ -83,33 +83,21 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// `/admin`: a hub's team page; nothing on the accounts host.
-#[component]
-fn AdminPage() -> impl IntoView {
-    let site = expect_context::<SiteResource>();
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match site.await {
-                    Ok(SiteView::Hub(hub)) => view! { <HubAdminPage hub /> }.into_any(),
-                    Ok(SiteView::Accounts) => view! { <NotFound /> }.into_any(),
-                    Err(_) => view! { <ServiceUnavailable /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
 /// `/`: the hub's home on a hub host, "My hubs" (or the landing page) on the accounts host.
 #[component]
 fn HomePage() -> impl IntoView {
     let site = expect_context::<SiteResource>();
+    // Loaded here, not in the components below: those are built inside the Suspense,
+    // which builds them again once the site is known (each would load twice).
+    crate::hub::provide_viewer();
+    let dashboard = crate::points::pages::dashboard_resource();
+    let account_home = crate::accounts::pages::account_home_resource();
     view! {
         <Suspense>
             {move || Suspend::new(async move {
                 match site.await {
-                    Ok(SiteView::Hub(hub)) => view! { <HubHome hub /> }.into_any(),
-                    Ok(SiteView::Accounts) => view! { <AccountsHome /> }.into_any(),
+                    Ok(SiteView::Hub(hub)) => view! { <HubHome hub dashboard /> }.into_any(),
+                    Ok(SiteView::Accounts) => view! { <AccountsHome data=account_home /> }.into_any(),
                     Err(_) => view! { <ServiceUnavailable /> }.into_any(),
                 }
             })}

@@ -1,6 +1,6 @@
 //! Pages of the accounts host. Forms are plain `method="post"` forms handled by
 //! [`super::handlers`], so they work with JavaScript off.
-use super::api::{dev_mail, load_account_home, load_auth_page, AuthPage, MailView};
+use super::api::{dev_mail, load_account_home, load_auth_page, AccountHome, AuthPage, MailView};
 use super::{AccountView, SsoParams};
 use crate::site::HubView;
 use crate::ui::forms::{Field, FlashMessages, SsoHiddenFields, SubmitButton};
@@ -60,10 +60,27 @@ pub fn SignOutButton(#[prop(optional)] class: &'static str) -> impl IntoView {
     }
 }
 
+/// The accounts home's data, loaded by the home page (see `hub::provide_viewer` for why
+/// there).
+pub type AccountHomeResource = Resource<Result<AccountHome, ServerFnError>>;
+
+/// Loads "My hubs" on the accounts host; nothing on a hub.
+pub fn account_home_resource() -> AccountHomeResource {
+    let site = expect_context::<crate::site::SiteResource>();
+    Resource::new(
+        || (),
+        move |_| async move {
+            match site.await {
+                Ok(crate::site::SiteView::Accounts) => load_account_home().await,
+                _ => Err(ServerFnError::new(crate::ui::NOT_FOUND)),
+            }
+        },
+    )
+}
+
 /// `/` on the accounts host: "My hubs" when signed in, the landing page otherwise.
 #[component]
-pub fn AccountsHome() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_account_home());
+pub fn AccountsHome(data: AccountHomeResource) -> impl IntoView {
     view! {
         <Suspense>
             {move || Suspend::new(async move {

@@ -57,8 +57,21 @@ pub fn HubFrame(hub: HubView, children: Children) -> impl IntoView {
 /// The visitor of the current hub page, loaded once per page.
 type ViewerResource = Resource<Result<HubViewer, ServerFnError>>;
 
+/// Loads the visitor of a hub page and provides it to the page's components. Call it
+/// where the page is created, never inside a `Suspense` (whose children are built again
+/// when what they wait for resolves: a resource made there would load again each time).
+/// Off a hub it loads nothing, so it sets no status for pages that are not hub pages.
 pub fn provide_viewer() -> ViewerResource {
-    let viewer = Resource::new(|| (), |_| load_hub_viewer());
+    let site = expect_context::<crate::site::SiteResource>();
+    let viewer = Resource::new(
+        || (),
+        move |_| async move {
+            match site.await {
+                Ok(crate::site::SiteView::Hub(_)) => load_hub_viewer().await,
+                _ => Err(ServerFnError::new(crate::ui::NOT_FOUND)),
+            }
+        },
+    );
     provide_context(viewer);
     viewer
 }
@@ -152,9 +165,9 @@ fn JoinPanel(hub_name: String, invite_only: bool) -> impl IntoView {
     }
 }
 
+/// The hub's home; the page (`HomePage`) provides the viewer and loads the dashboard.
 #[component]
-pub fn HubHome(hub: HubView) -> impl IntoView {
-    provide_viewer();
+pub fn HubHome(hub: HubView, dashboard: crate::points::pages::DashboardResource) -> impl IntoView {
     let name = hub.name.clone();
     let tagline = hub.tagline.clone();
     let invite_only = hub.invite_only;
@@ -164,7 +177,7 @@ pub fn HubHome(hub: HubView) -> impl IntoView {
             <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
                 <WelcomeBanner hub_name=name.clone() />
                 <JoinPanel hub_name=name.clone() invite_only />
-                <crate::points::pages::DashboardPanel />
+                <crate::points::pages::DashboardPanel data=dashboard />
                 <section class="py-10" aria-labelledby="hub-title">
                     <h1 id="hub-title" class="text-4xl font-bold tracking-tight sm:text-5xl">
                         {name}
@@ -244,61 +257,46 @@ fn WelcomeBanner(hub_name: String) -> impl IntoView {
 /// `/admin`: the hub's team page (marketers and admins). The role is checked by the
 /// server function; this page only shows its answer.
 #[component]
-pub fn HubAdminPage(hub: HubView) -> impl IntoView {
-    provide_viewer();
-    let members = Resource::new(|| (), |_| hub_members());
-    let name = hub.name.clone();
-    view! {
-        <Suspense>
-            {move || {
-                let hub = hub.clone();
-                let name = name.clone();
-                Suspend::new(async move {
-                    match members.await {
-                        Ok(rows) => view! {
-                            <Title text=format!("Team · {name}") />
-                            <HubFrame hub>
-                                <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
-                                    <h1 class="text-2xl font-bold">"Running " {name.clone()}</h1>
-                                    <nav aria-label="Admin sections" class="mt-6 grid gap-3 sm:grid-cols-3">
-                                        {[
-                                            ("/admin/completions", "Review submissions"),
-                                            ("/admin/challenges", "Challenges"),
-                                            ("/admin/referrals", "Referrals"),
-                                            ("/admin/rewards", "Rewards catalogue"),
-                                            ("/admin/redemptions", "Redemptions"),
-                                            ("/admin/invitations", "Invitations"),
-                                            ("/admin/contacts", "Contacts"),
-                                            ("/admin/groups", "Groups"),
-                                            ("/admin/levels", "Levels (admins)"),
-                                        ].into_iter().map(|(href, label)| view! {
-                                            <a href=href class="rounded-xl border border-slate-200 bg-white p-4 font-semibold shadow-sm hover:border-brand">{label}</a>
-                                        }).collect_view()}
-                                    </nav>
-                                    <h2 class="mt-10 text-xl font-semibold">"People"</h2>
-                                    <table class="mt-4 w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-left text-sm shadow-sm" data-testid="members">
-                                        <thead class="bg-slate-50 text-slate-600">
-                                            <tr><th class="px-4 py-2">"Name"</th><th class="px-4 py-2">"Role"</th><th class="px-4 py-2">"Status"</th></tr>
-                                        </thead>
-                                        <tbody>
-                                            {rows.into_iter().map(|r| view! {
-                                                <tr class="border-t border-slate-100">
-                                                    <td class="px-4 py-2">{r.display_name}</td>
-                                                    <td class="px-4 py-2">{r.role.label()}</td>
-                                                    <td class="px-4 py-2">{r.status}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </main>
-                            </HubFrame>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorView error=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+pub fn HubAdminPage() -> impl IntoView {
+    hub_page(hub_members, |hub: HubView, rows: Vec<api::MemberRow>| {
+        let name = hub.name.clone();
+        view! {
+            <Title text=format!("Team · {name}") />
+            <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
+                <h1 class="text-2xl font-bold">"Running " {name.clone()}</h1>
+                <nav aria-label="Admin sections" class="mt-6 grid gap-3 sm:grid-cols-3">
+                    {[
+                        ("/admin/completions", "Review submissions"),
+                        ("/admin/challenges", "Challenges"),
+                        ("/admin/referrals", "Referrals"),
+                        ("/admin/rewards", "Rewards catalogue"),
+                        ("/admin/redemptions", "Redemptions"),
+                        ("/admin/invitations", "Invitations"),
+                        ("/admin/contacts", "Contacts"),
+                        ("/admin/groups", "Groups"),
+                        ("/admin/levels", "Levels (admins)"),
+                    ].into_iter().map(|(href, label)| view! {
+                        <a href=href class="rounded-xl border border-slate-200 bg-white p-4 font-semibold shadow-sm hover:border-brand">{label}</a>
+                    }).collect_view()}
+                </nav>
+                <h2 class="mt-10 text-xl font-semibold">"People"</h2>
+                <table class="mt-4 w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-left text-sm shadow-sm" data-testid="members">
+                    <thead class="bg-slate-50 text-slate-600">
+                        <tr><th class="px-4 py-2">"Name"</th><th class="px-4 py-2">"Role"</th><th class="px-4 py-2">"Status"</th></tr>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| view! {
+                            <tr class="border-t border-slate-100">
+                                <td class="px-4 py-2">{r.display_name}</td>
+                                <td class="px-4 py-2">{r.role.label()}</td>
+                                <td class="px-4 py-2">{r.status}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </main>
+        }
+    })
 }
 
 /// A hub page with data: the site and `load` are awaited, then `render` draws the body

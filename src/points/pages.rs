@@ -29,10 +29,26 @@ fn LevelBar(level: LevelProgress, lifetime: i64) -> impl IntoView {
     }
 }
 
+/// The dashboard's data, loaded by the home page (see `provide_viewer` for why there).
+pub type DashboardResource = Resource<Result<Option<Dashboard>, ServerFnError>>;
+
+/// Loads the dashboard on a hub host; nothing elsewhere.
+pub fn dashboard_resource() -> DashboardResource {
+    let site = expect_context::<crate::site::SiteResource>();
+    Resource::new(
+        || (),
+        move |_| async move {
+            match site.await {
+                Ok(crate::site::SiteView::Hub(_)) => load_dashboard().await,
+                _ => Ok(None),
+            }
+        },
+    )
+}
+
 /// The member's dashboard on the hub home (nothing for visitors).
 #[component]
-pub fn DashboardPanel() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_dashboard());
+pub fn DashboardPanel(data: DashboardResource) -> impl IntoView {
     view! {
         <Suspense>
             {move || Suspend::new(async move {
