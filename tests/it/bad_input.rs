@@ -194,6 +194,48 @@ async fn garbage_posts_get_4xx_or_a_redirect_never_5xx() {
     let redirects = statuses.get(&303).copied().unwrap_or(0);
     assert!(redirects > hub_routes.len() * 3, "{statuses:?}");
 
+    // Pages with odd queries and ids: 200, a redirect or a 4xx page.
+    let odd = "?q=%00%27%22%3Cb%3E&page=-3&period=forever&token=%FF%FE&host=..&state=x&return_to=//evil.test";
+    let mut owner = Browser::new(&app);
+    owner.sign_in("owner@example.com", DEMO_PASSWORD).await;
+    owner.sso_sign_in(&acme, "/").await;
+    for page in [
+        "/",
+        "/challenges",
+        "/challenges/%FF",
+        "/leaderboard",
+        "/me",
+        "/rewards",
+        "/invite",
+        "/admin",
+        "/admin/contacts",
+        "/admin/groups",
+        "/admin/groups/%00",
+        "/admin/levels",
+        "/admin/challenges/%20",
+        "/admin/rewards/-1",
+        "/admin/redemptions",
+        "/admin/completions",
+    ] {
+        let r = owner.get(&acme, &format!("{page}{odd}")).await;
+        assert!(r.status < 500, "GET {page}{odd}: {}", r.status);
+        let r = owner
+            .get(&acme, &format!("{page}?page=99999999999999999999999"))
+            .await;
+        assert!(r.status < 500, "GET {page} huge page: {}", r.status);
+    }
+    for page in [
+        "/",
+        "/login",
+        "/signup",
+        "/password/reset",
+        "/sso/authorize",
+        "/dev/mail",
+    ] {
+        let r = visitor.get(&accounts, &format!("{page}{odd}")).await;
+        assert!(r.status < 500, "GET accounts{page}{odd}: {}", r.status);
+    }
+
     // And the hub still works for its people afterwards.
     let home = owner.get(&acme, "/").await;
     assert_eq!(home.status, 200);
