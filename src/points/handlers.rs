@@ -18,8 +18,8 @@ use tower_sessions::Session;
 const PAGE: &str = "/admin/levels";
 
 /// Replaces the ladder in one transaction, so readers see the old one or the new one.
-/// Badges already awarded for a level keep their name; progress follows the new ladder
-/// at once, and level badges for it are awarded at the advocate's next approval.
+/// Progress follows the new ladder at once; advocates already past a new level get its
+/// badge now. Badges awarded for earlier levels keep their names.
 pub async fn save(
     State(state): State<AppState>,
     Extension(site): Extension<Site>,
@@ -65,10 +65,15 @@ pub async fn save(
         tx.commit().await
     }
     .await;
-    match saved {
-        Ok(()) => back(&session, PAGE, Flash::notice("levels", "Levels saved.")).await,
-        Err(e) => unavailable(e),
+    if let Err(e) = saved {
+        return unavailable(e);
     }
+    let notice = match super::ledger::award_reached_levels(&hub.db, &ladder).await {
+        Ok(0) => "Levels saved.".to_string(),
+        Ok(n) => format!("Levels saved; {n} badges awarded for levels already reached."),
+        Err(e) => return unavailable(e),
+    };
+    back(&session, PAGE, Flash::notice("levels", notice)).await
 }
 
 /// Forgets the hub's own ladder: the default one applies again.

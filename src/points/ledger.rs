@@ -153,6 +153,40 @@ pub async fn check_badges<C: ConnectionTrait>(
     Ok(new)
 }
 
+/// After a ladder change: gives every advocate the badge of each level their lifetime
+/// points already reach (badges held already are left alone). Returns how many were new.
+pub async fn award_reached_levels<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    ladder: &[Level],
+) -> Result<u64, DbErr> {
+    let mut added = 0;
+    for s in standings(db, None).await? {
+        for level in ladder.iter().filter(|l| l.min_points > 0) {
+            if s.points < level.min_points {
+                continue;
+            }
+            let new = db
+                .insert_or_ignore(
+                    badge_awards::ActiveModel {
+                        id: Set(new_id()),
+                        tenant_id: NotSet,
+                        contact_id: Set(s.contact_id),
+                        badge: Set(format!("level:{}", level.name)),
+                        awarded_at: Set(now()),
+                    },
+                    [
+                        badge_awards::Column::TenantId,
+                        badge_awards::Column::ContactId,
+                        badge_awards::Column::Badge,
+                    ],
+                )
+                .await?;
+            added += u64::from(new);
+        }
+    }
+    Ok(added)
+}
+
 /// One row of a leaderboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standing {
