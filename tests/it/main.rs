@@ -2,6 +2,7 @@
 //! PostgreSQL server, and a real HTTP server on port 0.
 mod accounts;
 mod advocate_loop;
+mod authorization;
 mod bad_input;
 mod cli;
 mod helpers;
