@@ -65,3 +65,164 @@ async fn advocates_get_403_from_every_team_page_and_server_function() {
         );
     }
 }
+
+/// Another hub's rows, used on acme by its admin: 404 on every route that takes an id, and
+/// the other hub's rows are left as they were.
+#[tokio::test]
+async fn other_hubs_ids_are_404_on_every_route_that_takes_one() {
+    use crate::rewards::{advocate, ctx, hub_db, reward};
+    use rally::challenges::{service as challenges, Answer, ChallengeForm};
+    use rally::db::tenant::{completions, groups, invitations, redemptions, rewards};
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let acme = app.host("acme.localhost");
+    let gdb = hub_db(&app, "globex").await;
+
+    // One of each in globex.
+    let form = ChallengeForm {
+        title: "Globex only".into(),
+        kind: "question".into(),
+        points: "10".into(),
+        requires_approval: Some("on".into()),
+        ..Default::default()
+    };
+    let challenge = challenges::create(&gdb, &form.validate().unwrap())
+        .await
+        .unwrap();
+    challenges::set_status(&gdb, challenge.id, rally::challenges::STATUS_PUBLISHED)
+        .await
+        .unwrap();
+    let member = advocate(&gdb, 1, 100).await;
+    let completion = challenges::submit(
+        &gdb,
+        challenge.id,
+        &member,
+        &Answer::Question { text: "x".into() },
+    )
+    .await
+    .unwrap();
+    let prize = reward(&gdb, 10, Some(5)).await;
+    let redemption = rally::rewards::service::redeem(&gdb, prize.id, &member, &ctx())
+        .await
+        .unwrap();
+    let mail = rally::invitations::service::InviteMail {
+        hub_name: "Globex",
+        hub_url: "http://globex.localhost",
+        inviter: "Globex",
+        request_id: None,
+    };
+    rally::invitations::service::invite(&gdb, "someone@example.com", None, &mail)
+        .await
+        .unwrap()
+        .unwrap();
+    let invitation = gdb
+        .select::<invitations::Entity>()
+        .one()
+        .await
+        .unwrap()
+        .unwrap();
+    let group = gdb
+        .insert(groups::ActiveModel {
+            id: rally::db::sea_orm::Set(rally::db::new_id()),
+            name: rally::db::sea_orm::Set("Globex group".into()),
+            created_at: rally::db::sea_orm::Set(rally::db::now()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    let mut owner = Browser::new(&app);
+    owner.sign_in("owner@example.com", DEMO_PASSWORD).await;
+    owner.sso_sign_in(&acme, "/").await;
+    let (c, p, r, rd, i, g, m) = (
+        challenge.id,
+        completion.id,
+        prize.id,
+        redemption.id,
+        invitation.id,
+        group.id,
+        member.id,
+    );
+    for path in [
+        format!("/challenges/{c}"),
+        format!("/admin/challenges/{c}"),
+        format!("/admin/rewards/{r}"),
+        format!("/admin/groups/{g}"),
+    ] {
+        assert_eq!(owner.get(&acme, &path).await.status, 404, "GET {path}");
+    }
+    let fields: &[(&str, &str)] = &[
+        ("title", "Taken over"),
+        ("kind", "question"),
+        ("points", "5"),
+        ("name", "Taken over"),
+        ("cost", "1"),
+        ("role", "admin"),
+        ("status", "deactivated"),
+        ("contact", &m.to_string()),
+        ("text", "x"),
+        ("note", "x"),
+    ];
+    for path in [
+        format!("/admin/challenges/{c}"),
+        format!("/admin/challenges/{c}/publish"),
+        format!("/admin/challenges/{c}/archive"),
+        format!("/challenges/{c}"),
+        format!("/admin/completions/{p}/approve"),
+        format!("/admin/completions/{p}/reject"),
+        format!("/admin/rewards/{r}"),
+        format!("/rewards/{r}/redeem"),
+        format!("/admin/redemptions/{rd}/fulfil"),
+        format!("/admin/redemptions/{rd}/cancel"),
+        format!("/admin/invitations/{i}/resend"),
+        format!("/admin/invitations/{i}/revoke"),
+        format!("/admin/contacts/{m}/role"),
+        format!("/admin/contacts/{m}/status"),
+        format!("/admin/groups/{g}/rename"),
+        format!("/admin/groups/{g}/members"),
+        format!("/admin/groups/{g}/members/{m}/remove"),
+        format!("/admin/groups/{g}/delete"),
+    ] {
+        let r = owner.post_form(&acme, &path, fields).await;
+        assert_eq!(r.status, 404, "POST {path}");
+    }
+
+    // Globex's rows are as they were.
+    let still = |s: &str, want: &str| assert_eq!(s, want);
+    let ch = gdb
+        .find_by_id::<rally::db::tenant::challenges::Entity>(c)
+        .await
+        .unwrap()
+        .unwrap();
+    still(&ch.title, "Globex only");
+    still(&ch.status, rally::challenges::STATUS_PUBLISHED);
+    let co = gdb
+        .find_by_id::<completions::Entity>(p)
+        .await
+        .unwrap()
+        .unwrap();
+    still(&co.status, "pending");
+    let rw = gdb.find_by_id::<rewards::Entity>(r).await.unwrap().unwrap();
+    still(&rw.name, "Hoodie");
+    let re = gdb
+        .find_by_id::<redemptions::Entity>(rd)
+        .await
+        .unwrap()
+        .unwrap();
+    still(&re.status, "requested");
+    let inv = gdb
+        .find_by_id::<invitations::Entity>(i)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(inv.revoked_at.is_none());
+    let mem = gdb
+        .find_by_id::<rally::db::tenant::contacts::Entity>(m)
+        .await
+        .unwrap()
+        .unwrap();
+    still(&mem.role, "advocate");
+    still(&mem.status, "active");
+    let gr = gdb.find_by_id::<groups::Entity>(g).await.unwrap().unwrap();
+    still(&gr.name, "Globex group");
+}

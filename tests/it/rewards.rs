@@ -8,7 +8,7 @@ use rally::points::ledger;
 use rally::rewards::service::{self, MailContext, RedeemError};
 use rally::rewards::RewardForm;
 
-async fn hub_db(app: &TestApp, slug: &str) -> TenantDb {
+pub(crate) async fn hub_db(app: &TestApp, slug: &str) -> TenantDb {
     let t = rally::platform::tenants::find_by_slug(&app.state.registry, slug)
         .await
         .unwrap()
@@ -21,7 +21,7 @@ async fn hub_db(app: &TestApp, slug: &str) -> TenantDb {
 }
 
 /// An advocate with `points` to spend.
-async fn advocate(db: &TenantDb, n: usize, points: i64) -> contacts::Model {
+pub(crate) async fn advocate(db: &TenantDb, n: usize, points: i64) -> contacts::Model {
     let c = db
         .insert(contacts::ActiveModel {
             id: Set(new_id()),
@@ -41,7 +41,7 @@ async fn advocate(db: &TenantDb, n: usize, points: i64) -> contacts::Model {
     c
 }
 
-async fn reward(db: &TenantDb, cost: i64, stock: Option<i64>) -> rewards::Model {
+pub(crate) async fn reward(db: &TenantDb, cost: i64, stock: Option<i64>) -> rewards::Model {
     let form = RewardForm {
         name: "Hoodie".into(),
         cost: cost.to_string(),
@@ -54,7 +54,7 @@ async fn reward(db: &TenantDb, cost: i64, stock: Option<i64>) -> rewards::Model 
         .unwrap()
 }
 
-fn ctx() -> MailContext<'static> {
+pub(crate) fn ctx() -> MailContext<'static> {
     MailContext {
         hub_name: "Acme Advocates",
         request_id: None,
