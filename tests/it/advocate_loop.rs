@@ -1,24 +1,11 @@
 //! The advocate loop over real HTTP and real databases: submit → approve → points, level,
 //! badge, rank; no double awards under concurrency; roles and tenant boundaries enforced.
-use crate::helpers::{backends, spawn_demo, testid_text, Browser, TestApp, TestEnv};
+use crate::helpers::{backends, hub_db, signed_in, spawn_demo, testid_text, TestApp, TestEnv};
 use rally::challenges::service::{self, Review};
 use rally::challenges::{Answer, ChallengeForm};
 use rally::db::sea_orm::ColumnTrait;
 use rally::db::tenant::{badge_awards, completions, points_ledger};
 use rally::db::TenantDb;
-use rally::platform::seed::DEMO_PASSWORD;
-
-async fn hub_db(app: &TestApp, slug: &str) -> TenantDb {
-    let t = rally::platform::tenants::find_by_slug(&app.state.registry, slug)
-        .await
-        .unwrap()
-        .unwrap();
-    app.state
-        .registry
-        .tenant_db(t.id, t.shard_id)
-        .await
-        .unwrap()
-}
 
 async fn contact_of(
     db: &TenantDb,
@@ -58,13 +45,6 @@ fn question(points: &str, approval: bool) -> ChallengeForm {
         requires_approval: approval.then(|| "on".into()),
         ..Default::default()
     }
-}
-
-async fn signed_in<'a>(app: &'a TestApp, email: &str, hub: &str) -> Browser<'a> {
-    let mut b = Browser::new(app);
-    b.sign_in(email, DEMO_PASSWORD).await;
-    assert_eq!(b.sso_sign_in(hub, "/").await.status, 303);
-    b
 }
 
 #[tokio::test]

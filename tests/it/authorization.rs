@@ -1,7 +1,6 @@
 //! Roles are checked on the server for every team page and every team server function —
 //! found from the router and the server-function registry, so a new one is covered too.
-use crate::helpers::{spawn_demo, Browser, TestEnv};
-use rally::platform::seed::DEMO_PASSWORD;
+use crate::helpers::{signed_in, spawn_demo, TestEnv};
 
 /// The path with every parameter segment (`{id}`, `:id`) filled with `id`.
 fn fill(path: &str, id: &str) -> String {
@@ -36,12 +35,8 @@ async fn advocates_get_403_from_every_team_page_and_server_function() {
         .collect();
     assert!(functions.len() >= 10, "{functions:?}");
 
-    let mut alice = Browser::new(&app);
-    alice.sign_in("alice@example.com", DEMO_PASSWORD).await;
-    alice.sso_sign_in(&acme, "/").await;
-    let mut owner = Browser::new(&app);
-    owner.sign_in("owner@example.com", DEMO_PASSWORD).await;
-    owner.sso_sign_in(&acme, "/").await;
+    let mut alice = signed_in(&app, "alice@example.com", &acme).await;
+    let mut owner = signed_in(&app, "owner@example.com", &acme).await;
 
     for page in &pages {
         let path = fill(page, &id);
@@ -70,7 +65,8 @@ async fn advocates_get_403_from_every_team_page_and_server_function() {
 /// the other hub's rows are left as they were.
 #[tokio::test]
 async fn other_hubs_ids_are_404_on_every_route_that_takes_one() {
-    use crate::rewards::{advocate, ctx, hub_db, reward};
+    use crate::helpers::hub_db;
+    use crate::rewards::{advocate, ctx, reward};
     use rally::challenges::{service as challenges, Answer, ChallengeForm};
     use rally::db::tenant::{completions, groups, invitations, redemptions, rewards};
     let env = TestEnv::sqlite().await;
@@ -131,9 +127,7 @@ async fn other_hubs_ids_are_404_on_every_route_that_takes_one() {
         .await
         .unwrap();
 
-    let mut owner = Browser::new(&app);
-    owner.sign_in("owner@example.com", DEMO_PASSWORD).await;
-    owner.sso_sign_in(&acme, "/").await;
+    let mut owner = signed_in(&app, "owner@example.com", &acme).await;
     let (c, p, r, rd, i, g, m) = (
         challenge.id,
         completion.id,

@@ -1,12 +1,10 @@
 //! Bad input gets a clear answer, never a 500: every form post of a hub and of the
 //! accounts host, sent by people entitled to it, with empty, oversized, negative, huge,
 //! control-character and markup values, and with a body that is not a form at all.
-use crate::helpers::{Browser, TestApp, TestEnv};
+use crate::helpers::{hub_db, signed_in, Browser, TestEnv};
 use rally::db::tenant::{
     challenges, completions, contacts, groups, invitations, redemptions, rewards,
 };
-use rally::db::TenantDb;
-use rally::platform::seed::DEMO_PASSWORD;
 
 /// Every field name a form of Rally reads, so each handler sees its own fields filled.
 const FIELDS: &[&str] = &[
@@ -60,18 +58,6 @@ fn values() -> Vec<String> {
         "2026-02-30".into(),
         "not-a-uuid".into(),
     ]
-}
-
-async fn hub_db(app: &TestApp, slug: &str) -> TenantDb {
-    let t = rally::platform::tenants::find_by_slug(&app.state.registry, slug)
-        .await
-        .unwrap()
-        .unwrap();
-    app.state
-        .registry
-        .tenant_db(t.id, t.shard_id)
-        .await
-        .unwrap()
 }
 
 /// The id of one of the hub's rows of each kind (a fresh UUID when it has none).
@@ -134,9 +120,7 @@ async fn garbage_posts_get_4xx_or_a_redirect_never_5xx() {
         format!("/admin/groups/{group}/delete"),
         "/admin/levels/reset".into(),
     ];
-    let mut owner = Browser::new(&app);
-    owner.sign_in("owner@example.com", DEMO_PASSWORD).await;
-    assert_eq!(owner.sso_sign_in(&acme, "/").await.status, 303);
+    let mut owner = signed_in(&app, "owner@example.com", &acme).await;
 
     let mut failures = Vec::new();
     let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
@@ -196,9 +180,7 @@ async fn garbage_posts_get_4xx_or_a_redirect_never_5xx() {
 
     // Pages with odd queries and ids: 200, a redirect or a 4xx page.
     let odd = "?q=%00%27%22%3Cb%3E&page=-3&period=forever&token=%FF%FE&host=..&state=x&return_to=//evil.test";
-    let mut owner = Browser::new(&app);
-    owner.sign_in("owner@example.com", DEMO_PASSWORD).await;
-    owner.sso_sign_in(&acme, "/").await;
+    let mut owner = signed_in(&app, "owner@example.com", &acme).await;
     for page in [
         "/",
         "/challenges",

@@ -552,3 +552,24 @@ pub fn testid_text(body: &str, id: &str) -> Option<String> {
     let end = rest[start..].find('<')? + start;
     Some(rest[start..end].trim().to_string())
 }
+
+/// The tenant handle of a hub, by slug.
+pub async fn hub_db(app: &TestApp, slug: &str) -> rally::db::TenantDb {
+    let t = rally::platform::tenants::find_by_slug(&app.state.registry, slug)
+        .await
+        .unwrap()
+        .unwrap();
+    app.state
+        .registry
+        .tenant_db(t.id, t.shard_id)
+        .await
+        .unwrap()
+}
+
+/// A browser signed in on the accounts host and, through the SSO round trip, on `hub`.
+pub async fn signed_in<'a>(app: &'a TestApp, email: &str, hub: &str) -> Browser<'a> {
+    let mut b = Browser::new(app);
+    b.sign_in(email, rally::platform::seed::DEMO_PASSWORD).await;
+    assert_eq!(b.sso_sign_in(hub, "/").await.status, 303);
+    b
+}

@@ -1,6 +1,6 @@
 //! Joining hubs, invite-only hubs, roles enforced by the server, and the reconcile command
 //! that repairs a join interrupted between its two writes.
-use crate::helpers::{backends, spawn_demo, Browser};
+use crate::helpers::{backends, hub_db, spawn_demo, Browser};
 use rally::db::global::{memberships, users};
 use rally::db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use rally::db::tenant::{contacts, hub_settings};
@@ -17,18 +17,6 @@ async fn new_user(app: &crate::helpers::TestApp, email: &str) -> users::Model {
     )
     .await
     .unwrap()
-}
-
-async fn hub_db(app: &crate::helpers::TestApp, slug: &str) -> rally::db::TenantDb {
-    let t = rally::platform::tenants::find_by_slug(&app.state.registry, slug)
-        .await
-        .unwrap()
-        .unwrap();
-    app.state
-        .registry
-        .tenant_db(t.id, t.shard_id)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

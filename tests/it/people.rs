@@ -1,28 +1,10 @@
 //! Invitations, contacts and groups over HTTP.
-use crate::helpers::{backends, query_param, spawn_demo, testid_text, Browser, TestApp, TestEnv};
+use crate::helpers::{
+    backends, hub_db, query_param, signed_in, spawn_demo, testid_text, Browser, TestEnv,
+};
 use rally::db::sea_orm::{ColumnTrait, Set};
 use rally::db::tenant::{contacts, invitations, outbound_mail};
 use rally::db::TenantDb;
-use rally::platform::seed::DEMO_PASSWORD;
-
-async fn hub_db(app: &TestApp, slug: &str) -> TenantDb {
-    let t = rally::platform::tenants::find_by_slug(&app.state.registry, slug)
-        .await
-        .unwrap()
-        .unwrap();
-    app.state
-        .registry
-        .tenant_db(t.id, t.shard_id)
-        .await
-        .unwrap()
-}
-
-async fn signed_in<'a>(app: &'a TestApp, email: &str, hub: &str) -> Browser<'a> {
-    let mut b = Browser::new(app);
-    b.sign_in(email, DEMO_PASSWORD).await;
-    b.sso_sign_in(hub, "/").await;
-    b
-}
 
 /// The invitation link mailed to `to` (the newest one).
 async fn invite_link(db: &TenantDb, to: &str) -> String {

@@ -1,24 +1,12 @@
 //! Redemptions under concurrency, on both backends: stock and balances never go below
 //! zero, a cancel refunds once; and the mails go through the hub's outbox.
-use crate::helpers::{backends, spawn_demo, Browser, TestApp};
+use crate::helpers::{backends, hub_db, spawn_demo, Browser};
 use rally::db::sea_orm::Set;
 use rally::db::tenant::{contacts, outbound_mail, redemptions, rewards};
 use rally::db::{new_id, now, TenantDb};
 use rally::points::ledger;
 use rally::rewards::service::{self, MailContext, RedeemError};
 use rally::rewards::RewardForm;
-
-pub(crate) async fn hub_db(app: &TestApp, slug: &str) -> TenantDb {
-    let t = rally::platform::tenants::find_by_slug(&app.state.registry, slug)
-        .await
-        .unwrap()
-        .unwrap();
-    app.state
-        .registry
-        .tenant_db(t.id, t.shard_id)
-        .await
-        .unwrap()
-}
 
 /// An advocate with `points` to spend.
 pub(crate) async fn advocate(db: &TenantDb, n: usize, points: i64) -> contacts::Model {
