@@ -3,15 +3,13 @@
 use super::service::{self, Review, SubmitError};
 use super::{AnswerForm, ChallengeForm, STATUS_ARCHIVED, STATUS_PUBLISHED};
 use crate::db::tenant::challenges;
-use crate::domain::Role;
 use crate::forms::Flash;
-use crate::membership::handlers::require_member;
+use crate::membership::handlers::{Advocate, Marketer, Member};
+use crate::server::pages;
 use crate::server::respond::{back, existing, once, unavailable};
-use crate::server::site::Site;
-use crate::server::{pages, AppState};
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -64,15 +62,10 @@ async fn check_group(
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, .. }: Member<Marketer>,
     session: Session,
     Form(form): Form<ChallengeForm>,
 ) -> Response {
-    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let group_error = match check_group(&hub, &form).await {
         Ok(e) => e,
         Err(res) => return res,
@@ -108,16 +101,11 @@ pub async fn create(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, .. }: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<ChallengeForm>,
 ) -> Response {
-    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let Ok(id) = Uuid::parse_str(&id) else {
         return pages::not_here();
     };
@@ -144,16 +132,11 @@ pub async fn update(
 }
 
 async fn set_status(
-    state: AppState,
-    site: Site,
+    Member { hub, .. }: Member<Marketer>,
     session: Session,
     id: String,
     status: &'static str,
 ) -> Response {
-    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let Ok(id) = Uuid::parse_str(&id) else {
         return pages::not_here();
     };
@@ -177,35 +160,28 @@ async fn set_status(
 }
 
 pub async fn publish(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    member: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
 ) -> Response {
-    set_status(state, site, session, id, STATUS_PUBLISHED).await
+    set_status(member, session, id, STATUS_PUBLISHED).await
 }
 
 pub async fn archive(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    member: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
 ) -> Response {
-    set_status(state, site, session, id, STATUS_ARCHIVED).await
+    set_status(member, session, id, STATUS_ARCHIVED).await
 }
 
 /// An advocate's submission.
 pub async fn submit(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, contact, .. }: Member<Advocate>,
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<AnswerForm>,
 ) -> Response {
-    let (hub, contact) = match require_member(&state, &site, &session, Role::Advocate).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let Ok(id) = Uuid::parse_str(&id) else {
         return pages::not_here();
     };
@@ -265,17 +241,16 @@ fn note_of(raw: &str) -> Option<String> {
 }
 
 async fn review_one(
-    state: AppState,
-    site: Site,
+    Member {
+        hub,
+        contact: reviewer,
+        ..
+    }: Member<Marketer>,
     session: Session,
     id: String,
     note: String,
     decision: Review,
 ) -> Response {
-    let (hub, reviewer) = match require_member(&state, &site, &session, Role::Marketer).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let id = match existing::<crate::db::tenant::completions::Entity>(&hub.db, &id).await {
         Ok(id) => id,
         Err(res) => return res,
@@ -299,36 +274,33 @@ async fn review_one(
 }
 
 pub async fn approve(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    member: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
     Form(f): Form<ReviewForm>,
 ) -> Response {
-    review_one(state, site, session, id, f.note, Review::Approve).await
+    review_one(member, session, id, f.note, Review::Approve).await
 }
 
 pub async fn reject(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    member: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
     Form(f): Form<ReviewForm>,
 ) -> Response {
-    review_one(state, site, session, id, f.note, Review::Reject).await
+    review_one(member, session, id, f.note, Review::Reject).await
 }
 
 /// Bulk review: `ids` (repeated checkbox) and `action` = approve | reject.
 pub async fn bulk(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member {
+        hub,
+        contact: reviewer,
+        ..
+    }: Member<Marketer>,
     session: Session,
     body: String,
 ) -> Response {
-    let (hub, reviewer) = match require_member(&state, &site, &session, Role::Marketer).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let mut ids = Vec::new();
     let mut action = String::new();
     let mut note = String::new();

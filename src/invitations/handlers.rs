@@ -2,9 +2,8 @@
 use super::api::TOKEN_KEY;
 use super::service::{self, InviteMail};
 use crate::accounts::session::current_user;
-use crate::domain::Role;
 use crate::forms::Flash;
-use crate::membership::handlers::require_member;
+use crate::membership::handlers::{Marketer, Member};
 use crate::server::respond::{back, existing, once, request_id_of, unavailable};
 use crate::server::site::Site;
 use crate::server::{pages, AppState};
@@ -32,16 +31,16 @@ pub struct InviteForm {
 }
 
 pub async fn invite(
+    Member {
+        hub,
+        contact: inviter,
+        ..
+    }: Member<Marketer>,
     State(state): State<AppState>,
-    Extension(site): Extension<Site>,
     session: Session,
     headers: HeaderMap,
     Form(form): Form<InviteForm>,
 ) -> Response {
-    let (hub, inviter) = match require_member(&state, &site, &session, Role::Marketer).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let rows = super::parse_list(&form.emails);
     if rows.is_empty() {
         return back(
@@ -87,17 +86,17 @@ pub async fn invite(
 }
 
 async fn change(
+    Member {
+        hub,
+        contact: inviter,
+        ..
+    }: Member<Marketer>,
     state: AppState,
-    site: Site,
     session: Session,
     headers: HeaderMap,
     id: String,
     resend: bool,
 ) -> Response {
-    let (hub, inviter) = match require_member(&state, &site, &session, Role::Marketer).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let id = match existing::<crate::db::tenant::invitations::Entity>(&hub.db, &id).await {
         Ok(id) => id,
         Err(res) => return res,
@@ -132,23 +131,23 @@ async fn change(
 }
 
 pub async fn resend(
+    member: Member<Marketer>,
     State(state): State<AppState>,
-    Extension(site): Extension<Site>,
     session: Session,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    change(state, site, session, headers, id, true).await
+    change(member, state, session, headers, id, true).await
 }
 
 pub async fn revoke(
+    member: Member<Marketer>,
     State(state): State<AppState>,
-    Extension(site): Extension<Site>,
     session: Session,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    change(state, site, session, headers, id, false).await
+    change(member, state, session, headers, id, false).await
 }
 
 #[derive(Deserialize, Default)]

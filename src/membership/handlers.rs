@@ -4,7 +4,7 @@ use crate::domain::Role;
 use crate::forms::{set_flash, Flash};
 use crate::server::site::Site;
 use crate::server::{pages, AppState};
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use tower_sessions::Session;
@@ -58,6 +58,54 @@ pub async fn join(
             tracing::error!(tenant = %hub.tenant.slug, error = %e, "joining failed");
             pages::unavailable()
         }
+    }
+}
+
+/// The caller of a hub's form handler, as an extractor: the hub and the caller's contact,
+/// whose role is at least `R` ([`Advocate`], [`Marketer`] or [`Admin`]). Anyone else is
+/// answered as [`require_member`] says, before the form body is read.
+pub struct Member<R> {
+    pub hub: crate::server::site::HubRequest,
+    pub contact: crate::db::tenant::contacts::Model,
+    role: std::marker::PhantomData<fn() -> R>,
+}
+
+/// A role as a type, for [`Member`].
+pub trait AtLeast {
+    const ROLE: Role;
+}
+pub struct Advocate;
+pub struct Marketer;
+pub struct Admin;
+impl AtLeast for Advocate {
+    const ROLE: Role = Role::Advocate;
+}
+impl AtLeast for Marketer {
+    const ROLE: Role = Role::Marketer;
+}
+impl AtLeast for Admin {
+    const ROLE: Role = Role::Admin;
+}
+
+impl<R: AtLeast> FromRequestParts<AppState> for Member<R> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        let Some(site) = parts.extensions.get::<Site>().cloned() else {
+            return Err(pages::not_found());
+        };
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let (hub, contact) = require_member(state, &site, &session, R::ROLE).await?;
+        Ok(Self {
+            hub,
+            contact,
+            role: std::marker::PhantomData,
+        })
     }
 }
 

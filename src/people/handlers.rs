@@ -4,28 +4,18 @@ use crate::db::tenant::{contacts, group_members, groups};
 use crate::db::{is_unique_violation, new_id, now};
 use crate::domain::Role;
 use crate::forms::Flash;
-use crate::membership::handlers::require_member;
+use crate::membership::handlers::{Admin, Marketer, Member};
 use crate::membership::{STATUS_ACTIVE, STATUS_DEACTIVATED};
+use crate::server::pages;
 use crate::server::respond::{back, existing, unavailable};
-use crate::server::site::Site;
-use crate::server::{pages, AppState};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, Condition, Set};
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
-
-macro_rules! member_or_return {
-    ($state:expr, $site:expr, $session:expr, $role:expr) => {
-        match require_member(&$state, &$site, &$session, $role).await {
-            Ok(x) => x,
-            Err(res) => return res,
-        }
-    };
-}
 
 fn parse_id(raw: &str) -> Option<Uuid> {
     Uuid::parse_str(raw).ok()
@@ -39,13 +29,15 @@ pub struct RoleForm {
 
 /// Admins only: another person's role.
 pub async fn set_role(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member {
+        hub,
+        contact: viewer,
+        ..
+    }: Member<Admin>,
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<RoleForm>,
 ) -> Response {
-    let (hub, viewer) = member_or_return!(state, site, session, Role::Admin);
     let Some(id) = parse_id(&id) else {
         return pages::not_here();
     };
@@ -96,13 +88,15 @@ pub struct StatusForm {
 /// Deactivate or reactivate (marketers and admins). A deactivated contact cannot use
 /// the hub: every member check looks for an active contact.
 pub async fn set_status(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member {
+        hub,
+        contact: viewer,
+        ..
+    }: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<StatusForm>,
 ) -> Response {
-    let (hub, viewer) = member_or_return!(state, site, session, Role::Marketer);
     let Some(id) = parse_id(&id) else {
         return pages::not_here();
     };
@@ -164,12 +158,9 @@ pub struct ExportQuery {
 
 /// `GET /admin/contacts.csv`: every contact matching the search, as CSV.
 pub async fn export_csv(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
-    session: Session,
+    Member { hub, .. }: Member<Marketer>,
     Query(query): Query<ExportQuery>,
 ) -> Response {
-    let (hub, _) = member_or_return!(state, site, session, Role::Marketer);
     let rows = hub
         .db
         .select::<contacts::Entity>()
@@ -223,12 +214,10 @@ fn group_name(raw: &str) -> Result<String, &'static str> {
 }
 
 pub async fn create_group(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, .. }: Member<Marketer>,
     session: Session,
     Form(form): Form<NameForm>,
 ) -> Response {
-    let (hub, _) = member_or_return!(state, site, session, Role::Marketer);
     let name = match group_name(&form.name) {
         Ok(n) => n,
         Err(e) => {
@@ -270,13 +259,11 @@ pub async fn create_group(
 }
 
 pub async fn rename_group(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, .. }: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<NameForm>,
 ) -> Response {
-    let (hub, _) = member_or_return!(state, site, session, Role::Marketer);
     let Some(id) = parse_id(&id) else {
         return pages::not_here();
     };
@@ -309,12 +296,10 @@ pub async fn rename_group(
 }
 
 pub async fn delete_group(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, .. }: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
 ) -> Response {
-    let (hub, _) = member_or_return!(state, site, session, Role::Marketer);
     let id = match existing::<groups::Entity>(&hub.db, &id).await {
         Ok(id) => id,
         Err(res) => return res,
@@ -356,13 +341,11 @@ pub struct MemberForm {
 }
 
 pub async fn add_member(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, .. }: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<MemberForm>,
 ) -> Response {
-    let (hub, _) = member_or_return!(state, site, session, Role::Marketer);
     let Some(id) = parse_id(&id) else {
         return pages::not_here();
     };
@@ -418,12 +401,10 @@ pub async fn add_member(
 }
 
 pub async fn remove_member(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, .. }: Member<Marketer>,
     session: Session,
     Path((id, contact)): Path<(String, String)>,
 ) -> Response {
-    let (hub, _) = member_or_return!(state, site, session, Role::Marketer);
     let (Some(id), Some(contact)) = (parse_id(&id), parse_id(&contact)) else {
         return pages::not_here();
     };

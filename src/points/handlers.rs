@@ -2,15 +2,11 @@
 use super::{validate_ladder, MAX_LEVELS};
 use crate::db::new_id;
 use crate::db::tenant::levels;
-use crate::domain::Role;
 use crate::forms::Flash;
-use crate::membership::handlers::require_member;
+use crate::membership::handlers::{Admin, Member};
 use crate::server::respond::{back, unavailable};
-use crate::server::site::Site;
-use crate::server::AppState;
-use axum::extract::State;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Form;
 use sea_orm::{ActiveValue::NotSet, Set};
 use std::collections::HashMap;
 use tower_sessions::Session;
@@ -21,15 +17,10 @@ const PAGE: &str = "/admin/levels";
 /// Progress follows the new ladder at once; advocates already past a new level get its
 /// badge now. Badges awarded for earlier levels keep their names.
 pub async fn save(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, .. }: Member<Admin>,
     session: Session,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let (hub, _) = match require_member(&state, &site, &session, Role::Admin).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let field = |k: String| form.get(&k).cloned().unwrap_or_default();
     let rows: Vec<(String, String)> = (0..MAX_LEVELS)
         .map(|i| (field(format!("name_{i}")), field(format!("points_{i}"))))
@@ -77,15 +68,7 @@ pub async fn save(
 }
 
 /// Forgets the hub's own ladder: the default one applies again.
-pub async fn reset(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
-    session: Session,
-) -> Response {
-    let (hub, _) = match require_member(&state, &site, &session, Role::Admin).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
+pub async fn reset(Member { hub, .. }: Member<Admin>, session: Session) -> Response {
     match hub
         .db
         .delete_where::<levels::Entity>(sea_orm::Condition::all())

@@ -1,16 +1,14 @@
 //! Form posts of the reward pages.
 use super::service::{self, MailContext, RedeemError};
 use super::RewardForm;
-use crate::domain::Role;
 use crate::forms::Flash;
-use crate::membership::handlers::require_member;
+use crate::membership::handlers::{Advocate, Marketer, Member};
+use crate::server::pages;
 use crate::server::respond::{back, existing, once, request_id_of, unavailable};
-use crate::server::site::Site;
-use crate::server::{pages, AppState};
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::{Extension, Form};
+use axum::Form;
 use tower_sessions::Session;
 use uuid::Uuid;
 
@@ -30,15 +28,10 @@ fn reward_flash(form: &RewardForm, errors: Vec<(String, String)>) -> Flash {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, .. }: Member<Marketer>,
     session: Session,
     Form(form): Form<RewardForm>,
 ) -> Response {
-    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     match form.validate() {
         Err(errors) => back(&session, "/admin/rewards", reward_flash(&form, errors)).await,
         Ok(input) => match service::create(&hub.db, &input).await {
@@ -56,16 +49,11 @@ pub async fn create(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, .. }: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<RewardForm>,
 ) -> Response {
-    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let Ok(id) = Uuid::parse_str(&id) else {
         return pages::not_here();
     };
@@ -81,16 +69,11 @@ pub async fn update(
 }
 
 pub async fn redeem(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    Member { hub, contact, .. }: Member<Advocate>,
     session: Session,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let (hub, contact) = match require_member(&state, &site, &session, Role::Advocate).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let Ok(id) = Uuid::parse_str(&id) else {
         return pages::not_here();
     };
@@ -121,17 +104,12 @@ pub async fn redeem(
 }
 
 async fn finish(
-    state: AppState,
-    site: Site,
+    Member { hub, .. }: Member<Marketer>,
     session: Session,
     headers: HeaderMap,
     id: String,
     cancel: bool,
 ) -> Response {
-    let (hub, _) = match require_member(&state, &site, &session, Role::Marketer).await {
-        Ok(x) => x,
-        Err(res) => return res,
-    };
     let id = match existing::<crate::db::tenant::redemptions::Entity>(&hub.db, &id).await {
         Ok(id) => id,
         Err(res) => return res,
@@ -163,21 +141,19 @@ async fn finish(
 }
 
 pub async fn fulfil(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    member: Member<Marketer>,
     session: Session,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    finish(state, site, session, headers, id, false).await
+    finish(member, session, headers, id, false).await
 }
 
 pub async fn cancel(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
+    member: Member<Marketer>,
     session: Session,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    finish(state, site, session, headers, id, true).await
+    finish(member, session, headers, id, true).await
 }
