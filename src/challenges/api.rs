@@ -99,36 +99,19 @@ mod server {
     use crate::challenges::{Answer, ChallengeForm};
     use crate::db::tenant::{challenges, completions, groups};
     use crate::db::TenantDb;
-    use crate::domain::Role;
-    use crate::server::context::{forbidden, internal, request_ctx, status_error, RequestCtx};
+
+    use crate::server::context::{internal, status_error, RequestCtx};
     use crate::server::site::HubRequest;
     use crate::ui::NOT_FOUND;
-    use uuid::Uuid;
 
     pub fn not_found() -> ServerFnError {
         status_error(404, NOT_FOUND)
     }
 
-    /// The request's hub and the viewer's contact there, if their role is at least `min`.
-    pub async fn hub_with_role(
-        min: Role,
-    ) -> Result<(RequestCtx, crate::db::tenant::contacts::Model), ServerFnError> {
-        let ctx = request_ctx().await?;
-        let contact = {
-            let hub = ctx.hub()?;
-            crate::membership::require_role(&ctx, hub, min)
-                .await?
-                .ok_or_else(forbidden)?
-        };
-        Ok((ctx, contact))
-    }
+    pub use crate::server::context::{hub_with_role, parse_id};
 
     pub fn hub(ctx: &RequestCtx) -> &HubRequest {
         ctx.hub().expect("checked by hub_with_role")
-    }
-
-    pub fn parse_id(id: &str) -> Result<Uuid, ServerFnError> {
-        Uuid::parse_str(id.trim()).map_err(|_| not_found())
     }
 
     pub fn day(t: Option<chrono::DateTime<chrono::Utc>>, minus_one: bool) -> Option<String> {
@@ -208,7 +191,6 @@ mod server {
 
 /// For other features' server functions: the hub and the viewer's contact at `min` role.
 #[cfg(feature = "ssr")]
-pub use server::{hub_with_role as server_hub_with_role, parse_id as server_parse_id};
 
 /// Completions as list rows (for the member's own page).
 #[cfg(feature = "ssr")]

@@ -95,9 +95,9 @@ pub async fn load_invite(token: Option<String>) -> Result<InviteView, ServerFnEr
 /// `/admin/invitations`: the hub's invitations and the result of the last batch.
 #[server(endpoint = "admin_invitations")]
 pub async fn load_admin_invitations() -> Result<AdminInvitations, ServerFnError> {
-    use crate::challenges::api::server_hub_with_role as hub_with_role;
     use crate::db::tenant::invitations;
     use crate::domain::Role;
+    use crate::server::context::hub_with_role;
     use crate::server::context::internal;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;

@@ -89,9 +89,9 @@ pub async fn load_admin_contacts(
     query: Option<String>,
     page: Option<u64>,
 ) -> Result<ContactsPage, ServerFnError> {
-    use crate::challenges::api::server_hub_with_role as hub_with_role;
     use crate::db::tenant::contacts;
     use crate::domain::Role;
+    use crate::server::context::hub_with_role;
     use crate::server::context::internal;
     let (ctx, viewer) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
@@ -132,9 +132,9 @@ pub async fn load_admin_contacts(
 
 #[server(endpoint = "admin_groups")]
 pub async fn load_admin_groups() -> Result<GroupsPage, ServerFnError> {
-    use crate::challenges::api::server_hub_with_role as hub_with_role;
     use crate::db::tenant::{group_members, groups};
     use crate::domain::Role;
+    use crate::server::context::hub_with_role;
     use crate::server::context::internal;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
@@ -164,11 +164,9 @@ pub async fn load_admin_groups() -> Result<GroupsPage, ServerFnError> {
 
 #[server(endpoint = "admin_group")]
 pub async fn load_admin_group(id: String) -> Result<GroupPage, ServerFnError> {
-    use crate::challenges::api::{
-        server_hub_with_role as hub_with_role, server_parse_id as parse_id,
-    };
     use crate::db::tenant::{contacts, group_members, groups};
     use crate::domain::Role;
+    use crate::server::context::{hub_with_role, parse_id};
     use crate::server::context::{internal, status_error};
     use sea_orm::ColumnTrait;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;

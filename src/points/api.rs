@@ -254,9 +254,9 @@ pub struct LevelsPage {
 /// `/admin/levels` (admins): the hub's ladder.
 #[server(endpoint = "admin_levels")]
 pub async fn load_admin_levels() -> Result<LevelsPage, ServerFnError> {
-    use crate::challenges::api::server_hub_with_role as hub_with_role;
     use crate::db::tenant::levels;
     use crate::domain::Role;
+    use crate::server::context::hub_with_role;
     use crate::server::context::internal;
     let (ctx, _) = hub_with_role(Role::Admin).await?;
     let db = &ctx.hub()?.db;

@@ -97,9 +97,9 @@ async fn rows(
 /// `/rewards`: what the member can redeem, and what they did.
 #[server(endpoint = "load_rewards")]
 pub async fn load_rewards() -> Result<Catalogue, ServerFnError> {
-    use crate::challenges::api::server_hub_with_role as hub_with_role;
     use crate::db::tenant::{redemptions, rewards};
     use crate::domain::Role;
+    use crate::server::context::hub_with_role;
     use crate::server::context::internal;
     use sea_orm::ColumnTrait;
     let (ctx, contact) = hub_with_role(Role::Advocate).await?;
@@ -144,9 +144,9 @@ pub async fn load_rewards() -> Result<Catalogue, ServerFnError> {
 /// `/admin/rewards`: the catalogue (marketers and admins).
 #[server(endpoint = "admin_rewards")]
 pub async fn load_admin_rewards() -> Result<AdminRewards, ServerFnError> {
-    use crate::challenges::api::server_hub_with_role as hub_with_role;
     use crate::db::tenant::rewards;
     use crate::domain::Role;
+    use crate::server::context::hub_with_role;
     use crate::server::context::internal;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
@@ -174,11 +174,9 @@ pub async fn load_admin_rewards() -> Result<AdminRewards, ServerFnError> {
 /// `/admin/rewards/{id}`.
 #[server(endpoint = "admin_reward")]
 pub async fn load_admin_reward(id: String) -> Result<AdminReward, ServerFnError> {
-    use crate::challenges::api::{
-        server_hub_with_role as hub_with_role, server_parse_id as parse_id,
-    };
     use crate::db::tenant::rewards;
     use crate::domain::Role;
+    use crate::server::context::{hub_with_role, parse_id};
     use crate::server::context::{internal, status_error};
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
@@ -214,9 +212,9 @@ pub async fn load_admin_reward(id: String) -> Result<AdminReward, ServerFnError>
 /// `/admin/redemptions`: requested ones to fulfil or cancel, and the latest done.
 #[server(endpoint = "admin_redemptions")]
 pub async fn load_admin_redemptions() -> Result<AdminRedemptions, ServerFnError> {
-    use crate::challenges::api::server_hub_with_role as hub_with_role;
     use crate::db::tenant::redemptions;
     use crate::domain::Role;
+    use crate::server::context::hub_with_role;
     use crate::server::context::internal;
     use sea_orm::ColumnTrait;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;

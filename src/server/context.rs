@@ -80,3 +80,23 @@ pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
     tracing::error!(error = %e, "server function failed");
     status_error(500, "internal error")
 }
+
+/// A team or member server function's start: the request, and the viewer's contact in the
+/// request's hub if their role is at least `min` (403 otherwise, 404 off a hub).
+pub async fn hub_with_role(
+    min: crate::domain::Role,
+) -> Result<(RequestCtx, crate::db::tenant::contacts::Model), ServerFnError> {
+    let ctx = request_ctx().await?;
+    let contact = {
+        let hub = ctx.hub()?;
+        crate::membership::require_role(&ctx, hub, min)
+            .await?
+            .ok_or_else(forbidden)?
+    };
+    Ok((ctx, contact))
+}
+
+/// An id from a server function's arguments; a malformed one is a 404 like a missing one.
+pub fn parse_id(id: &str) -> Result<uuid::Uuid, ServerFnError> {
+    uuid::Uuid::parse_str(id.trim()).map_err(|_| status_error(404, NOT_FOUND))
+}
