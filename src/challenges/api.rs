@@ -189,9 +189,6 @@ mod server {
     }
 }
 
-/// For other features' server functions: the hub and the viewer's contact at `min` role.
-#[cfg(feature = "ssr")]
-
 /// Completions as list rows (for the member's own page).
 #[cfg(feature = "ssr")]
 pub async fn queue_rows_for(
