@@ -17,11 +17,10 @@ pub struct HubViewer {
 
 #[server(endpoint = "hub_viewer")]
 pub async fn load_hub_viewer() -> Result<HubViewer, ServerFnError> {
-    use crate::membership::active_contact;
-    use crate::server::context::{internal, request_ctx};
+    use crate::server::context::request_ctx;
 
     let ctx = request_ctx().await?;
-    let hub = ctx.hub()?;
+    ctx.hub()?;
     let Some(user) = ctx.user().await? else {
         return Ok(HubViewer {
             account: None,
@@ -29,10 +28,7 @@ pub async fn load_hub_viewer() -> Result<HubViewer, ServerFnError> {
             flash: None,
         });
     };
-    let role = active_contact(&hub.db, user.id)
-        .await
-        .map_err(internal)?
-        .and_then(|c| Role::parse(&c.role).ok());
+    let role = ctx.contact().await?.and_then(|c| Role::parse(&c.role).ok());
     Ok(HubViewer {
         account: Some((&user).into()),
         role,
@@ -52,15 +48,12 @@ pub struct MemberRow {
 #[server(endpoint = "hub_members")]
 pub async fn hub_members() -> Result<Vec<MemberRow>, ServerFnError> {
     use crate::db::tenant::contacts;
-    use crate::server::context::{forbidden, internal, request_ctx};
+    use crate::server::context::{hub_with_role, internal};
     use sea_orm::Order;
 
-    let ctx = request_ctx().await?;
-    let hub = ctx.hub()?;
-    crate::membership::require_role(&ctx, hub, Role::Marketer)
-        .await?
-        .ok_or_else(forbidden)?;
-    let rows = hub
+    let (ctx, _) = hub_with_role(Role::Marketer).await?;
+    let rows = ctx
+        .hub()?
         .db
         .select::<contacts::Entity>()
         .order_by(contacts::Column::DisplayName, Order::Asc)

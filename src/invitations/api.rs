@@ -60,13 +60,7 @@ pub async fn load_invite(token: Option<String>) -> Result<InviteView, ServerFnEr
             .unwrap_or_default(),
     };
     let user = ctx.user().await?;
-    let member = match &user {
-        Some(u) => crate::membership::active_contact(&hub.db, u.id)
-            .await
-            .map_err(internal)?
-            .is_some(),
-        None => false,
-    };
+    let member = ctx.contact().await?.is_some();
     let (email, refused) = match check(&hub.db, &token).await.map_err(internal)? {
         Ok(inv) => (inv.email, None),
         Err(why) => {

@@ -172,13 +172,10 @@ pub async fn reconcile(registry: &ShardRegistry) -> Result<ReconcileReport, DbEr
 /// a role goes through here.
 pub async fn require_role(
     ctx: &crate::server::context::RequestCtx,
-    hub: &crate::server::site::HubRequest,
     min: Role,
 ) -> Result<Option<contacts::Model>, leptos::prelude::ServerFnError> {
-    use crate::server::context::internal;
-    let Some(user) = ctx.user().await? else {
-        return Ok(None);
-    };
-    let contact = active_contact(&hub.db, user.id).await.map_err(internal)?;
-    Ok(contact.filter(|c| Role::parse(&c.role).is_ok_and(|r| r >= min)))
+    Ok(ctx
+        .contact()
+        .await?
+        .filter(|c| Role::parse(&c.role).is_ok_and(|r| r >= min)))
 }

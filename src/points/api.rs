@@ -69,7 +69,7 @@ pub async fn load_dashboard() -> Result<Option<Dashboard>, ServerFnError> {
 
     let ctx = request_ctx().await?;
     let hub = ctx.hub()?;
-    let Some(contact) = crate::membership::require_role(&ctx, hub, Role::Advocate).await? else {
+    let Some(contact) = crate::membership::require_role(&ctx, Role::Advocate).await? else {
         return Ok(None);
     };
     let db = &hub.db;
@@ -144,14 +144,11 @@ pub async fn load_dashboard() -> Result<Option<Dashboard>, ServerFnError> {
 pub async fn load_leaderboard(period: String) -> Result<Leaderboard, ServerFnError> {
     use super::ledger;
     use crate::domain::Role;
-    use crate::server::context::{forbidden, internal, request_ctx};
+    use crate::server::context::{hub_with_role, internal};
     use chrono::Datelike;
 
-    let ctx = request_ctx().await?;
+    let (ctx, contact) = hub_with_role(Role::Advocate).await?;
     let hub = ctx.hub()?;
-    let contact = crate::membership::require_role(&ctx, hub, Role::Advocate)
-        .await?
-        .ok_or_else(forbidden)?;
     let since = (period == "month").then(|| {
         let now = chrono::Utc::now();
         chrono::NaiveDate::from_ymd_opt(now.year(), now.month(), 1)
@@ -184,14 +181,11 @@ pub async fn load_me() -> Result<Me, ServerFnError> {
     use super::ledger;
     use crate::db::tenant::{badge_awards, completions, points_ledger};
     use crate::domain::Role;
-    use crate::server::context::{forbidden, internal, request_ctx};
+    use crate::server::context::{hub_with_role, internal};
     use sea_orm::ColumnTrait;
 
-    let ctx = request_ctx().await?;
+    let (ctx, contact) = hub_with_role(Role::Advocate).await?;
     let hub = ctx.hub()?;
-    let contact = crate::membership::require_role(&ctx, hub, Role::Advocate)
-        .await?
-        .ok_or_else(forbidden)?;
     let db = &hub.db;
     let (totals, level) = ledger::level_of(db, contact.id).await.map_err(internal)?;
     let history = db

@@ -4,8 +4,11 @@ use super::site::{HubRequest, Site};
 use super::AppState;
 use crate::accounts::session::current_user;
 use crate::db::global::users;
+use crate::db::tenant::contacts;
 use crate::ui::{FORBIDDEN, NOT_FOUND};
 use leptos::prelude::*;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
 use tower_sessions::Session;
 
 pub struct RequestCtx {
@@ -14,14 +17,34 @@ pub struct RequestCtx {
     pub session: Session,
     /// `X-Request-Id` (always set by the request-id layer).
     pub request_id: String,
+    memo: RequestMemo,
+}
+
+/// The signed-in user and their contact in the request's hub, looked up once per request:
+/// a page runs several server functions (viewer, dashboard, page data), and each needs
+/// them. The host layer puts a fresh one in every request; clones share it.
+#[derive(Clone, Default)]
+pub struct RequestMemo {
+    user: Arc<OnceCell<Option<users::Model>>>,
+    contact: Arc<OnceCell<Option<contacts::Model>>>,
 }
 
 pub async fn request_ctx() -> Result<RequestCtx, ServerFnError> {
     let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("no app state"))?;
-    let axum::Extension(site) = leptos_axum::extract::<axum::Extension<Site>>().await?;
-    let session = leptos_axum::extract::<Session>().await?;
-    let headers = leptos_axum::extract::<http::HeaderMap>().await?;
-    let request_id = headers
+    let parts =
+        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("no request"))?;
+    let site = parts
+        .extensions
+        .get::<Site>()
+        .cloned()
+        .ok_or_else(|| ServerFnError::new("no site"))?;
+    let session = parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| ServerFnError::new("no session"))?;
+    let request_id = parts
+        .headers
         .get(&super::request_id::HEADER)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
@@ -31,6 +54,11 @@ pub async fn request_ctx() -> Result<RequestCtx, ServerFnError> {
         site,
         session,
         request_id,
+        memo: parts
+            .extensions
+            .get::<RequestMemo>()
+            .cloned()
+            .unwrap_or_default(),
     })
 }
 
@@ -39,12 +67,29 @@ impl RequestCtx {
     pub async fn flash(&self, form: &str) -> Option<crate::forms::Flash> {
         crate::forms::take_flash(&self.session, form, &self.request_id).await
     }
-}
 
-impl RequestCtx {
+    /// The signed-in user (once per request, see [`RequestMemo`]).
     pub async fn user(&self) -> Result<Option<users::Model>, ServerFnError> {
-        current_user(&self.session, self.state.registry.global())
+        self.memo
+            .user
+            .get_or_try_init(|| current_user(&self.session, self.state.registry.global()))
             .await
+            .cloned()
+            .map_err(internal)
+    }
+
+    /// The signed-in user's active contact in this hub (once per request); `None` when
+    /// signed out, not a member or deactivated.
+    pub async fn contact(&self) -> Result<Option<contacts::Model>, ServerFnError> {
+        let hub = self.hub()?;
+        let Some(user) = self.user().await? else {
+            return Ok(None);
+        };
+        self.memo
+            .contact
+            .get_or_try_init(|| crate::membership::active_contact(&hub.db, user.id))
+            .await
+            .cloned()
             .map_err(internal)
     }
 
@@ -87,12 +132,9 @@ pub async fn hub_with_role(
     min: crate::domain::Role,
 ) -> Result<(RequestCtx, crate::db::tenant::contacts::Model), ServerFnError> {
     let ctx = request_ctx().await?;
-    let contact = {
-        let hub = ctx.hub()?;
-        crate::membership::require_role(&ctx, hub, min)
-            .await?
-            .ok_or_else(forbidden)?
-    };
+    let contact = crate::membership::require_role(&ctx, min)
+        .await?
+        .ok_or_else(forbidden)?;
     Ok((ctx, contact))
 }
 

@@ -4,6 +4,7 @@
 //! For a hub it resolves host → tenant (cached), tenant → shard handle (registry, in
 //! memory once the pool is open) and the hub's branding (memoized from the shard). A shard
 //! that cannot answer turns into a 503 for that hub only.
+use super::context::RequestMemo;
 use super::hosts::{classify, HostKind, ResolvedTenant};
 use super::{pages, AppState};
 use crate::db::TenantDb;
@@ -69,11 +70,13 @@ pub async fn route_by_host(
         },
         HostKind::Accounts => {
             req.extensions_mut().insert(Site::Accounts);
+            req.extensions_mut().insert(RequestMemo::default());
             next.run(req).await
         }
         HostKind::Subdomain(_) | HostKind::Custom(_) => match resolve_hub(state, &kind).await {
             Ok(Some(hub)) => {
                 req.extensions_mut().insert(Site::Hub(hub));
+                req.extensions_mut().insert(RequestMemo::default());
                 next.run(req).await
             }
             Ok(None) => pages::not_found(),
