@@ -38,26 +38,34 @@ fn challenge_flash(form: &ChallengeForm, errors: super::FieldErrors) -> Flash {
     f
 }
 
-/// A target group must be one of this hub's groups.
-async fn check_group(
+/// The form as a challenge, or the redirect back to `to` with its field errors. A target
+/// group must be one of this hub's groups.
+async fn validated(
     hub: &crate::server::site::HubRequest,
+    session: &Session,
     form: &ChallengeForm,
-) -> Result<Option<String>, Response> {
-    let g = form.target_group.trim();
-    if g.is_empty() {
-        return Ok(None);
-    }
-    let Ok(id) = Uuid::parse_str(g) else {
-        return Ok(Some("choose a group from the list".into()));
-    };
-    match hub
-        .db
-        .find_by_id::<crate::db::tenant::groups::Entity>(id)
-        .await
-    {
-        Ok(Some(_)) => Ok(None),
-        Ok(None) => Ok(Some("choose a group from the list".into())),
-        Err(e) => Err(unavailable(e)),
+    to: &str,
+) -> Result<super::ChallengeInput, Response> {
+    let group = form.target_group.trim();
+    let group_ok = group.is_empty()
+        || match Uuid::parse_str(group) {
+            Ok(id) => hub
+                .db
+                .find_by_id::<crate::db::tenant::groups::Entity>(id)
+                .await
+                .map_err(unavailable)?
+                .is_some(),
+            Err(_) => false,
+        };
+    match (form.validate(), group_ok) {
+        (Ok(input), true) => Ok(input),
+        (checked, _) => {
+            let mut errors = checked.err().unwrap_or_default();
+            if !group_ok {
+                errors.push(("target_group".into(), "choose a group from the list".into()));
+            }
+            Err(back(session, to, challenge_flash(form, errors)).await)
+        }
     }
 }
 
@@ -66,24 +74,9 @@ pub async fn create(
     session: Session,
     Form(form): Form<ChallengeForm>,
 ) -> Response {
-    let group_error = match check_group(&hub, &form).await {
-        Ok(e) => e,
+    let input = match validated(&hub, &session, &form, "/admin/challenges").await {
+        Ok(i) => i,
         Err(res) => return res,
-    };
-    let input = match (form.validate(), group_error) {
-        (Ok(i), None) => i,
-        (r, g) => {
-            let mut errors = r.err().unwrap_or_default();
-            if let Some(g) = g {
-                errors.push(("target_group".into(), g));
-            }
-            return back(
-                &session,
-                "/admin/challenges",
-                challenge_flash(&form, errors),
-            )
-            .await;
-        }
     };
     match service::create(&hub.db, &input).await {
         Ok(c) => {
@@ -106,23 +99,14 @@ pub async fn update(
     Path(id): Path<String>,
     Form(form): Form<ChallengeForm>,
 ) -> Response {
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return pages::not_here();
-    };
-    let to = format!("/admin/challenges/{id}");
-    let group_error = match check_group(&hub, &form).await {
-        Ok(e) => e,
+    let id = match existing::<challenges::Entity>(&hub.db, &id).await {
+        Ok(id) => id,
         Err(res) => return res,
     };
-    let input = match (form.validate(), group_error) {
-        (Ok(i), None) => i,
-        (r, g) => {
-            let mut errors = r.err().unwrap_or_default();
-            if let Some(g) = g {
-                errors.push(("target_group".into(), g));
-            }
-            return back(&session, &to, challenge_flash(&form, errors)).await;
-        }
+    let to = format!("/admin/challenges/{id}");
+    let input = match validated(&hub, &session, &form, &to).await {
+        Ok(i) => i,
+        Err(res) => return res,
     };
     match service::update(&hub.db, id, &input).await {
         Ok(0) => pages::not_here(),

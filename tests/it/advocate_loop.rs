@@ -330,6 +330,26 @@ async fn invalid_challenges_are_field_errors() {
         testid_text(&page.body, "challenge-status").as_deref(),
         Some("published")
     );
+    // A target group must be one of this hub's: not garbage, not another hub's group.
+    let theirs = rally::db::tenant::groups::ActiveModel {
+        id: rally::db::sea_orm::Set(rally::db::new_id()),
+        name: rally::db::sea_orm::Set("Globex group".into()),
+        created_at: rally::db::sea_orm::Set(rally::db::now()),
+        ..Default::default()
+    };
+    let theirs = hub_db(&app, "globex").await.insert(theirs).await.unwrap();
+    for group in ["not-a-group".to_string(), theirs.id.to_string()] {
+        let fields = [
+            ("title", "Tell us 🎤"),
+            ("kind", "question"),
+            ("points", "25"),
+            ("target_group", group.as_str()),
+        ];
+        let r = mia.post_form(&acme, &edit, &fields).await;
+        assert_eq!(r.location(), edit, "back to the form");
+        let page = mia.get(&acme, &edit).await;
+        assert!(page.body.contains("error-target_group"), "{group}");
+    }
 }
 
 #[tokio::test]

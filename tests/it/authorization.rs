@@ -181,6 +181,12 @@ async fn other_hubs_ids_are_404_on_every_route_that_takes_one() {
         assert_eq!(r.status, 404, "POST {path}");
     }
 
+    // Invalid input does not change that: the id is checked before the form.
+    let invalid = owner
+        .post_form(&acme, &format!("/admin/challenges/{c}"), &[("points", "0")])
+        .await;
+    assert_eq!(invalid.status, 404);
+
     // Globex's rows are as they were.
     let still = |s: &str, want: &str| assert_eq!(s, want);
     let ch = gdb
