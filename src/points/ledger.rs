@@ -43,19 +43,54 @@ pub struct Totals {
     pub lifetime: i64,
 }
 
+/// An advocate's totals, summed by the database (one row back, whatever the history).
 pub async fn totals<C: ConnectionTrait>(
     db: &TenantScope<C>,
     contact_id: Uuid,
 ) -> Result<Totals, DbErr> {
-    let rows = db
+    use points_ledger::Column;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+    use sea_orm::QuerySelect;
+    // PostgreSQL sums BIGINT as NUMERIC; an empty ledger sums to NULL.
+    let bigint_sum = |e: Expr| e.sum().cast_as(Alias::new("BIGINT"));
+    let earned = Expr::case(Expr::col(Column::Delta).gt(0), Expr::col(Column::Delta)).finally(0);
+    let rows: Vec<(Option<i64>, Option<i64>)> = db
         .select::<points_ledger::Entity>()
-        .filter(points_ledger::Column::ContactId.eq(contact_id))
-        .all()
+        .filter(Column::ContactId.eq(contact_id))
+        .tuples(|s| {
+            s.select_only()
+                .expr_as(bigint_sum(Expr::col(Column::Delta)), "balance")
+                .expr_as(bigint_sum(earned.into()), "lifetime")
+        })
         .await?;
+    let (balance, lifetime) = rows.into_iter().next().unwrap_or_default();
     Ok(Totals {
-        balance: rows.iter().map(|r| r.delta).sum(),
-        lifetime: rows.iter().filter(|r| r.delta > 0).map(|r| r.delta).sum(),
+        balance: balance.unwrap_or(0),
+        lifetime: lifetime.unwrap_or(0),
     })
+}
+
+/// Gives `badge` unless the advocate has it; returns whether it was new.
+async fn give_badge<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    contact_id: Uuid,
+    badge: &str,
+) -> Result<bool, DbErr> {
+    db.insert_or_ignore(
+        badge_awards::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: NotSet,
+            contact_id: Set(contact_id),
+            badge: Set(badge.to_string()),
+            awarded_at: Set(now()),
+        },
+        [
+            badge_awards::Column::TenantId,
+            badge_awards::Column::ContactId,
+            badge_awards::Column::Badge,
+        ],
+    )
+    .await
 }
 
 /// The hub's ladder, lowest first (the default one if it has none).
@@ -112,7 +147,7 @@ pub async fn check_badges<C: ConnectionTrait>(
             )
         })
         .count();
-    let (totals, _) = level_of(db, contact_id).await?;
+    let lifetime = totals(db, contact_id).await?.lifetime;
     let mut earned = Vec::new();
     if !approved.is_empty() {
         earned.push("first-challenge".to_string());
@@ -124,29 +159,13 @@ pub async fn check_badges<C: ConnectionTrait>(
         earned.push("first-referral".to_string());
     }
     for level in ladder(db).await?.into_iter().filter(|l| l.min_points > 0) {
-        if totals.lifetime >= level.min_points {
+        if lifetime >= level.min_points {
             earned.push(format!("level:{}", level.name));
         }
     }
     let mut new = Vec::new();
     for badge in earned {
-        let added = db
-            .insert_or_ignore(
-                badge_awards::ActiveModel {
-                    id: Set(new_id()),
-                    tenant_id: NotSet,
-                    contact_id: Set(contact_id),
-                    badge: Set(badge.clone()),
-                    awarded_at: Set(now()),
-                },
-                [
-                    badge_awards::Column::TenantId,
-                    badge_awards::Column::ContactId,
-                    badge_awards::Column::Badge,
-                ],
-            )
-            .await?;
-        if added {
+        if give_badge(db, contact_id, &badge).await? {
             new.push(badge);
         }
     }
@@ -165,23 +184,8 @@ pub async fn award_reached_levels<C: ConnectionTrait>(
             if s.points < level.min_points {
                 continue;
             }
-            let new = db
-                .insert_or_ignore(
-                    badge_awards::ActiveModel {
-                        id: Set(new_id()),
-                        tenant_id: NotSet,
-                        contact_id: Set(s.contact_id),
-                        badge: Set(format!("level:{}", level.name)),
-                        awarded_at: Set(now()),
-                    },
-                    [
-                        badge_awards::Column::TenantId,
-                        badge_awards::Column::ContactId,
-                        badge_awards::Column::Badge,
-                    ],
-                )
-                .await?;
-            added += u64::from(new);
+            let badge = format!("level:{}", level.name);
+            added += u64::from(give_badge(db, s.contact_id, &badge).await?);
         }
     }
     Ok(added)

@@ -690,6 +690,17 @@ async fn standings_sum_earnings_and_break_ties_by_who_got_there_first() {
         let ranks: Vec<_> = all.iter().map(|s| s.rank).collect();
         assert_eq!(ranks, (1..=all.len()).collect::<Vec<_>>());
 
+        // An advocate's totals: balance is every line, lifetime only the earnings.
+        let t = |id| rally::points::ledger::totals(&db, id);
+        let (tc, td, none) = (
+            t(c).await.unwrap(),
+            t(d).await.unwrap(),
+            t(rally::db::new_id()).await.unwrap(),
+        );
+        assert_eq!((tc.balance, tc.lifetime), (100, 200));
+        assert_eq!((td.balance, td.lifetime), (-5, 0));
+        assert_eq!((none.balance, none.lifetime), (0, 0), "an empty ledger");
+
         let recent = standings(&db, Some(before_b)).await.unwrap();
         assert_eq!(recent.len(), 1, "{recent:?}");
         assert_eq!((recent[0].contact_id, recent[0].points), (b, 150));
