@@ -133,13 +133,13 @@ pub struct MailView {
 pub async fn dev_mail() -> Result<Vec<MailView>, ServerFnError> {
     use crate::db::global::mail_outbox;
     use crate::server::config::Environment;
-    use crate::server::context::{internal, request_ctx, status_error};
+    use crate::server::context::{internal, not_found, request_ctx};
     use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
 
     let ctx = request_ctx().await?;
     ctx.require_accounts()?;
     if ctx.state.config.environment == Environment::Production {
-        return Err(status_error(404, crate::ui::NOT_FOUND));
+        return Err(not_found());
     }
     let registry = &ctx.state.registry;
     let rows = mail_outbox::Entity::find()

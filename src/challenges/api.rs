@@ -100,19 +100,7 @@ mod server {
     use crate::db::tenant::{challenges, completions, groups};
     use crate::db::TenantDb;
 
-    use crate::server::context::{internal, status_error, RequestCtx};
-    use crate::server::site::HubRequest;
-    use crate::ui::NOT_FOUND;
-
-    pub fn not_found() -> ServerFnError {
-        status_error(404, NOT_FOUND)
-    }
-
-    pub use crate::server::context::{hub_with_role, parse_id};
-
-    pub fn hub(ctx: &RequestCtx) -> &HubRequest {
-        ctx.hub().expect("checked by hub_with_role")
-    }
+    pub use crate::server::context::{hub_with_role, internal, not_found, parse_id};
 
     pub fn day(t: Option<chrono::DateTime<chrono::Utc>>, minus_one: bool) -> Option<String> {
         t.map(|t| {
@@ -205,7 +193,7 @@ pub async fn load_challenges() -> Result<Vec<ChallengeCard>, ServerFnError> {
     use crate::server::context::internal;
     use server::*;
     let (ctx, contact) = hub_with_role(Role::Advocate).await?;
-    let open = crate::challenges::service::open_for(&hub(&ctx).db, contact.id)
+    let open = crate::challenges::service::open_for(&ctx.hub()?.db, contact.id)
         .await
         .map_err(internal)?;
     Ok(open
@@ -230,7 +218,7 @@ pub async fn load_challenge(id: String) -> Result<ChallengeDetail, ServerFnError
     use crate::server::context::internal;
     use server::*;
     let (ctx, contact) = hub_with_role(Role::Advocate).await?;
-    let db = &hub(&ctx).db;
+    let db = &ctx.hub()?.db;
     let c = db
         .find_by_id::<challenges::Entity>(parse_id(&id)?)
         .await
@@ -264,7 +252,7 @@ pub async fn load_admin_challenges() -> Result<AdminChallenges, ServerFnError> {
     use crate::server::context::internal;
     use server::*;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
-    let db = &hub(&ctx).db;
+    let db = &ctx.hub()?.db;
     let rows = db
         .select::<challenges::Entity>()
         .order_by_desc(challenges::Column::CreatedAt)
@@ -295,7 +283,7 @@ pub async fn load_admin_challenge(id: String) -> Result<AdminChallenge, ServerFn
     use crate::server::context::internal;
     use server::*;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
-    let db = &hub(&ctx).db;
+    let db = &ctx.hub()?.db;
     let c = db
         .find_by_id::<challenges::Entity>(parse_id(&id)?)
         .await
@@ -337,7 +325,7 @@ pub async fn load_admin_completions() -> Result<Queue, ServerFnError> {
     use sea_orm::ColumnTrait;
     use server::*;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
-    let db = &hub(&ctx).db;
+    let db = &ctx.hub()?.db;
     let pending = db
         .select::<completions::Entity>()
         .filter(completions::Column::Status.eq(PENDING))
@@ -370,7 +358,7 @@ pub async fn load_admin_referrals() -> Result<Vec<ReferralRow>, ServerFnError> {
     use crate::server::context::internal;
     use server::*;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
-    let db = &hub(&ctx).db;
+    let db = &ctx.hub()?.db;
     let rows = db
         .select::<completions::Entity>()
         .order_by_desc(completions::Column::CreatedAt)

@@ -167,7 +167,7 @@ pub async fn load_admin_group(id: String) -> Result<GroupPage, ServerFnError> {
     use crate::db::tenant::{contacts, group_members, groups};
     use crate::domain::Role;
     use crate::server::context::{hub_with_role, parse_id};
-    use crate::server::context::{internal, status_error};
+    use crate::server::context::{internal, not_found};
     use sea_orm::ColumnTrait;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
@@ -175,7 +175,7 @@ pub async fn load_admin_group(id: String) -> Result<GroupPage, ServerFnError> {
         .find_by_id::<groups::Entity>(parse_id(&id)?)
         .await
         .map_err(internal)?
-        .ok_or_else(|| status_error(404, crate::ui::NOT_FOUND))?;
+        .ok_or_else(not_found)?;
     let member_ids: Vec<_> = db
         .select::<group_members::Entity>()
         .filter(group_members::Column::GroupId.eq(g.id))

@@ -177,14 +177,14 @@ pub async fn load_admin_reward(id: String) -> Result<AdminReward, ServerFnError>
     use crate::db::tenant::rewards;
     use crate::domain::Role;
     use crate::server::context::{hub_with_role, parse_id};
-    use crate::server::context::{internal, status_error};
+    use crate::server::context::{internal, not_found};
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
     let r = db
         .find_by_id::<rewards::Entity>(parse_id(&id)?)
         .await
         .map_err(internal)?
-        .ok_or_else(|| status_error(404, crate::ui::NOT_FOUND))?;
+        .ok_or_else(not_found)?;
     let flash = ctx.flash("reward").await;
     let form = match flash.as_ref().filter(|f| f.has_errors()) {
         Some(f) => super::RewardForm {

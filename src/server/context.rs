@@ -97,7 +97,7 @@ impl RequestCtx {
     pub fn hub(&self) -> Result<&HubRequest, ServerFnError> {
         match &self.site {
             Site::Hub(hub) => Ok(hub),
-            Site::Accounts => Err(status_error(404, NOT_FOUND)),
+            Site::Accounts => Err(not_found()),
         }
     }
 
@@ -105,7 +105,7 @@ impl RequestCtx {
     pub fn require_accounts(&self) -> Result<(), ServerFnError> {
         match self.site {
             Site::Accounts => Ok(()),
-            Site::Hub(_) => Err(status_error(404, NOT_FOUND)),
+            Site::Hub(_) => Err(not_found()),
         }
     }
 }
@@ -114,6 +114,10 @@ impl RequestCtx {
 pub fn status_error(code: u16, message: &str) -> ServerFnError {
     crate::ui::set_status(code);
     ServerFnError::new(message)
+}
+
+pub fn not_found() -> ServerFnError {
+    status_error(404, NOT_FOUND)
 }
 
 pub fn forbidden() -> ServerFnError {
@@ -140,5 +144,5 @@ pub async fn hub_with_role(
 
 /// An id from a server function's arguments; a malformed one is a 404 like a missing one.
 pub fn parse_id(id: &str) -> Result<uuid::Uuid, ServerFnError> {
-    uuid::Uuid::parse_str(id.trim()).map_err(|_| status_error(404, NOT_FOUND))
+    uuid::Uuid::parse_str(id.trim()).map_err(|_| not_found())
 }

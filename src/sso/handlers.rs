@@ -6,7 +6,7 @@ use crate::accounts::SsoParams;
 use crate::db::global::users;
 use crate::domain::{HostName, ReturnTo};
 use crate::server::hosts::{classify, HostKind, ResolvedTenant};
-use crate::server::pages::message_page;
+use crate::server::pages::{self, message_page};
 use crate::server::site::Site;
 use crate::server::AppState;
 use axum::extract::{Query, State};
@@ -25,10 +25,6 @@ struct PendingSignIn {
 }
 
 const PENDING_KEY: &str = "sso_pending";
-
-fn not_found() -> Response {
-    crate::server::pages::not_found()
-}
 
 fn url_encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -62,14 +58,14 @@ pub async fn start(
     Query(q): Query<StartQuery>,
 ) -> Response {
     if !matches!(site, Site::Hub(_)) {
-        return not_found();
+        return pages::not_found();
     }
     let Some(host) = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .map(str::to_ascii_lowercase)
     else {
-        return not_found();
+        return pages::not_found();
     };
     let return_to = ReturnTo::sanitize(q.return_to.as_deref());
     let pending = PendingSignIn { state: new_token() };
@@ -79,7 +75,7 @@ pub async fn start(
     }
     if let Err(e) = session.insert(PENDING_KEY, pending).await {
         tracing::error!(error = %e, "cannot keep the sign-in state");
-        return crate::server::pages::unavailable();
+        return pages::unavailable();
     }
     let accounts = state
         .config
@@ -123,7 +119,7 @@ pub async fn authorize(
     Query(hint): Query<SignupHint>,
 ) -> Response {
     if !matches!(site, Site::Accounts) {
-        return not_found();
+        return pages::not_found();
     }
     let refuse = |message: &str| {
         message_page(
@@ -148,7 +144,7 @@ pub async fn authorize(
         Ok(u) => u,
         Err(e) => {
             tracing::error!(error = %e, "reading the accounts session failed");
-            return crate::server::pages::unavailable();
+            return pages::unavailable();
         }
     };
     let Some(user) = user else {
@@ -182,7 +178,7 @@ pub async fn authorize(
         }
         Err(e) => {
             tracing::error!(error = %e, "issuing a ticket failed");
-            crate::server::pages::unavailable()
+            pages::unavailable()
         }
     }
 }
@@ -217,7 +213,7 @@ async fn redeem(
     q: CallbackQuery,
 ) -> Response {
     let Site::Hub(hub) = site else {
-        return not_found();
+        return pages::not_found();
     };
     let refuse = |message: &str| {
         message_page(
@@ -239,7 +235,7 @@ async fn redeem(
         .and_then(|h| h.to_str().ok())
         .and_then(|h| HostName::parse(h).ok())
     else {
-        return not_found();
+        return pages::not_found();
     };
     let global = state.registry.global();
     let redeemed = match tickets::redeem(global, &ticket, bare_host.as_str(), &pending.state).await
@@ -247,7 +243,7 @@ async fn redeem(
         Ok(r) => r,
         Err(e) => {
             tracing::error!(error = %e, "redeeming a ticket failed");
-            return crate::server::pages::unavailable();
+            return pages::unavailable();
         }
     };
     let Some(redeemed) = redeemed.filter(|t| t.tenant_id == hub.tenant.id) else {
@@ -263,12 +259,12 @@ async fn redeem(
         Ok(None) => return refuse("The account no longer exists."),
         Err(e) => {
             tracing::error!(error = %e, "reading the user failed");
-            return crate::server::pages::unavailable();
+            return pages::unavailable();
         }
     };
     if let Err(e) = sign_in(session, &user).await {
         tracing::error!(error = %e, "starting the hub session failed");
-        return crate::server::pages::unavailable();
+        return pages::unavailable();
     }
     let return_to = ReturnTo::sanitize(Some(&redeemed.return_to));
     Redirect::to(return_to.as_str()).into_response()
