@@ -131,73 +131,26 @@ pub struct MailView {
 /// The development mail viewer: the latest messages (never in production).
 #[server(endpoint = "dev_mail")]
 pub async fn dev_mail() -> Result<Vec<MailView>, ServerFnError> {
-    use crate::db::global::mail_outbox;
     use crate::server::config::Environment;
     use crate::server::context::{internal, not_found, request_ctx};
-    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
 
     let ctx = request_ctx().await?;
     ctx.require_accounts()?;
     if ctx.state.config.environment == Environment::Production {
         return Err(not_found());
     }
-    let registry = &ctx.state.registry;
-    let rows = mail_outbox::Entity::find()
-        .order_by_desc(mail_outbox::Column::CreatedAt)
-        .limit(50)
-        .all(registry.global())
+    let rows = crate::mail::outbox::recent(&ctx.state.registry, 50)
         .await
         .map_err(internal)?;
-    let view = |to, subject, body, status, at: chrono::DateTime<chrono::Utc>, message_id| {
-        (
-            at,
-            MailView {
-                to,
-                subject,
-                body,
-                status,
-                created_at: at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                message_id,
-            },
-        )
-    };
-    let mut all: Vec<_> = rows
+    Ok(rows
         .into_iter()
-        .map(|m| {
-            view(
-                m.to_address,
-                m.subject,
-                m.body_text,
-                m.status,
-                m.created_at,
-                m.message_id,
-            )
+        .map(|m| MailView {
+            to: m.to_address,
+            subject: m.subject,
+            body: m.body_text,
+            status: m.status,
+            created_at: m.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            message_id: m.message_id,
         })
-        .collect();
-    // Hubs' mail lives on their shards (development viewer: every hub's, newest first).
-    for shard in registry.shards() {
-        use crate::db::tenant::outbound_mail;
-        let Ok(conn) = registry.shard_connection(shard.id).await else {
-            continue;
-        };
-        let rows = outbound_mail::Entity::find()
-            .order_by_desc(outbound_mail::Column::CreatedAt)
-            .limit(50)
-            .all(&conn)
-            .await
-            .map_err(internal)?;
-        all.extend(rows.into_iter().map(|m| {
-            view(
-                m.to_address,
-                m.subject,
-                m.body_text,
-                m.status,
-                m.created_at,
-                m.message_id,
-            )
-        }));
-    }
-    all.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
-    all.truncate(50);
-    Ok(all.into_iter().map(|(_, v)| v).collect())
+        .collect())
 }

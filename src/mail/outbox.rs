@@ -64,3 +64,33 @@ pub async fn queue_for_tenant<C: ConnectionTrait>(
     .await?;
     Ok(id)
 }
+
+/// For the development mail viewer: the newest `limit` messages of the accounts outbox and
+/// of every hub's outbox on every shard (a shard that is down is skipped). Reading across
+/// tenants is what this viewer is for; it is never served in production.
+pub async fn recent(
+    registry: &crate::db::ShardRegistry,
+    limit: u64,
+) -> Result<Vec<mail_outbox::Model>, DbErr> {
+    use crate::db::tenant::outbound_mail;
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    let mut all = mail_outbox::Entity::find()
+        .order_by_desc(mail_outbox::Column::CreatedAt)
+        .limit(limit)
+        .all(registry.global())
+        .await?;
+    for shard in registry.shards() {
+        let Ok(conn) = registry.shard_connection(shard.id).await else {
+            continue;
+        };
+        let rows = outbound_mail::Entity::find()
+            .order_by_desc(outbound_mail::Column::CreatedAt)
+            .limit(limit)
+            .all(&conn)
+            .await?;
+        all.extend(rows.into_iter().map(mail_outbox::Model::from));
+    }
+    all.sort_by_key(|m| std::cmp::Reverse(m.created_at));
+    all.truncate(limit as usize);
+    Ok(all)
+}

@@ -127,20 +127,7 @@ impl Sender {
                 continue;
             }
             // Delivered through the same path as accounts mail, then written back here.
-            let as_global = mail_outbox::Model {
-                id: m.id,
-                tenant_id: Some(m.tenant_id),
-                to_address: m.to_address.clone(),
-                subject: m.subject.clone(),
-                body_text: m.body_text.clone(),
-                status: m.status.clone(),
-                attempts: m.attempts,
-                message_id: None,
-                request_id: m.request_id.clone(),
-                last_error: None,
-                created_at: m.created_at,
-                sent_at: None,
-            };
+            let as_global: mail_outbox::Model = m.clone().into();
             let (status, message_id, error) = self.send(&as_global).await?;
             let mut row: outbound_mail::ActiveModel = m.into();
             row.attempts = Set(as_global.attempts + 1);

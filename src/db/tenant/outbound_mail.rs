@@ -24,3 +24,24 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A hub's mail in the shape of the accounts outbox, so both go through one delivery path
+/// and one viewer.
+impl From<Model> for crate::db::global::mail_outbox::Model {
+    fn from(m: Model) -> Self {
+        Self {
+            id: m.id,
+            tenant_id: Some(m.tenant_id),
+            to_address: m.to_address,
+            subject: m.subject,
+            body_text: m.body_text,
+            status: m.status,
+            attempts: m.attempts,
+            message_id: m.message_id,
+            request_id: m.request_id,
+            last_error: m.last_error,
+            created_at: m.created_at,
+            sent_at: m.sent_at,
+        }
+    }
+}
