@@ -49,6 +49,27 @@ async fn advocates_get_403_from_every_team_page_and_server_function() {
             "admin GET {path}"
         );
     }
+    // The form posts' role check, before any body is read: signed out, the visitor is
+    // sent to sign in; on the accounts host there is no hub (404); a malformed body from
+    // an advocate is still a 403, not a parse error.
+    let mut visitor = crate::helpers::Browser::new(&app);
+    let accounts = app.host("accounts.localhost");
+    for path in ["/admin/levels", "/admin/challenges", "/admin/groups"] {
+        let r = visitor.post_form(&acme, path, &[]).await;
+        assert_eq!(r.status, 303, "signed-out POST {path}");
+        assert!(r.location().starts_with("/sso/start"), "{}", r.location());
+        let r = visitor.post_form(&accounts, path, &[]).await;
+        assert_eq!(r.status, 404, "POST {path} on the accounts host");
+        let origin = format!("http://{acme}");
+        let cookie = format!("rally_session={}", alice.session(&acme).unwrap());
+        let headers = [
+            ("origin", origin.as_str()),
+            ("content-type", "application/json"),
+            ("cookie", cookie.as_str()),
+        ];
+        let r = app.send_body("POST", &acme, path, &headers, "[").await;
+        assert_eq!(r.status, 403, "advocate's malformed POST {path}");
+    }
     for f in &functions {
         let r = alice.post_form(&acme, f, &[("id", &id)]).await;
         assert_eq!(r.status, 403, "POST {f}");
