@@ -144,17 +144,27 @@ pub async fn load_admin_groups() -> Result<GroupsPage, ServerFnError> {
         .all()
         .await
         .map_err(internal)?;
-    let members = db
+    // Counted by the database: one row per group, not every membership.
+    let counts: std::collections::HashMap<uuid::Uuid, i64> = db
         .select::<group_members::Entity>()
-        .all()
+        .tuples(|s| {
+            use sea_orm::sea_query::{Expr, ExprTrait};
+            use sea_orm::QuerySelect;
+            s.select_only()
+                .column(group_members::Column::GroupId)
+                .expr(Expr::col(group_members::Column::ContactId).count())
+                .group_by(group_members::Column::GroupId)
+        })
         .await
-        .map_err(internal)?;
+        .map_err(internal)?
+        .into_iter()
+        .collect();
     Ok(GroupsPage {
         groups: list
             .into_iter()
             .map(|g| GroupRow {
                 id: g.id.to_string(),
-                members: members.iter().filter(|m| m.group_id == g.id).count() as u64,
+                members: counts.get(&g.id).copied().unwrap_or(0) as u64,
                 name: g.name,
             })
             .collect(),

@@ -114,7 +114,9 @@ pub fn GroupsPage() -> impl IntoView {
                     {data.groups.into_iter().map(|g| view! {
                         <li class=format!("{CARD} flex justify-between")>
                             <a href=format!("/admin/groups/{}", g.id) class="font-medium text-indigo-700 hover:underline">{g.name}</a>
-                            <span class="text-sm text-slate-500">{g.members} " members"</span>
+                            <span class="text-sm text-slate-500" data-testid="group-size">
+                                {if g.members == 1 { "1 member".to_string() } else { format!("{} members", g.members) }}
+                            </span>
                         </li>
                     }).collect_view()}
                 </ul>

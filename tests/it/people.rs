@@ -317,109 +317,116 @@ async fn contacts_search_page_export_roles_and_deactivation() {
 
 #[tokio::test]
 async fn groups_and_targeted_challenges() {
-    let env = TestEnv::sqlite().await;
-    let app = spawn_demo(&env).await;
-    let acme = app.host("acme.localhost");
-    let db = hub_db(&app, "acme").await;
-    let mut mia = signed_in(&app, "mia@example.com", &acme).await;
-    let r = mia
-        .post_form(&acme, "/admin/groups", &[("name", "Power users ⚡")])
-        .await;
-    let group_path = r.location().to_string();
-    assert!(group_path.starts_with("/admin/groups/"));
-    mia.post_form(&acme, "/admin/groups", &[("name", "Power users ⚡")])
-        .await;
-    let page = mia.get(&acme, "/admin/groups").await;
-    assert!(page.body.contains("already exists"));
-    let group_id = group_path.trim_start_matches("/admin/groups/").to_string();
+    // On both backends: the group sizes are counted by the database.
+    for env in backends().await {
+        let app = spawn_demo(&env).await;
+        let acme = app.host("acme.localhost");
+        let db = hub_db(&app, "acme").await;
+        let mut mia = signed_in(&app, "mia@example.com", &acme).await;
+        let r = mia
+            .post_form(&acme, "/admin/groups", &[("name", "Power users ⚡")])
+            .await;
+        let group_path = r.location().to_string();
+        assert!(group_path.starts_with("/admin/groups/"));
+        mia.post_form(&acme, "/admin/groups", &[("name", "Power users ⚡")])
+            .await;
+        let page = mia.get(&acme, "/admin/groups").await;
+        assert!(page.body.contains("already exists"));
+        let group_id = group_path.trim_start_matches("/admin/groups/").to_string();
 
-    // A challenge for the group only.
-    let c = rally::challenges::service::create(
-        &db,
-        &rally::challenges::ChallengeForm {
-            title: "Secret beta".into(),
-            kind: "question".into(),
-            points: "10".into(),
-            target_group: group_id.clone(),
-            ..Default::default()
-        }
-        .validate()
-        .unwrap(),
-    )
-    .await
-    .unwrap();
-    rally::challenges::service::set_status(&db, c.id, "published")
-        .await
-        .unwrap();
-    let mut alice = signed_in(&app, "alice@example.com", &acme).await;
-    assert!(!alice
-        .get(&acme, "/challenges")
-        .await
-        .body
-        .contains("Secret beta"));
-
-    let alice_contact = db
-        .select::<contacts::Entity>()
-        .filter(contacts::Column::Email.eq("alice@example.com"))
-        .one()
-        .await
-        .unwrap()
-        .unwrap();
-    mia.post_form(
-        &acme,
-        &format!("{group_path}/members"),
-        &[("contact", &alice_contact.id.to_string())],
-    )
-    .await;
-    assert!(alice
-        .get(&acme, "/challenges")
-        .await
-        .body
-        .contains("Secret beta"));
-    mia.post_form(
-        &acme,
-        &format!("{group_path}/rename"),
-        &[("name", "Insiders")],
-    )
-    .await;
-    assert!(mia.get(&acme, &group_path).await.body.contains("Insiders"));
-    mia.post_form(
-        &acme,
-        &format!("{group_path}/members/{}/remove", alice_contact.id),
-        &[],
-    )
-    .await;
-    assert!(!alice
-        .get(&acme, "/challenges")
-        .await
-        .body
-        .contains("Secret beta"));
-    mia.post_form(&acme, &format!("{group_path}/delete"), &[])
-        .await;
-    assert_eq!(mia.get(&acme, &group_path).await.status, 404);
-    // The challenge now targets everyone.
-    assert!(alice
-        .get(&acme, "/challenges")
-        .await
-        .body
-        .contains("Secret beta"));
-    // Advocates cannot manage groups; other hubs' groups are 404.
-    assert_eq!(alice.get(&acme, "/admin/groups").await.status, 403);
-    assert_eq!(
-        alice
-            .post_form(&acme, "/admin/groups", &[("name", "x")])
-            .await
-            .status,
-        403
-    );
-    assert_eq!(
-        mia.post_form(
-            &acme,
-            &format!("/admin/groups/{}/rename", rally::db::new_id()),
-            &[("name", "x")]
+        // A challenge for the group only.
+        let c = rally::challenges::service::create(
+            &db,
+            &rally::challenges::ChallengeForm {
+                title: "Secret beta".into(),
+                kind: "question".into(),
+                points: "10".into(),
+                target_group: group_id.clone(),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap(),
         )
         .await
-        .status,
-        404
-    );
+        .unwrap();
+        rally::challenges::service::set_status(&db, c.id, "published")
+            .await
+            .unwrap();
+        let mut alice = signed_in(&app, "alice@example.com", &acme).await;
+        assert!(!alice
+            .get(&acme, "/challenges")
+            .await
+            .body
+            .contains("Secret beta"));
+
+        let alice_contact = db
+            .select::<contacts::Entity>()
+            .filter(contacts::Column::Email.eq("alice@example.com"))
+            .one()
+            .await
+            .unwrap()
+            .unwrap();
+        let size = |body: &str| crate::helpers::testid_text(body, "group-size");
+        let groups = mia.get(&acme, "/admin/groups").await;
+        assert_eq!(size(&groups.body).as_deref(), Some("0 members"));
+        mia.post_form(
+            &acme,
+            &format!("{group_path}/members"),
+            &[("contact", &alice_contact.id.to_string())],
+        )
+        .await;
+        let groups = mia.get(&acme, "/admin/groups").await;
+        assert_eq!(size(&groups.body).as_deref(), Some("1 member"));
+        assert!(alice
+            .get(&acme, "/challenges")
+            .await
+            .body
+            .contains("Secret beta"));
+        mia.post_form(
+            &acme,
+            &format!("{group_path}/rename"),
+            &[("name", "Insiders")],
+        )
+        .await;
+        assert!(mia.get(&acme, &group_path).await.body.contains("Insiders"));
+        mia.post_form(
+            &acme,
+            &format!("{group_path}/members/{}/remove", alice_contact.id),
+            &[],
+        )
+        .await;
+        assert!(!alice
+            .get(&acme, "/challenges")
+            .await
+            .body
+            .contains("Secret beta"));
+        mia.post_form(&acme, &format!("{group_path}/delete"), &[])
+            .await;
+        assert_eq!(mia.get(&acme, &group_path).await.status, 404);
+        // The challenge now targets everyone.
+        assert!(alice
+            .get(&acme, "/challenges")
+            .await
+            .body
+            .contains("Secret beta"));
+        // Advocates cannot manage groups; other hubs' groups are 404.
+        assert_eq!(alice.get(&acme, "/admin/groups").await.status, 403);
+        assert_eq!(
+            alice
+                .post_form(&acme, "/admin/groups", &[("name", "x")])
+                .await
+                .status,
+            403
+        );
+        assert_eq!(
+            mia.post_form(
+                &acme,
+                &format!("/admin/groups/{}/rename", rally::db::new_id()),
+                &[("name", "x")]
+            )
+            .await
+            .status,
+            404
+        );
+    }
 }
