@@ -222,7 +222,8 @@ async fn closed_and_used_up_challenges_cannot_be_completed() {
         },
     )
     .await;
-    let once = challenge(&db, question("10", false)).await;
+    // Needs approval, so its one attempt can be rejected below.
+    let once = challenge(&db, question("10", true)).await;
 
     let mut alice = signed_in(&app, "alice@example.com", &acme).await;
     let list = alice.get(&acme, "/challenges").await;
@@ -260,6 +261,22 @@ async fn closed_and_used_up_challenges_cannot_be_completed() {
         .await
         .unwrap();
     assert_eq!(n, 1);
+    // Used up, it leaves the list; a rejected attempt does not count, so it comes back.
+    let list = alice.get(&acme, "/challenges").await;
+    assert!(!list.body.contains(&once.id.to_string()));
+    let done = db
+        .select::<completions::Entity>()
+        .filter(completions::Column::ChallengeId.eq(once.id))
+        .one()
+        .await
+        .unwrap()
+        .unwrap();
+    let mia = contact_of(&db, &app, "mia@example.com").await;
+    assert!(service::review(&db, done.id, Review::Reject, mia.id, None)
+        .await
+        .unwrap());
+    let list = alice.get(&acme, "/challenges").await;
+    assert!(list.body.contains(&once.id.to_string()));
 
     // A review with rating 6 and a bad URL: field errors, nothing stored.
     let review = challenge(
