@@ -85,3 +85,34 @@ pub fn layer(config: &Config, store: AnyStore) -> SessionManagerLayer<AnyStore> 
             config.session_idle_minutes as i64,
         )))
 }
+
+const SEEN_KEY: &str = "seen";
+
+/// How often a session in use is saved again (see [`keep_alive`]): an eighth of the idle
+/// window, at most an hour, at least a second.
+pub fn refresh_seconds(config: &Config) -> i64 {
+    (config.session_idle_minutes as i64 * 60 / 8).clamp(1, 3600)
+}
+
+/// Makes the idle expiry count from the last use. tower-sessions moves a session's expiry
+/// (in the store and on the cookie) only when it saves the session, and it saves only
+/// changed sessions, so a session only read would end a full idle window after its last
+/// change however busy its owner. Marking it seen once per `refresh` seconds keeps it alive
+/// for one write per visitor per `refresh`. Visitors without a session get none.
+pub async fn keep_alive(
+    axum::extract::State(refresh): axum::extract::State<i64>,
+    session: tower_sessions::Session,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if !session.is_empty().await {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let seen: Option<i64> = session.get(SEEN_KEY).await.ok().flatten();
+        if seen.is_none_or(|s| now - s >= refresh) {
+            if let Err(e) = session.insert(SEEN_KEY, now).await {
+                tracing::warn!(error = %e, "could not mark the session as seen");
+            }
+        }
+    }
+    next.run(req).await
+}

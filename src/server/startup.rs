@@ -197,6 +197,11 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
         .route("/sso/callback", get(sso::callback))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone())
+        // Inside the session layer, which provides the session it touches.
+        .layer(axum::middleware::from_fn_with_state(
+            sessions::refresh_seconds(&state.config),
+            sessions::keep_alive,
+        ))
         .layer(sessions::layer(&state.config, store));
 
     let routing = site::HostRouting {

@@ -354,3 +354,31 @@ async fn session_cookies_are_host_only_httponly_lax_and_secure_under_https() {
         assert_eq!(viewer.status, if secure { 404 } else { 200 });
     }
 }
+
+/// Idle expiry counts from the last use: a session in use is saved again (new expiry, new
+/// cookie) once per refresh interval, and not on every request.
+#[tokio::test]
+async fn a_session_in_use_is_kept_alive_once_per_interval() {
+    // One idle minute: refreshed every 7 seconds.
+    let env = TestEnv::sqlite_with(&[("RALLY_SESSION_IDLE_MINUTES", "1")]).await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    let saved = |r: &crate::helpers::Reply| {
+        r.set_cookies
+            .iter()
+            .any(|c| c.starts_with("rally_session=") && !c.contains("Max-Age=0"))
+    };
+    let mut b = Browser::new(&app);
+    b.sign_in(ALICE, DEMO_PASSWORD).await;
+    assert!(saved(&b.get(&accounts, "/").await), "first use after sign-in");
+    let again = b.get(&accounts, "/").await;
+    assert!(!saved(&again), "not on every request: {:?}", again.set_cookies);
+    tokio::time::sleep(std::time::Duration::from_secs(8)).await;
+    let later = b.get(&accounts, "/").await;
+    assert!(saved(&later), "kept alive after the interval");
+    assert!(later.body.contains("Alice"), "still signed in");
+
+    // A visitor without a session is not given one.
+    let r = app.get(&accounts, "/").await;
+    assert!(!saved(&r), "{:?}", r.set_cookies);
+}
