@@ -370,9 +370,16 @@ async fn a_session_in_use_is_kept_alive_once_per_interval() {
     };
     let mut b = Browser::new(&app);
     b.sign_in(ALICE, DEMO_PASSWORD).await;
-    assert!(saved(&b.get(&accounts, "/").await), "first use after sign-in");
+    assert!(
+        saved(&b.get(&accounts, "/").await),
+        "first use after sign-in"
+    );
     let again = b.get(&accounts, "/").await;
-    assert!(!saved(&again), "not on every request: {:?}", again.set_cookies);
+    assert!(
+        !saved(&again),
+        "not on every request: {:?}",
+        again.set_cookies
+    );
     tokio::time::sleep(std::time::Duration::from_secs(8)).await;
     let later = b.get(&accounts, "/").await;
     assert!(saved(&later), "kept alive after the interval");
