@@ -62,11 +62,9 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("rally-bench-{}", std::process::id()));
     let data_dir = dir.display().to_string();
     let config =
-        rally::server::Config::from_lookup(|k| (k == "RALLY_DATA_DIR").then(|| data_dir.clone()))
+        rally::web::Config::from_lookup(|k| (k == "RALLY_DATA_DIR").then(|| data_dir.clone()))
             .unwrap();
-    let registry = rally::server::startup::open_databases(&config)
-        .await
-        .unwrap();
+    let registry = rally::startup::open_databases(&config).await.unwrap();
     migrate::migrate_shards(&registry, None).await.unwrap();
     let t = tenants::create(&registry, "bench", "Bench", None, Default::default())
         .await

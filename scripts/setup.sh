@@ -33,6 +33,14 @@ if [ ! -x node_modules/.bin/tailwindcss ]; then
   npm install --no-audit --no-fund --loglevel=error
 fi
 
+# The release front end (and the bundle-size check) runs wasm-opt; cargo-leptos would
+# otherwise try to download it.
+if ! command -v wasm-opt >/dev/null 2>&1; then
+  say "installing binaryen (wasm-opt, apt)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binaryen >/dev/null
+fi
+
 if [ "${1:-}" = "--e2e" ]; then
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     say "installing Playwright (npm; it drives Debian's Chromium, no browser download)"

@@ -4,7 +4,8 @@
 #   2. unit and integration tests — SQLite files, and PostgreSQL databases created and
 #      dropped per test (they fail, not skip, when CI=true and PostgreSQL is missing);
 #   3. the Playwright suite against the real server in Debian's Chromium, with and without
-#      JavaScript.
+#      JavaScript;
+#   4. the browser bundle's size budget (release wasm + JS, gzipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --e2e
@@ -19,5 +20,8 @@ leptos_cargo test --workspace --features rally/ssr
 
 echo "==> playwright (hydrated and JavaScript-off)"
 (cd end2end && npx playwright test)
+
+echo "==> browser bundle budget (release front end)"
+scripts/bundle-size.sh
 
 echo "==> all tests passed in $(( $(date +%s) - start ))s"

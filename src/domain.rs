@@ -253,10 +253,18 @@ impl DisplayName {
 }
 
 /// A person's role inside one hub. Ordered: each role can do what the ones before it can.
+///
+/// Stored as its lower-case name; a value that is not one of these fails to load instead
+/// of being read as a default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum Role {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "advocate"))]
     Advocate,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "marketer"))]
     Marketer,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "admin"))]
     Admin,
 }
 
@@ -290,6 +298,130 @@ impl Role {
         }
     }
 }
+
+/// A stored enum: its lower-case name in a text column. A value that is none of its
+/// variants fails to load, instead of being read as a default.
+macro_rules! stored_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
+        pub enum $name {
+            $(
+                #[cfg_attr(feature = "ssr", sea_orm(string_value = $text))]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stored (and posted) name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            /// The variant named `raw` (as stored or posted), if any.
+            pub fn parse(raw: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == raw.trim())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+stored_enum!(
+    /// Whether a contact may use their hub.
+    ContactStatus {
+        Active = "active",
+        Deactivated = "deactivated",
+    }
+);
+
+stored_enum!(
+    /// What a shard accepts: new tenants (active), reads only, or nothing.
+    ShardStatus {
+        Active = "active",
+        ReadOnly = "read-only",
+        Draining = "draining",
+        Offline = "offline",
+    }
+);
+
+stored_enum!(
+    /// Whether a tenant's hub is served.
+    TenantStatus {
+        Active = "active",
+        Suspended = "suspended",
+    }
+);
+
+stored_enum!(
+    /// How a host names a hub: its subdomain of the root, or the customer's own domain.
+    DomainKind {
+        Subdomain = "subdomain",
+        Custom = "custom",
+    }
+);
+
+stored_enum!(
+    /// A redemption: waiting for the team, or handled.
+    RedemptionStatus {
+        Requested = "requested",
+        Fulfilled = "fulfilled",
+        Cancelled = "cancelled",
+    }
+);
+
+stored_enum!(
+    /// An outgoing mail: waiting, being sent, or done (sent, kept for the development
+    /// viewer, suppressed for the tenant, or failed for good).
+    MailStatus {
+        Queued = "queued",
+        Sending = "sending",
+        Sent = "sent",
+        Kept = "kept",
+        Suppressed = "suppressed",
+        Failed = "failed",
+    }
+);
+
+stored_enum!(
+    /// What an advocate does to complete a challenge.
+    ChallengeKind {
+        Question = "question",
+        Link = "link",
+        Review = "review",
+        Referral = "referral",
+        Action = "action",
+    }
+);
+
+stored_enum!(
+    /// Where a challenge is in its life: only published ones are open to advocates.
+    ChallengeStatus {
+        Draft = "draft",
+        Published = "published",
+        Archived = "archived",
+    }
+);
+
+stored_enum!(
+    /// A submission: waiting for the team, or decided.
+    CompletionStatus {
+        Pending = "pending",
+        Approved = "approved",
+        Rejected = "rejected",
+    }
+);
 
 /// Where to go after signing in: a path on the same host. Anything that could leave the
 /// host (`https://…`, `//host`, `/\host`, `javascript:…`) or is not a plain path becomes `/`.

@@ -1,54 +1,66 @@
 //! Rally: a multi-tenant advocate marketing hub.
 //!
-//! Reading order for a newcomer:
-//! 1. `main.rs` — the CLI (`serve`, `migrate`, `shard`, `tenant`, `domain`, `seed`).
-//! 2. [`server::startup`] — builds the axum app: request ids, tracing, host routing, Leptos.
-//! 3. [`server::site`] — where every request is classified by its Host header and a hub's
-//!    tenant, shard handle and branding are resolved (through in-process caches).
-//! 4. [`db`] — the shard registry and the tenant-scoped handle [`db::TenantDb`].
-//! 5. [`app`] — the Leptos shell and router; pages live by feature in [`hub`],
-//!    [`accounts`] and shared components in [`ui`].
-//! 6. Sign-in: [`accounts`] (global accounts, sessions, reset), [`sso`] (the ticket round
-//!    trip to hub hosts), [`membership`] (joining, roles, reconcile), [`mail`] (outbox).
-//! 7. The product: [`challenges`] (set, submit, approve), [`points`] (ledger, levels,
-//!    badges, leaderboard), [`rewards`] (catalogue, redemptions), [`invitations`],
-//!    [`people`] (contacts, groups). Each folder: `mod.rs` (types and rules, also in the
-//!    browser), `service.rs` (server logic), `handlers.rs` (form posts), `api.rs` (page
-//!    data, role-checked), `pages.rs` (components).
+//! Layers, bottom to top (nothing imports upward):
 //!
-//! Modules marked server-only are compiled with the `ssr` feature; the rest is also
-//! compiled to WebAssembly for hydration.
+//! 1. [`domain`] — validated value types (slugs, hosts, emails, roles).
+//! 2. [`db`] — entities, the shard registry and the tenant-scoped handle [`db::TenantDb`].
+//! 3. [`web`] — the web kernel: host → site resolution, request context, the one role
+//!    guard, the one error type, sessions, limits; and [`ui`] — layouts (the hub frame as
+//!    a layout route), the error page, form pieces.
+//! 4. Features, one folder each, holding their pages, loaders, form handlers and routes:
+//!    [`accounts`], [`sso`], [`membership`], [`home`], [`challenges`], [`points`],
+//!    [`rewards`], [`invitations`], [`people`], [`mail`], [`platform`] (CLI operations),
+//!    [`api`] (the service API host).
+//! 5. [`app`] (the HTML shell and the page router) and [`startup`] (the composition root:
+//!    builds the app and merges every feature's routes).
+//!
+//! Pages render on the server only (Leptos islands mode): the browser build holds just the
+//! islands — today the hub home's dismissible welcome banner — so it stays small, and
+//! every page works with JavaScript off.
 #![recursion_limit = "256"]
 
-pub mod accounts;
-pub mod app;
-pub mod challenges;
 pub mod domain;
-pub mod forms;
-pub mod hub;
-pub mod invitations;
-pub mod mail;
-pub mod people;
-pub mod points;
-pub mod rewards;
-pub mod site;
-pub mod ui;
+pub mod home;
 
+#[cfg(feature = "ssr")]
+pub mod web;
+
+#[cfg(feature = "ssr")]
+pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod app;
+#[cfg(feature = "ssr")]
+pub mod challenges;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod invitations;
+#[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod membership;
+#[cfg(feature = "ssr")]
+pub mod people;
 #[cfg(feature = "ssr")]
 pub mod platform;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod points;
+#[cfg(feature = "ssr")]
+pub mod rewards;
 #[cfg(feature = "ssr")]
 pub mod sso;
+#[cfg(feature = "ssr")]
+pub mod startup;
+#[cfg(feature = "ssr")]
+pub mod ui;
 
-/// Browser entry point: hydrates the server-rendered page.
+/// Browser entry point: hydrates the islands of the server-rendered page (nothing else
+/// runs in the browser).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -1,10 +1,11 @@
 //! The `rally` binary: one CLI for serving and operating Rally. Configuration comes from
-//! environment variables (see `server::config`); every error is one line and exit code 1.
+//! environment variables (see `web::config`); every error is one line and exit code 1.
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use rally::domain::Role;
 use rally::platform::{domains, members, migrate, seed, shards, tenants};
-use rally::server::{startup, telemetry, Config};
+use rally::startup;
+use rally::web::{telemetry, Config};
 use std::process::ExitCode;
 
 #[derive(Parser)]

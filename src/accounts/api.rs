@@ -1,9 +1,9 @@
-//! Server functions behind the accounts pages (data only; the forms post to
-//! [`super::handlers`]).
+//! Loaders of the accounts pages (data only; the forms post to [`super::handlers`]). They
+//! run on the server while the page renders.
 use super::{AccountView, HubLink};
-use crate::forms::Flash;
-use crate::site::HubView;
-use leptos::prelude::*;
+use crate::web::flash::Flash;
+use crate::web::site_view::HubView;
+use crate::web::AppError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,13 +13,12 @@ pub struct AccountHome {
 }
 
 /// `/` on the accounts host: who is signed in, and their hubs.
-#[server(endpoint = "account_home")]
-pub async fn load_account_home() -> Result<AccountHome, ServerFnError> {
+pub async fn load_account_home() -> Result<AccountHome, AppError> {
     use crate::db::global::{domains, memberships, tenants};
-    use crate::server::context::{internal, request_ctx};
+    use crate::web::context::request_ctx;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-    let ctx = request_ctx().await?;
+    let ctx = request_ctx()?;
     ctx.require_accounts()?;
     let Some(user) = ctx.user().await? else {
         return Ok(AccountHome {
@@ -31,8 +30,7 @@ pub async fn load_account_home() -> Result<AccountHome, ServerFnError> {
     let tenant_ids: Vec<_> = memberships::Entity::find()
         .filter(memberships::Column::UserId.eq(user.id))
         .all(global)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|m| m.tenant_id)
         .collect();
@@ -41,16 +39,14 @@ pub async fn load_account_home() -> Result<AccountHome, ServerFnError> {
         .filter(tenants::Column::Status.eq(tenants::STATUS_ACTIVE))
         .order_by_asc(tenants::Column::Name)
         .all(global)
-        .await
-        .map_err(internal)?;
+        .await?;
     // A hub's primary verified custom domain, where it has one.
     let primary = domains::Entity::find()
         .filter(domains::Column::TenantId.is_in(tenant_ids))
         .filter(domains::Column::IsPrimary.eq(true))
         .filter(domains::Column::VerifiedAt.is_not_null())
         .all(global)
-        .await
-        .map_err(internal)?;
+        .await?;
     let config = &ctx.state.config;
     let hubs = hubs
         .into_iter()
@@ -82,12 +78,11 @@ pub struct AuthPage {
 
 /// Data of the sign-in, sign-up and password pages: the form's flash and, inside an SSO
 /// round trip, the hub's branding.
-#[server(endpoint = "auth_page")]
-pub async fn load_auth_page(form: String, host: Option<String>) -> Result<AuthPage, ServerFnError> {
-    use crate::server::context::request_ctx;
+pub async fn load_auth_page(form: String, host: Option<String>) -> Result<AuthPage, AppError> {
     use crate::sso::handlers::verify_hub_host;
+    use crate::web::context::request_ctx;
 
-    let ctx = request_ctx().await?;
+    let ctx = request_ctx()?;
     ctx.require_accounts()?;
     let hub = match host {
         Some(h) => match verify_hub_host(&ctx.state, &h).await {
@@ -129,26 +124,23 @@ pub struct MailView {
 }
 
 /// The development mail viewer: the latest messages (never in production).
-#[server(endpoint = "dev_mail")]
-pub async fn dev_mail() -> Result<Vec<MailView>, ServerFnError> {
-    use crate::server::config::Environment;
-    use crate::server::context::{internal, not_found, request_ctx};
+pub async fn dev_mail() -> Result<Vec<MailView>, AppError> {
+    use crate::web::config::Environment;
+    use crate::web::context::request_ctx;
 
-    let ctx = request_ctx().await?;
+    let ctx = request_ctx()?;
     ctx.require_accounts()?;
     if ctx.state.config.environment == Environment::Production {
-        return Err(not_found());
+        return Err(AppError::NotFound);
     }
-    let rows = crate::mail::outbox::recent(&ctx.state.registry, 50)
-        .await
-        .map_err(internal)?;
+    let rows = crate::mail::outbox::recent(&ctx.state.registry, 50).await?;
     Ok(rows
         .into_iter()
         .map(|m| MailView {
             to: m.to_address,
             subject: m.subject,
             body: m.body_text,
-            status: m.status,
+            status: m.status.to_string(),
             created_at: m.created_at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
             message_id: m.message_id,
         })

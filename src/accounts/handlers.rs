@@ -1,19 +1,21 @@
 //! The accounts host's forms: sign up, sign in, sign out, forgotten password, reset. Each
 //! answers with a redirect (post/redirect/get); errors and typed values travel to the next
 //! page in the session's flash. Sign-out also works on hub hosts.
-use super::session::{sign_in, sign_out};
+use super::reset;
 use super::users::{authenticate, register, RegisterError};
-use super::{reset, SsoParams};
 use crate::domain::{DisplayName, Email, NewPassword};
-use crate::forms::Flash;
-use crate::server::respond::{back, request_id_of};
-use crate::server::site::Site;
-use crate::server::{pages, AppState};
 use crate::sso::handlers::sso_query;
+use crate::sso::SsoParams;
+use crate::web::auth::{sign_in, sign_out};
+use crate::web::flash::Flash;
+use crate::web::respond::{back, request_id_of, FormResult};
+use crate::web::site::Site;
+use crate::web::AppError;
+use crate::web::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::{Extension, Form};
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -58,8 +60,12 @@ fn with_sso(path: &str, sso: &SsoParams) -> String {
     }
 }
 
-fn accounts_only(site: &Site) -> Option<Response> {
-    (!matches!(site, Site::Accounts)).then(pages::not_found)
+/// These forms exist on the accounts host only.
+fn accounts_only(site: &Site) -> Result<(), AppError> {
+    match site {
+        Site::Accounts => Ok(()),
+        Site::Hub(_) => Err(AppError::NotFound),
+    }
 }
 
 // Every field defaults to empty: a form with a field missing gets field errors, not a 422.
@@ -79,10 +85,8 @@ pub async fn signup(
     Extension(site): Extension<Site>,
     session: Session,
     Form(form): Form<SignupForm>,
-) -> Response {
-    if let Some(res) = accounts_only(&site) {
-        return res;
-    }
+) -> FormResult {
+    accounts_only(&site)?;
     let sso = SsoParams {
         host: form.host,
         state: form.state,
@@ -101,27 +105,21 @@ pub async fn signup(
         .map_err(|e| flash = flash.clone().with_error("password", e.to_string()))
         .ok();
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
-        return back(&session, &with_sso("/signup", &sso), flash).await;
+        return Err(AppError::invalid(with_sso("/signup", &sso), flash));
     };
     match register(state.registry.global(), &name, &email, &password).await {
         Ok(user) => {
-            if let Err(e) = sign_in(&session, &user).await {
-                tracing::error!(error = %e, "signing in after sign-up failed");
-                return pages::unavailable();
-            }
-            Redirect::to(&continuation(&sso)).into_response()
+            sign_in(&session, &user).await?;
+            Ok(Redirect::to(&continuation(&sso)).into_response())
         }
         Err(RegisterError::EmailTaken) => {
             let flash = flash.with_error(
                 "email",
                 "An account with this email already exists. Sign in instead.",
             );
-            back(&session, &with_sso("/signup", &sso), flash).await
+            Err(AppError::invalid(with_sso("/signup", &sso), flash))
         }
-        Err(e) => {
-            tracing::error!(error = %e, "sign-up failed");
-            pages::unavailable()
-        }
+        Err(e) => Err(AppError::unavailable(e)),
     }
 }
 
@@ -145,10 +143,8 @@ pub async fn login(
     ClientAddr(addr): ClientAddr,
     session: Session,
     Form(form): Form<LoginForm>,
-) -> Response {
-    if let Some(res) = accounts_only(&site) {
-        return res;
-    }
+) -> FormResult {
+    accounts_only(&site)?;
     let sso = SsoParams {
         host: form.host,
         state: form.state,
@@ -156,36 +152,29 @@ pub async fn login(
     };
     if let Err(wait) = state.login_limiter.check(&form.email, addr) {
         tracing::warn!(client = ?addr, "sign-in rate limit reached");
-        return pages::too_many_attempts(wait);
+        return Err(AppError::RateLimited {
+            retry_after_seconds: wait.as_secs(),
+        });
     }
     match authenticate(state.registry.global(), &form.email, &form.password).await {
         Ok(Some(user)) => {
-            if let Err(e) = sign_in(&session, &user).await {
-                tracing::error!(error = %e, "starting the session failed");
-                return pages::unavailable();
-            }
-            Redirect::to(&continuation(&sso)).into_response()
+            sign_in(&session, &user).await?;
+            Ok(Redirect::to(&continuation(&sso)).into_response())
         }
         Ok(None) => {
             let flash = Flash::new("login")
                 .with_value("email", form.email.trim())
                 .with_error("form", LOGIN_FAILED);
-            back(&session, &with_sso("/login", &sso), flash).await
+            Err(AppError::invalid(with_sso("/login", &sso), flash))
         }
-        Err(e) => {
-            tracing::error!(error = %e, "sign-in failed");
-            pages::unavailable()
-        }
+        Err(e) => Err(AppError::unavailable(e)),
     }
 }
 
 /// Sign out, on any host: this session and every other session of the user end.
-pub async fn logout(State(state): State<AppState>, session: Session) -> Response {
-    if let Err(e) = sign_out(&session, state.registry.global()).await {
-        tracing::error!(error = %e, "sign-out failed");
-        return pages::unavailable();
-    }
-    Redirect::to("/").into_response()
+pub async fn logout(State(state): State<AppState>, session: Session) -> FormResult {
+    sign_out(&session, state.registry.global()).await?;
+    Ok(Redirect::to("/").into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -203,17 +192,15 @@ pub async fn forgot(
     session: Session,
     headers: HeaderMap,
     Form(form): Form<ForgotForm>,
-) -> Response {
-    if let Some(res) = accounts_only(&site) {
-        return res;
-    }
+) -> FormResult {
+    accounts_only(&site)?;
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
         Err(e) => {
             let flash = Flash::new("forgot")
                 .with_value("email", form.email.trim())
                 .with_error("email", e.to_string());
-            return back(&session, "/password/forgot", flash).await;
+            return Err(AppError::invalid("/password/forgot", flash));
         }
     };
     // Reset mail is limited like sign-in, so the form cannot be used to flood an inbox.
@@ -221,28 +208,22 @@ pub async fn forgot(
         .login_limiter
         .check(&format!("reset:{}", email.as_str()), addr)
     {
-        return pages::too_many_attempts(wait);
+        return Err(AppError::RateLimited {
+            retry_after_seconds: wait.as_secs(),
+        });
     }
     let accounts_url = state
         .config
         .url_for_host(&format!("accounts.{}", state.config.root_domain));
-    if let Err(e) = reset::request(
+    reset::request(
         state.registry.global(),
         &email,
         &accounts_url,
         request_id_of(&headers),
     )
-    .await
-    {
-        tracing::error!(error = %e, "queueing a reset mail failed");
-        return pages::unavailable();
-    }
-    back(
-        &session,
-        "/password/forgot",
-        Flash::notice("forgot", RESET_SENT),
-    )
-    .await
+    .await?;
+    let flash = Flash::notice("forgot", RESET_SENT);
+    Ok(back(&session, "/password/forgot", flash).await)
 }
 
 #[derive(Deserialize, Default)]
@@ -257,21 +238,17 @@ pub async fn reset_password(
     Extension(site): Extension<Site>,
     session: Session,
     Form(form): Form<ResetForm>,
-) -> Response {
-    if let Some(res) = accounts_only(&site) {
-        return res;
-    }
+) -> FormResult {
+    accounts_only(&site)?;
     let token_query: String = url::form_urlencoded::byte_serialize(form.token.as_bytes()).collect();
     let password = match NewPassword::parse(&form.password) {
         Ok(p) => p,
         Err(e) => {
             let flash = Flash::new("reset").with_error("password", e.to_string());
-            return back(
-                &session,
-                &format!("/password/reset?token={token_query}"),
+            return Err(AppError::invalid(
+                format!("/password/reset?token={token_query}"),
                 flash,
-            )
-            .await;
+            ));
         }
     };
     match reset::complete(state.registry.global(), &form.token, &password).await {
@@ -282,18 +259,15 @@ pub async fn reset_password(
                 "login",
                 "Your password was changed and you were signed out everywhere. Sign in with the new password.",
             );
-            back(&session, "/login", flash).await
+            Ok(back(&session, "/login", flash).await)
         }
         Err(reset::ResetError::InvalidToken) => {
             let flash = Flash::new("forgot").with_error(
                 "form",
                 "That reset link is not valid any more: it has expired or was already used. Ask for a new one.",
             );
-            back(&session, "/password/forgot", flash).await
+            Err(AppError::invalid("/password/forgot", flash))
         }
-        Err(e) => {
-            tracing::error!(error = %e, "password reset failed");
-            pages::unavailable()
-        }
+        Err(e) => Err(AppError::unavailable(e)),
     }
 }

@@ -1,101 +1,22 @@
 //! Pages of the accounts host. Forms are plain `method="post"` forms handled by
 //! [`super::handlers`], so they work with JavaScript off.
 use super::api::{dev_mail, load_account_home, load_auth_page, AccountHome, AuthPage, MailView};
-use super::{AccountView, SsoParams};
-use crate::site::HubView;
-use crate::ui::forms::{Field, FlashMessages, SsoHiddenFields, SubmitButton};
-use crate::ui::{ErrorView, Footer, RallyMark};
+use super::AccountView;
+use crate::sso::SsoParams;
+use crate::ui::forms::{Field, FlashMessages, SubmitButton};
+use crate::ui::{page, AccountsFrame, ErrorPage};
+use crate::web::site_view::HubView;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Header and footer of every accounts page.
-#[component]
-pub fn AccountsFrame(account: Option<AccountView>, children: Children) -> impl IntoView {
-    view! {
-        <div class="flex min-h-screen flex-col">
-            <header class="border-b border-slate-200 bg-white">
-                <div class="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-4 sm:px-6">
-                    <a href="/" aria-label="Rally accounts home">
-                        <RallyMark />
-                    </a>
-                    {match account {
-                        Some(a) => view! {
-                            <div class="flex items-center gap-3 text-sm">
-                                <span class="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
-                                    {a.display_name}
-                                </span>
-                                <SignOutButton />
-                            </div>
-                        }.into_any(),
-                        None => view! {
-                            <nav class="flex items-center gap-3 text-sm" aria-label="Account">
-                                <a href="/login" class="font-medium text-slate-700 hover:text-slate-900">"Sign in"</a>
-                                <a href="/signup" class="rounded-lg bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700">
-                                    "Create account"
-                                </a>
-                            </nav>
-                        }.into_any(),
-                    }}
-                </div>
-            </header>
-            <div class="flex-1">{children()}</div>
-            <Footer />
-        </div>
-    }
-}
-
-/// Sign-out is a POST (state-changing requests never are GETs).
-#[component]
-pub fn SignOutButton(#[prop(optional)] class: &'static str) -> impl IntoView {
-    let class = if class.is_empty() {
-        "rounded-lg border border-slate-300 px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-50"
-    } else {
-        class
-    };
-    view! {
-        <form method="post" action="/logout">
-            <button type="submit" class=class>"Sign out"</button>
-        </form>
-    }
-}
-
-/// The accounts home's data, loaded by the home page (see `hub::provide_viewer` for why
-/// there).
-pub type AccountHomeResource = Resource<Result<AccountHome, ServerFnError>>;
-
-/// Loads "My hubs" on the accounts host; nothing on a hub.
-pub fn account_home_resource() -> AccountHomeResource {
-    let site = expect_context::<crate::site::SiteResource>();
-    Resource::new(
-        || (),
-        move |_| async move {
-            match site.await {
-                Ok(crate::site::SiteView::Accounts) => load_account_home().await,
-                _ => Err(ServerFnError::new(crate::ui::NOT_FOUND)),
-            }
-        },
-    )
-}
-
 /// `/` on the accounts host: "My hubs" when signed in, the landing page otherwise.
 #[component]
-pub fn AccountsHome(data: AccountHomeResource) -> impl IntoView {
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(home) => match home.account {
-                        Some(account) => view! {
-                            <MyHubs account hubs=home.hubs />
-                        }.into_any(),
-                        None => view! { <Landing /> }.into_any(),
-                    },
-                    Err(e) => view! { <ErrorView error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+pub fn AccountsHome() -> impl IntoView {
+    page(load_account_home, |home: AccountHome| match home.account {
+        Some(account) => view! { <MyHubs account hubs=home.hubs /> }.into_any(),
+        None => view! { <Landing /> }.into_any(),
+    })
 }
 
 #[component]
@@ -237,7 +158,7 @@ fn with_auth_page<V: IntoView + 'static>(
                 Suspend::new(async move {
                     match data.await {
                         Ok(d) => page(d, sso).into_any(),
-                        Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                        Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
                 })
             }}
@@ -361,7 +282,7 @@ pub fn DevMailPage() -> impl IntoView {
                             </main>
                         </AccountsFrame>
                     }.into_any(),
-                    Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
         </Suspense>
@@ -404,3 +325,25 @@ fn linkify(text: &str) -> impl IntoView {
     parts.push(rest.to_string().into_any());
     parts
 }
+
+/// Hidden inputs that carry the SSO round trip (which hub, its `state`, where to return)
+/// through the sign-in and sign-up forms.
+#[component]
+pub fn SsoHiddenFields(sso: SsoParams) -> impl IntoView {
+    view! {
+        {sso.host.map(|v| view! { <input type="hidden" name="host" value=v /> })}
+        {sso.state.map(|v| view! { <input type="hidden" name="state" value=v /> })}
+        {sso.return_to.map(|v| view! { <input type="hidden" name="return_to" value=v /> })}
+    }
+}
+
+crate::ui::routes::page_routes!(
+    /// This feature's pages, placed by the app's router inside the site layout.
+    AccountsRoutes {
+        "/login" => LoginPage,
+        "/signup" => SignupPage,
+        "/password/forgot" => ForgotPage,
+        "/password/reset" => ResetPage,
+        "/dev/mail" => DevMailPage,
+    }
+);

@@ -1,9 +1,28 @@
 //! Password hashing: argon2id with OWASP's parameters (19 MiB, 2 iterations, 1 lane), run on
 //! a blocking thread so a sign-in never stalls the async executor, inside the caller's
-//! tracing span.
+//! tracing span. At most one hash per core runs at a time: a burst of sign-ins, sign-ups
+//! or resets waits its turn instead of taking every core from the pages.
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
+use tokio::sync::Semaphore;
+
+/// Hashes and verifications run since start (the dummy hash excluded), for tests.
+static HASHES_RUN: AtomicU64 = AtomicU64::new(0);
+
+pub fn hashes_run() -> u64 {
+    HASHES_RUN.load(Ordering::Relaxed)
+}
+
+/// One permit per core: argon2 is pure CPU, more at once only slows everything else.
+fn permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Semaphore::new(cores)
+    })
+}
 
 /// OWASP Password Storage Cheat Sheet, argon2id, first option.
 const MEMORY_KIB: u32 = 19 * 1024;
@@ -25,16 +44,22 @@ pub enum PasswordError {
 
 fn hash_now(password: &str) -> Result<String, PasswordError> {
     use rand::Rng;
+    HASHES_RUN.fetch_add(1, Ordering::Relaxed);
     let salt_bytes: [u8; 16] = rand::rng().random();
     let salt =
         SaltString::encode_b64(&salt_bytes).map_err(|e| PasswordError::Hash(e.to_string()))?;
+    hash_with_salt(password, &salt)
+}
+
+fn hash_with_salt(password: &str, salt: &SaltString) -> Result<String, PasswordError> {
     argon2()
-        .hash_password(password.as_bytes(), &salt)
+        .hash_password(password.as_bytes(), salt)
         .map(|h| h.to_string())
         .map_err(|e| PasswordError::Hash(e.to_string()))
 }
 
 fn verify_now(password: &str, phc: &str) -> bool {
+    HASHES_RUN.fetch_add(1, Ordering::Relaxed);
     // The parameters stored in the PHC string are the ones used to verify it.
     PasswordHash::new(phc)
         .map(|parsed| {
@@ -49,6 +74,10 @@ fn verify_now(password: &str, phc: &str) -> bool {
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, PasswordError> {
+    let _permit = permits()
+        .acquire()
+        .await
+        .map_err(|e| PasswordError::Hash(e.to_string()))?;
     let span = tracing::Span::current();
     Ok(tokio::task::spawn_blocking(move || span.in_scope(f)).await?)
 }
@@ -62,7 +91,10 @@ pub async fn hash(password: String) -> Result<String, PasswordError> {
 /// not exist, so an unknown email costs the same time as a wrong password.
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| hash_now("rally-dummy-password-for-timing").expect("hash the dummy"))
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::encode_b64(b"rally-dummy-salt").expect("a valid salt");
+        hash_with_salt("rally-dummy-password-for-timing", &salt).expect("hash the dummy")
+    })
 }
 
 /// Checks a password against the stored hash, or against a dummy hash when there is no

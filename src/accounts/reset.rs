@@ -2,11 +2,11 @@
 //! stored hashed. The token row and its mail are written in one transaction. Completing a
 //! reset sets the new password and ends every session of the user, in one transaction.
 use super::password;
-use super::tokens::{digest, new_token};
 use crate::db::global::{password_resets, users};
 use crate::db::{new_id, now};
 use crate::domain::{Email, NewPassword};
 use crate::mail::outbox::{self, NewMail};
+use crate::web::tokens::{digest, new_token};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
@@ -81,7 +81,18 @@ pub async fn complete(
     token: &str,
     new_password: &NewPassword,
 ) -> Result<users::Model, ResetError> {
-    // Hash first: slow, and a failure here must not burn the token.
+    // The token first: a bogus or spent one costs a lookup, never a hash.
+    let live = password_resets::Entity::find()
+        .filter(password_resets::Column::TokenHash.eq(digest(token)))
+        .filter(password_resets::Column::UsedAt.is_null())
+        .filter(password_resets::Column::ExpiresAt.gt(now()))
+        .one(global)
+        .await?;
+    if live.is_none() {
+        return Err(ResetError::InvalidToken);
+    }
+    // Then the hash (slow, and a failure here must not burn the token); the update below
+    // checks the token again, so two requests with one token cannot both use it.
     let hash = password::hash(new_password.expose().to_string()).await?;
     let at = now();
     let txn = global.begin().await?;

@@ -1,21 +1,11 @@
-//! Server functions behind the challenge pages. Every one checks the role it needs on the
-//! server (through `membership::require_role`) and reads only through the tenant handle;
+//! Loaders of the challenge pages (run on the server while the page renders). Every one checks the role it needs on the
+//! server (through `web::guard`) and reads only through the tenant handle;
 //! an id that is not this hub's is a 404.
-use crate::forms::Flash;
-use leptos::prelude::*;
+use super::{ChallengeStatus, CompletionStatus};
+pub use crate::ui::cards::ChallengeCard;
+use crate::web::flash::Flash;
+use crate::web::AppError;
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChallengeCard {
-    pub id: String,
-    pub title: String,
-    pub kind_label: String,
-    pub points: i64,
-    pub used: i64,
-    pub max_per_advocate: i64,
-    /// `YYYY-MM-DD`, the last day it is open.
-    pub ends_on: Option<String>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChallengeDetail {
@@ -38,7 +28,7 @@ pub struct AdminChallengeRow {
     pub title: String,
     pub kind_label: String,
     pub points: i64,
-    pub status: String,
+    pub status: ChallengeStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +47,7 @@ pub struct AdminChallenges {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminChallenge {
     pub id: String,
-    pub status: String,
+    pub status: ChallengeStatus,
     pub form: super::ChallengeForm,
     pub groups: Vec<GroupOption>,
     pub flash: Option<Flash>,
@@ -70,7 +60,7 @@ pub struct QueueRow {
     pub advocate: String,
     pub answer: String,
     pub submitted: String,
-    pub status: String,
+    pub status: CompletionStatus,
     pub note: Option<String>,
 }
 
@@ -79,16 +69,6 @@ pub struct Queue {
     pub pending: Vec<QueueRow>,
     pub recent: Vec<QueueRow>,
     pub flash: Option<Flash>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReferralRow {
-    pub lead: String,
-    pub email: String,
-    pub company: String,
-    pub advocate: String,
-    pub status: String,
-    pub submitted: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -100,7 +80,8 @@ mod server {
     use crate::db::tenant::{challenges, completions, groups};
     use crate::db::TenantDb;
 
-    pub use crate::server::context::{hub_with_role, internal, not_found, parse_id};
+    pub use crate::web::context::parse_id;
+    pub use crate::web::guard::hub_with_role;
 
     pub fn day(t: Option<chrono::DateTime<chrono::Utc>>, minus_one: bool) -> Option<String> {
         t.map(|t| {
@@ -119,13 +100,12 @@ mod server {
         ammonia::clean(&html)
     }
 
-    pub async fn group_options(db: &TenantDb) -> Result<Vec<GroupOption>, ServerFnError> {
+    pub async fn group_options(db: &TenantDb) -> Result<Vec<GroupOption>, AppError> {
         Ok(db
             .select::<groups::Entity>()
             .order_by_asc(groups::Column::Name)
             .all()
-            .await
-            .map_err(internal)?
+            .await?
             .into_iter()
             .map(|g| GroupOption {
                 id: g.id.to_string(),
@@ -138,7 +118,7 @@ mod server {
         ChallengeForm {
             title: c.title.clone(),
             description: c.description.clone(),
-            kind: c.kind.clone(),
+            kind: c.kind.as_str().to_string(),
             points: c.points.to_string(),
             requires_approval: c.requires_approval.then(|| "on".to_string()),
             starts_on: day(c.starts_at, false).unwrap_or_default(),
@@ -152,14 +132,10 @@ mod server {
     pub async fn queue_rows(
         db: &TenantDb,
         rows: Vec<completions::Model>,
-    ) -> Result<Vec<QueueRow>, ServerFnError> {
+    ) -> Result<Vec<QueueRow>, AppError> {
         use crate::points::ledger::{names, titles};
-        let names = names(db, rows.iter().map(|r| r.contact_id).collect())
-            .await
-            .map_err(internal)?;
-        let titles = titles(db, rows.iter().map(|r| r.challenge_id).collect())
-            .await
-            .map_err(internal)?;
+        let names = names(db, rows.iter().map(|r| r.contact_id).collect()).await?;
+        let titles = titles(db, rows.iter().map(|r| r.challenge_id).collect()).await?;
         Ok(rows
             .into_iter()
             .map(|r| QueueRow {
@@ -182,20 +158,16 @@ mod server {
 pub async fn queue_rows_for(
     db: &crate::db::TenantDb,
     rows: Vec<crate::db::tenant::completions::Model>,
-) -> Result<Vec<QueueRow>, ServerFnError> {
+) -> Result<Vec<QueueRow>, AppError> {
     server::queue_rows(db, rows).await
 }
 
 /// `/challenges`: what the signed-in member can do now.
-#[server(endpoint = "load_challenges")]
-pub async fn load_challenges() -> Result<Vec<ChallengeCard>, ServerFnError> {
+pub async fn load_challenges() -> Result<Vec<ChallengeCard>, AppError> {
     use crate::domain::Role;
-    use crate::server::context::internal;
     use server::*;
     let (ctx, contact) = hub_with_role(Role::Advocate).await?;
-    let open = crate::challenges::service::open_for(&ctx.hub()?.db, contact.id)
-        .await
-        .map_err(internal)?;
+    let open = crate::challenges::service::open_for(&ctx.hub()?.db, contact.id).await?;
     Ok(open
         .into_iter()
         .map(|(c, used)| ChallengeCard {
@@ -211,24 +183,20 @@ pub async fn load_challenges() -> Result<Vec<ChallengeCard>, ServerFnError> {
 }
 
 /// `/challenges/{id}`: one challenge, with what stops the viewer from doing it, if anything.
-#[server(endpoint = "load_challenge")]
-pub async fn load_challenge(id: String) -> Result<ChallengeDetail, ServerFnError> {
+pub async fn load_challenge(id: String) -> Result<ChallengeDetail, AppError> {
     use crate::db::tenant::challenges;
     use crate::domain::Role;
-    use crate::server::context::internal;
     use server::*;
     let (ctx, contact) = hub_with_role(Role::Advocate).await?;
     let db = &ctx.hub()?.db;
     let c = db
         .find_by_id::<challenges::Entity>(parse_id(&id)?)
-        .await
-        .map_err(internal)?
+        .await?
         // Drafts are not for advocates' eyes: as good as missing.
         .filter(|c| c.status != crate::challenges::STATUS_DRAFT)
-        .ok_or_else(not_found)?;
+        .ok_or(AppError::NotFound)?;
     let closed = open_check(db, &c, contact.id, crate::db::now())
-        .await
-        .map_err(internal)?
+        .await?
         .err()
         .map(|e| e.to_string());
     Ok(ChallengeDetail {
@@ -245,11 +213,9 @@ pub async fn load_challenge(id: String) -> Result<ChallengeDetail, ServerFnError
 }
 
 /// `/admin/challenges`: every challenge of the hub (marketers and admins).
-#[server(endpoint = "admin_challenges")]
-pub async fn load_admin_challenges() -> Result<AdminChallenges, ServerFnError> {
+pub async fn load_admin_challenges() -> Result<AdminChallenges, AppError> {
     use crate::db::tenant::challenges;
     use crate::domain::Role;
-    use crate::server::context::internal;
     use server::*;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
@@ -257,8 +223,7 @@ pub async fn load_admin_challenges() -> Result<AdminChallenges, ServerFnError> {
         .select::<challenges::Entity>()
         .order_by_desc(challenges::Column::CreatedAt)
         .all()
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|c| AdminChallengeRow {
             id: c.id.to_string(),
@@ -276,36 +241,22 @@ pub async fn load_admin_challenges() -> Result<AdminChallenges, ServerFnError> {
 }
 
 /// `/admin/challenges/{id}`: one challenge, for editing.
-#[server(endpoint = "admin_challenge")]
-pub async fn load_admin_challenge(id: String) -> Result<AdminChallenge, ServerFnError> {
+pub async fn load_admin_challenge(id: String) -> Result<AdminChallenge, AppError> {
     use crate::db::tenant::challenges;
     use crate::domain::Role;
-    use crate::server::context::internal;
     use server::*;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
     let c = db
         .find_by_id::<challenges::Entity>(parse_id(&id)?)
-        .await
-        .map_err(internal)?
-        .ok_or_else(not_found)?;
+        .await?
+        .ok_or(AppError::NotFound)?;
     let flash = ctx.flash("challenge").await;
     // After a failed save the form shows what was typed, not what is stored.
     let form = flash
         .as_ref()
         .filter(|f| f.has_errors())
-        .map(|f| crate::challenges::ChallengeForm {
-            title: f.value("title"),
-            description: f.value("description"),
-            kind: f.value("kind"),
-            points: f.value("points"),
-            requires_approval: Some(f.value("requires_approval")).filter(|v| !v.is_empty()),
-            starts_on: f.value("starts_on"),
-            ends_on: f.value("ends_on"),
-            max_per_advocate: f.value("max_per_advocate"),
-            target_group: f.value("target_group"),
-            action_url: f.value("action_url"),
-        })
+        .and_then(|f| f.form::<crate::challenges::ChallengeForm>())
         .unwrap_or_else(|| form_of(&c));
     Ok(AdminChallenge {
         id: c.id.to_string(),
@@ -317,11 +268,9 @@ pub async fn load_admin_challenge(id: String) -> Result<AdminChallenge, ServerFn
 }
 
 /// `/admin/completions`: the approval queue (oldest first) and the latest decisions.
-#[server(endpoint = "admin_completions")]
-pub async fn load_admin_completions() -> Result<Queue, ServerFnError> {
+pub async fn load_admin_completions() -> Result<Queue, AppError> {
     use crate::db::tenant::completions;
     use crate::domain::Role;
-    use crate::server::context::internal;
     use sea_orm::ColumnTrait;
     use server::*;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
@@ -332,16 +281,14 @@ pub async fn load_admin_completions() -> Result<Queue, ServerFnError> {
         .order_by_asc(completions::Column::CreatedAt)
         .limit(200)
         .all()
-        .await
-        .map_err(internal)?;
+        .await?;
     let recent = db
         .select::<completions::Entity>()
         .filter(completions::Column::Status.ne(PENDING))
         .order_by_desc(completions::Column::ReviewedAt)
         .limit(20)
         .all()
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(Queue {
         pending: queue_rows(db, pending).await?,
         recent: queue_rows(db, recent).await?,
@@ -349,42 +296,76 @@ pub async fn load_admin_completions() -> Result<Queue, ServerFnError> {
     })
 }
 
-/// `/admin/referrals`: the leads advocates referred.
-#[server(endpoint = "admin_referrals")]
-pub async fn load_admin_referrals() -> Result<Vec<ReferralRow>, ServerFnError> {
-    use crate::challenges::Answer;
-    use crate::db::tenant::completions;
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralRow {
+    pub lead: String,
+    pub email: String,
+    pub company: String,
+    pub advocate: String,
+    pub status: String,
+    pub submitted: String,
+}
+
+/// One page of `/admin/referrals`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referrals {
+    pub rows: Vec<ReferralRow>,
+    /// 1-based.
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+}
+
+/// How many referrals a page of `/admin/referrals` lists.
+pub const REFERRALS_PER_PAGE: u64 = 50;
+
+/// `/admin/referrals?page=N`: every lead advocates referred, newest first, paged by the
+/// database.
+pub async fn load_admin_referrals(page: u64) -> Result<Referrals, AppError> {
+    use crate::db::tenant::{completions, referrals};
     use crate::domain::Role;
-    use crate::server::context::internal;
+    use sea_orm::ColumnTrait;
     use server::*;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
+    let total = db.select::<referrals::Entity>().count().await?;
+    let pages = total.div_ceil(REFERRALS_PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
     let rows = db
-        .select::<completions::Entity>()
-        .order_by_desc(completions::Column::CreatedAt)
-        .limit(500)
+        .select::<referrals::Entity>()
+        .order_by_desc(referrals::Column::CreatedAt)
+        .order_by_desc(referrals::Column::Id)
+        .offset((page - 1) * REFERRALS_PER_PAGE)
+        .limit(REFERRALS_PER_PAGE)
         .all()
-        .await
-        .map_err(internal)?;
-    let names = crate::points::ledger::names(db, rows.iter().map(|r| r.contact_id).collect())
-        .await
-        .map_err(internal)?;
-    Ok(rows
+        .await?;
+    let names =
+        crate::points::ledger::names(db, rows.iter().map(|r| r.contact_id).collect()).await?;
+    let statuses: std::collections::HashMap<_, _> = db
+        .select::<completions::Entity>()
+        .filter(completions::Column::Id.is_in(rows.iter().map(|r| r.completion_id)))
+        .all()
+        .await?
         .into_iter()
-        .filter_map(|r| match serde_json::from_str::<Answer>(&r.answer) {
-            Ok(Answer::Referral {
-                name,
-                email,
-                company,
-            }) => Some(ReferralRow {
-                lead: name,
-                email,
-                company,
+        .map(|c| (c.id, c.status))
+        .collect();
+    Ok(Referrals {
+        rows: rows
+            .into_iter()
+            .map(|r| ReferralRow {
                 advocate: names.get(&r.contact_id).cloned().unwrap_or_default(),
-                status: r.status,
+                status: statuses
+                    .get(&r.completion_id)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
                 submitted: r.created_at.format("%Y-%m-%d").to_string(),
-            }),
-            _ => None,
-        })
-        .collect())
+                lead: r.lead_name,
+                email: r.lead_email,
+                company: r.lead_company,
+            })
+            .collect(),
+        page,
+        pages,
+        total,
+    })
 }

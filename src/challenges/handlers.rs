@@ -1,59 +1,35 @@
 //! Form posts of the challenge pages: marketers create, edit, publish and archive; an
-//! advocate submits; marketers approve or reject (one or many). Roles are checked here.
+//! advocate submits; marketers approve or reject (one or many). Roles are checked by the
+//! [`Member`] guard before the body is read; every failure is an [`AppError`].
 use super::service::{self, Review, SubmitError};
 use super::{AnswerForm, ChallengeForm, STATUS_ARCHIVED, STATUS_PUBLISHED};
 use crate::db::tenant::challenges;
-use crate::forms::Flash;
-use crate::membership::handlers::{Advocate, Marketer, Member};
-use crate::server::pages;
-use crate::server::respond::{back, existing, once, unavailable};
+use crate::web::context::parse_id;
+use crate::web::flash::Flash;
+use crate::web::guard::{Advocate, Marketer, Member};
+use crate::web::respond::{back, existing, once, FormResult};
+use crate::web::AppError;
 use axum::extract::Path;
-use axum::response::Response;
+
 use axum::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-fn challenge_flash(form: &ChallengeForm, errors: super::FieldErrors) -> Flash {
-    let mut f = Flash::new("challenge");
-    for (k, v) in [
-        ("title", &form.title),
-        ("description", &form.description),
-        ("kind", &form.kind),
-        ("points", &form.points),
-        ("starts_on", &form.starts_on),
-        ("ends_on", &form.ends_on),
-        ("max_per_advocate", &form.max_per_advocate),
-        ("target_group", &form.target_group),
-        ("action_url", &form.action_url),
-    ] {
-        f = f.with_value(k, v.as_str());
-    }
-    if form.requires_approval.is_some() {
-        f = f.with_value("requires_approval", "on");
-    }
-    for (field, message) in errors {
-        f = f.with_error(&field, message);
-    }
-    f
-}
-
-/// The form as a challenge, or the redirect back to `to` with its field errors. A target
-/// group must be one of this hub's groups.
+/// The form as a challenge, or back to `to` with its field errors (and what was typed).
+/// A target group must be one of this hub's groups.
 async fn validated(
-    hub: &crate::server::site::HubRequest,
-    session: &Session,
+    hub: &crate::web::site::HubRequest,
     form: &ChallengeForm,
     to: &str,
-) -> Result<super::ChallengeInput, Response> {
+) -> Result<super::ChallengeInput, AppError> {
     let group = form.target_group.trim();
     let group_ok = group.is_empty()
         || match Uuid::parse_str(group) {
             Ok(id) => hub
                 .db
                 .find_by_id::<crate::db::tenant::groups::Entity>(id)
-                .await
-                .map_err(unavailable)?
+                .await?
                 .is_some(),
             Err(_) => false,
         };
@@ -64,7 +40,8 @@ async fn validated(
             if !group_ok {
                 errors.push(("target_group".into(), "choose a group from the list".into()));
             }
-            Err(back(session, to, challenge_flash(form, errors)).await)
+            let flash = Flash::new("challenge").with_form(form).with_errors(errors);
+            Err(AppError::invalid(to, flash))
         }
     }
 }
@@ -73,24 +50,17 @@ pub async fn create(
     Member { hub, .. }: Member<Marketer>,
     session: Session,
     Form(form): Form<ChallengeForm>,
-) -> Response {
-    let input = match validated(&hub, &session, &form, "/admin/challenges").await {
-        Ok(i) => i,
-        Err(res) => return res,
-    };
-    match service::create(&hub.db, &input).await {
-        Ok(c) => {
-            let flash = Flash::notice(
-                "challenge",
-                format!(
-                    "Created “{}” as a draft. Publish it when it is ready.",
-                    c.title
-                ),
-            );
-            back(&session, &format!("/admin/challenges/{}", c.id), flash).await
-        }
-        Err(e) => unavailable(e),
-    }
+) -> FormResult {
+    let input = validated(&hub, &form, "/admin/challenges").await?;
+    let c = service::create(&hub.db, &input).await?;
+    let flash = Flash::notice(
+        "challenge",
+        format!(
+            "Created “{}” as a draft. Publish it when it is ready.",
+            c.title
+        ),
+    );
+    Ok(back(&session, &format!("/admin/challenges/{}", c.id), flash).await)
 }
 
 pub async fn update(
@@ -98,20 +68,13 @@ pub async fn update(
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<ChallengeForm>,
-) -> Response {
-    let id = match existing::<challenges::Entity>(&hub.db, &id).await {
-        Ok(id) => id,
-        Err(res) => return res,
-    };
+) -> FormResult {
+    let id = existing::<challenges::Entity>(&hub.db, &id).await?;
     let to = format!("/admin/challenges/{id}");
-    let input = match validated(&hub, &session, &form, &to).await {
-        Ok(i) => i,
-        Err(res) => return res,
-    };
-    match service::update(&hub.db, id, &input).await {
-        Ok(0) => pages::not_here(),
-        Ok(_) => back(&session, &to, Flash::notice("challenge", "Saved.")).await,
-        Err(e) => unavailable(e),
+    let input = validated(&hub, &form, &to).await?;
+    match service::update(&hub.db, id, &input).await? {
+        0 => Err(AppError::NotFound),
+        _ => Ok(back(&session, &to, Flash::notice("challenge", "Saved.")).await),
     }
 }
 
@@ -119,35 +82,26 @@ async fn set_status(
     Member { hub, .. }: Member<Marketer>,
     session: Session,
     id: String,
-    status: &'static str,
-) -> Response {
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return pages::not_here();
-    };
-    match service::set_status(&hub.db, id, status).await {
-        Ok(0) => pages::not_here(),
-        Ok(_) => {
-            let text = if status == STATUS_PUBLISHED {
-                "Published: advocates can see it now."
-            } else {
-                "Archived: advocates no longer see it."
-            };
-            back(
-                &session,
-                &format!("/admin/challenges/{id}"),
-                Flash::notice("challenge", text),
-            )
-            .await
-        }
-        Err(e) => unavailable(e),
+    status: super::ChallengeStatus,
+) -> FormResult {
+    let id = parse_id(&id)?;
+    if service::set_status(&hub.db, id, status).await? == 0 {
+        return Err(AppError::NotFound);
     }
+    let text = if status == STATUS_PUBLISHED {
+        "Published: advocates can see it now."
+    } else {
+        "Archived: advocates no longer see it."
+    };
+    let to = format!("/admin/challenges/{id}");
+    Ok(back(&session, &to, Flash::notice("challenge", text)).await)
 }
 
 pub async fn publish(
     member: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
-) -> Response {
+) -> FormResult {
     set_status(member, session, id, STATUS_PUBLISHED).await
 }
 
@@ -155,7 +109,7 @@ pub async fn archive(
     member: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
-) -> Response {
+) -> FormResult {
     set_status(member, session, id, STATUS_ARCHIVED).await
 }
 
@@ -165,32 +119,23 @@ pub async fn submit(
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<AnswerForm>,
-) -> Response {
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return pages::not_here();
-    };
-    let challenge = match hub.db.find_by_id::<challenges::Entity>(id).await {
-        Ok(Some(c)) if c.status != super::STATUS_DRAFT => c,
-        Ok(_) => return pages::not_here(),
-        Err(e) => return unavailable(e),
-    };
+) -> FormResult {
+    let id = parse_id(&id)?;
+    let challenge = hub
+        .db
+        .find_by_id::<challenges::Entity>(id)
+        .await?
+        .filter(|c| c.status != super::STATUS_DRAFT)
+        .ok_or(AppError::NotFound)?;
     let to = format!("/challenges/{id}");
-    let answer = match form.validate(service::kind_of(&challenge)) {
-        Ok(a) => a,
-        Err(errors) => {
-            let mut f = Flash::new("submit")
-                .with_value("text", form.text.as_str())
-                .with_value("url", form.url.as_str())
-                .with_value("rating", form.rating.as_str())
-                .with_value("name", form.name.as_str())
-                .with_value("email", form.email.as_str())
-                .with_value("company", form.company.as_str());
-            for (field, message) in errors {
-                f = f.with_error(&field, message);
-            }
-            return back(&session, &to, f).await;
-        }
-    };
+    let answer = form
+        .validate(service::kind_of(&challenge))
+        .map_err(|errors| {
+            AppError::invalid(
+                &to,
+                Flash::new("submit").with_form(&form).with_errors(errors),
+            )
+        })?;
     match service::submit(&hub.db, id, &contact, &answer).await {
         Ok(c) => {
             let text = if c.status == super::COMPLETION_APPROVED {
@@ -198,18 +143,14 @@ pub async fn submit(
             } else {
                 "Submitted! Your answer is waiting for the team's approval.".to_string()
             };
-            back(&session, &to, Flash::notice("submit", text)).await
+            Ok(back(&session, &to, Flash::notice("submit", text)).await)
         }
-        Err(SubmitError::NotFound) => pages::not_here(),
-        Err(SubmitError::Closed(why)) => {
-            back(
-                &session,
-                &to,
-                Flash::new("submit").with_error("form", why.to_string()),
-            )
-            .await
-        }
-        Err(SubmitError::Db(e)) => unavailable(e),
+        Err(SubmitError::NotFound) => Err(AppError::NotFound),
+        Err(SubmitError::Closed(why)) => Err(AppError::invalid(
+            &to,
+            Flash::new("submit").with_error("form", why.to_string()),
+        )),
+        Err(SubmitError::Db(e)) => Err(e.into()),
     }
 }
 
@@ -234,11 +175,8 @@ async fn review_one(
     id: String,
     note: String,
     decision: Review,
-) -> Response {
-    let id = match existing::<crate::db::tenant::completions::Entity>(&hub.db, &id).await {
-        Ok(id) => id,
-        Err(res) => return res,
-    };
+) -> FormResult {
+    let id = existing::<crate::db::tenant::completions::Entity>(&hub.db, &id).await?;
     let result = service::review(&hub.db, id, decision, reviewer.id, note_of(&note)).await;
     let done = if decision == Review::Approve {
         "Approved: the points are awarded."
@@ -262,7 +200,7 @@ pub async fn approve(
     session: Session,
     Path(id): Path<String>,
     Form(f): Form<ReviewForm>,
-) -> Response {
+) -> FormResult {
     review_one(member, session, id, f.note, Review::Approve).await
 }
 
@@ -271,7 +209,7 @@ pub async fn reject(
     session: Session,
     Path(id): Path<String>,
     Form(f): Form<ReviewForm>,
-) -> Response {
+) -> FormResult {
     review_one(member, session, id, f.note, Review::Reject).await
 }
 
@@ -284,7 +222,7 @@ pub async fn bulk(
     }: Member<Marketer>,
     session: Session,
     body: String,
-) -> Response {
+) -> FormResult {
     let mut ids = Vec::new();
     let mut action = String::new();
     let mut note = String::new();
@@ -296,25 +234,19 @@ pub async fn bulk(
             _ => {}
         }
     }
+    let invalid = |message: &str| {
+        AppError::invalid(
+            "/admin/completions",
+            Flash::new("review").with_error("form", message),
+        )
+    };
     let decision = match action.as_str() {
         "approve" => Review::Approve,
         "reject" => Review::Reject,
-        _ => {
-            return back(
-                &session,
-                "/admin/completions",
-                Flash::new("review").with_error("form", "Choose approve or reject."),
-            )
-            .await
-        }
+        _ => return Err(invalid("Choose approve or reject.")),
     };
     if ids.is_empty() {
-        return back(
-            &session,
-            "/admin/completions",
-            Flash::new("review").with_error("form", "Select at least one submission."),
-        )
-        .await;
+        return Err(invalid("Select at least one submission."));
     }
     let mut done = 0;
     for id in ids {
@@ -322,10 +254,8 @@ pub async fn bulk(
         let Ok(id) = Uuid::parse_str(&id) else {
             continue;
         };
-        match service::review(&hub.db, id, decision, reviewer.id, note_of(&note)).await {
-            Ok(true) => done += 1,
-            Ok(false) => {}
-            Err(e) => return unavailable(e),
+        if service::review(&hub.db, id, decision, reviewer.id, note_of(&note)).await? {
+            done += 1;
         }
     }
     let verb = if decision == Review::Approve {
@@ -333,10 +263,6 @@ pub async fn bulk(
     } else {
         "Rejected"
     };
-    back(
-        &session,
-        "/admin/completions",
-        Flash::notice("review", format!("{verb} {done} submission(s).")),
-    )
-    .await
+    let flash = Flash::notice("review", format!("{verb} {done} submission(s)."));
+    Ok(back(&session, "/admin/completions", flash).await)
 }

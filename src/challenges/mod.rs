@@ -11,38 +11,9 @@ pub mod service;
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Kind {
-    Question,
-    Link,
-    Review,
-    Referral,
-    Action,
-}
+pub use crate::domain::{ChallengeKind as Kind, ChallengeStatus, CompletionStatus};
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Question,
-        Kind::Link,
-        Kind::Review,
-        Kind::Referral,
-        Kind::Action,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Question => "question",
-            Kind::Link => "link",
-            Kind::Review => "review",
-            Kind::Referral => "referral",
-            Kind::Action => "action",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Kind::Question => "Answer a question",
@@ -54,16 +25,15 @@ impl Kind {
     }
 }
 
-pub const STATUS_DRAFT: &str = "draft";
-pub const STATUS_PUBLISHED: &str = "published";
-pub const STATUS_ARCHIVED: &str = "archived";
+pub const STATUS_DRAFT: ChallengeStatus = ChallengeStatus::Draft;
+pub const STATUS_PUBLISHED: ChallengeStatus = ChallengeStatus::Published;
+pub const STATUS_ARCHIVED: ChallengeStatus = ChallengeStatus::Archived;
 
-pub const COMPLETION_PENDING: &str = "pending";
-pub const COMPLETION_APPROVED: &str = "approved";
-pub const COMPLETION_REJECTED: &str = "rejected";
+pub const COMPLETION_PENDING: CompletionStatus = CompletionStatus::Pending;
+pub const COMPLETION_APPROVED: CompletionStatus = CompletionStatus::Approved;
+pub const COMPLETION_REJECTED: CompletionStatus = CompletionStatus::Rejected;
 
-/// Field errors of a form: `(field, message)`.
-pub type FieldErrors = Vec<(String, String)>;
+pub use crate::web::flash::FieldErrors;
 
 fn err(errors: &mut FieldErrors, field: &str, message: &str) {
     errors.push((field.to_string(), message.to_string()));
@@ -358,6 +328,21 @@ impl Answer {
             Answer::Action { .. } => "Done".to_string(),
         }
     }
+}
+
+/// This feature's form posts and other non-page routes (its pages are in `pages.rs`).
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::web::AppState> {
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/admin/challenges", post(handlers::create))
+        .route("/admin/challenges/{id}", post(handlers::update))
+        .route("/admin/challenges/{id}/publish", post(handlers::publish))
+        .route("/admin/challenges/{id}/archive", post(handlers::archive))
+        .route("/challenges/{id}", post(handlers::submit))
+        .route("/admin/completions/bulk", post(handlers::bulk))
+        .route("/admin/completions/{id}/approve", post(handlers::approve))
+        .route("/admin/completions/{id}/reject", post(handlers::reject))
 }
 
 #[cfg(test)]

@@ -2,39 +2,20 @@
 //! team works with (`/admin/challenges…`, `/admin/completions`, `/admin/referrals`).
 use super::api::*;
 use super::{ChallengeForm, Kind, STATUS_ARCHIVED, STATUS_PUBLISHED};
-use crate::forms::Flash;
-use crate::hub::hub_page;
-use crate::ui::forms::{Field, FlashMessages, SubmitButton};
+use crate::ui::cards::ChallengeCardView;
+use crate::ui::forms::{Field, FlashMessages, SubmitButton, TextArea};
+use crate::ui::hub_page;
 use crate::ui::style::{BUTTON, CARD, SECONDARY};
+use crate::web::flash::Flash;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn id_param() -> String {
     use_params_map()
         .get_untracked()
         .get("id")
         .unwrap_or_default()
-}
-
-/// A challenge in a list: title, kind, points, and a link to do it.
-#[component]
-pub fn ChallengeCardView(card: ChallengeCard) -> impl IntoView {
-    view! {
-        <li class=CARD data-testid="challenge-card">
-            <div class="flex items-start justify-between gap-3">
-                <div>
-                    <p class="text-xs font-medium uppercase tracking-wide text-slate-500">{card.kind_label}</p>
-                    <a href=format!("/challenges/{}", card.id) class="mt-1 block text-lg font-semibold hover:underline">{card.title}</a>
-                </div>
-                <span class="shrink-0 rounded-full bg-brand px-3 py-1 text-sm font-semibold text-brand-contrast">{card.points} " pts"</span>
-            </div>
-            <p class="mt-2 text-sm text-slate-500">
-                {(card.max_per_advocate > 1).then(|| format!("Done {} of {} times. ", card.used, card.max_per_advocate))}
-                {card.ends_on.map(|d| format!("Open until {d}."))}
-            </p>
-        </li>
-    }
 }
 
 #[component]
@@ -101,22 +82,24 @@ pub fn ChallengePage() -> impl IntoView {
 #[component]
 fn AnswerFields(kind: Kind, flash: Flash, action_url: Option<String>) -> impl IntoView {
     let e = |f: &str| flash.error(f).unwrap_or_default();
+    // What was typed, when the form comes back with errors.
+    let typed = flash.form::<super::AnswerForm>().unwrap_or_default();
     match kind {
         Kind::Question => view! {
-            <TextArea label="Your answer" name="text" value=flash.value("text") error=e("text") />
+            <TextArea label="Your answer" name="text" value=typed.text.clone() error=e("text") />
         }.into_any(),
         Kind::Link => view! {
-            <Field label="Link to what you shared" name="url" kind="url" value=flash.value("url") error=e("url") />
+            <Field label="Link to what you shared" name="url" kind="url" value=typed.url.clone() error=e("url") />
         }.into_any(),
         Kind::Review => view! {
-            <Field label="Link to your review" name="url" kind="url" value=flash.value("url") error=e("url") />
-            <Field label="Rating (1–5)" name="rating" kind="number" value=flash.value("rating") error=e("rating") />
-            <TextArea label="What you wrote" name="text" value=flash.value("text") error=e("text") />
+            <Field label="Link to your review" name="url" kind="url" value=typed.url.clone() error=e("url") />
+            <Field label="Rating (1–5)" name="rating" kind="number" value=typed.rating.clone() error=e("rating") />
+            <TextArea label="What you wrote" name="text" value=typed.text.clone() error=e("text") />
         }.into_any(),
         Kind::Referral => view! {
-            <Field label="Their name" name="name" value=flash.value("name") error=e("name") />
-            <Field label="Their email" name="email" kind="email" value=flash.value("email") error=e("email") />
-            <Field label="Their company" name="company" value=flash.value("company") error=e("company") />
+            <Field label="Their name" name="name" value=typed.name.clone() error=e("name") />
+            <Field label="Their email" name="email" kind="email" value=typed.email.clone() error=e("email") />
+            <Field label="Their company" name="company" value=typed.company.clone() error=e("company") />
         }.into_any(),
         Kind::Action => view! {
             {action_url.map(|u| {
@@ -134,27 +117,6 @@ fn AnswerFields(kind: Kind, flash: Flash, action_url: Option<String>) -> impl In
     }
 }
 
-#[component]
-pub fn TextArea(
-    label: &'static str,
-    name: &'static str,
-    value: String,
-    error: String,
-) -> impl IntoView {
-    let id = format!("field-{name}");
-    let invalid = !error.is_empty();
-    view! {
-        <div>
-            <label for=id.clone() class="block text-sm font-medium text-slate-700">{label}</label>
-            <textarea id=id name=name rows="5" aria-invalid=invalid.then_some("true")
-                class="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200">
-                {value}
-            </textarea>
-            {invalid.then(|| view! { <p class="mt-1 text-sm text-rose-700" data-testid=format!("error-{name}")>{error}</p> })}
-        </div>
-    }
-}
-
 /// The fields of a challenge, for creating and editing.
 #[component]
 fn ChallengeFields(form: ChallengeForm, flash: Flash, groups: Vec<GroupOption>) -> impl IntoView {
@@ -167,7 +129,7 @@ fn ChallengeFields(form: ChallengeForm, flash: Flash, groups: Vec<GroupOption>) 
         <div>
             <label for="field-kind" class="block text-sm font-medium text-slate-700">"Kind"</label>
             <select id="field-kind" name="kind" class="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2">
-                {Kind::ALL.into_iter().map(|k| view! {
+                {Kind::ALL.iter().map(|k| view! {
                     <option value=k.as_str() selected=kind == k.as_str()>{k.label()}</option>
                 }).collect_view()}
             </select>
@@ -197,26 +159,11 @@ fn ChallengeFields(form: ChallengeForm, flash: Flash, groups: Vec<GroupOption>) 
     }
 }
 
-fn form_from_flash(flash: &Flash) -> ChallengeForm {
-    ChallengeForm {
-        title: flash.value("title"),
-        description: flash.value("description"),
-        kind: flash.value("kind"),
-        points: flash.value("points"),
-        requires_approval: Some(flash.value("requires_approval")).filter(|v| !v.is_empty()),
-        starts_on: flash.value("starts_on"),
-        ends_on: flash.value("ends_on"),
-        max_per_advocate: flash.value("max_per_advocate"),
-        target_group: flash.value("target_group"),
-        action_url: flash.value("action_url"),
-    }
-}
-
 #[component]
 pub fn AdminChallengesPage() -> impl IntoView {
     hub_page(load_admin_challenges, |_, data: AdminChallenges| {
         let flash = data.flash.clone().unwrap_or_default();
-        let mut form = form_from_flash(&flash);
+        let mut form = flash.form::<ChallengeForm>().unwrap_or_default();
         if !flash.has_errors() {
             form.requires_approval = Some("on".into());
         }
@@ -234,7 +181,7 @@ pub fn AdminChallengesPage() -> impl IntoView {
                                 <td class="px-4 py-2"><a href=format!("/admin/challenges/{}", r.id) class="font-medium text-indigo-700 hover:underline">{r.title}</a></td>
                                 <td class="px-4 py-2">{r.kind_label}</td>
                                 <td class="px-4 py-2">{r.points}</td>
-                                <td class="px-4 py-2">{r.status}</td>
+                                <td class="px-4 py-2">{r.status.as_str()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -267,7 +214,7 @@ pub fn AdminChallengePage() -> impl IntoView {
                     <div class="mt-3 flex flex-wrap items-center justify-between gap-3">
                         <h1 class="text-2xl font-bold">{data.form.title.clone()}</h1>
                         <div class="flex items-center gap-2">
-                            <span class="rounded-full bg-slate-100 px-3 py-1 text-sm" data-testid="challenge-status">{data.status.clone()}</span>
+                            <span class="rounded-full bg-slate-100 px-3 py-1 text-sm" data-testid="challenge-status">{data.status.as_str()}</span>
                             {(data.status != STATUS_PUBLISHED).then(|| view! {
                                 <form method="post" action=format!("{base}/publish")><button type="submit" class=BUTTON>"Publish"</button></form>
                             })}
@@ -314,7 +261,7 @@ pub fn CompletionsPage() -> impl IntoView {
                 <ul class="mt-4 space-y-2 text-sm">
                     {q.recent.into_iter().map(|r| view! {
                         <li class="rounded-lg bg-white px-4 py-2 shadow-sm">
-                            <span class="font-medium">{r.advocate}</span> " · " {r.challenge} " · " <span>{r.status}</span>
+                            <span class="font-medium">{r.advocate}</span> " · " {r.challenge} " · " <span>{r.status.as_str()}</span>
                             {r.note.map(|n| view! { <span class="text-slate-500">" — " {n}</span> })}
                         </li>
                     }).collect_view()}
@@ -354,25 +301,58 @@ fn QueueItem(row: QueueRow) -> impl IntoView {
 
 #[component]
 pub fn ReferralsPage() -> impl IntoView {
-    hub_page(load_admin_referrals, |_, rows: Vec<ReferralRow>| {
-        view! {
-            <Title text="Referrals" />
-            <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
-                <h1 class="text-3xl font-bold">"Referrals"</h1>
-                <table class="mt-6 w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-left text-sm shadow-sm" data-testid="referrals">
-                    <thead class="bg-slate-50 text-slate-600">
-                        <tr><th class="px-4 py-2">"Lead"</th><th class="px-4 py-2">"Email"</th><th class="px-4 py-2">"Company"</th><th class="px-4 py-2">"Referred by"</th><th class="px-4 py-2">"Status"</th><th class="px-4 py-2">"Date"</th></tr>
-                    </thead>
-                    <tbody>
-                        {rows.into_iter().map(|r| view! {
-                            <tr class="border-t border-slate-100">
-                                <td class="px-4 py-2">{r.lead}</td><td class="px-4 py-2">{r.email}</td><td class="px-4 py-2">{r.company}</td>
-                                <td class="px-4 py-2">{r.advocate}</td><td class="px-4 py-2">{r.status}</td><td class="px-4 py-2">{r.submitted}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </main>
-        }
-    })
+    let page = use_query_map()
+        .get_untracked()
+        .get("page")
+        .and_then(|p| p.parse::<u64>().ok())
+        .unwrap_or(1);
+    hub_page(
+        move || load_admin_referrals(page),
+        |_, list: Referrals| {
+            let rows = list.rows;
+            let link = |page: u64, label: &'static str, rel: &'static str| {
+                view! {
+                    <a href=format!("/admin/referrals?page={page}") rel=rel class=SECONDARY>{label}</a>
+                }
+            };
+            view! {
+                <Title text="Referrals" />
+                <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
+                    <h1 class="text-3xl font-bold">"Referrals"</h1>
+                    <p class="mt-1 text-slate-600" data-testid="referrals-count">
+                        {list.total} " referred · page " {list.page} " of " {list.pages}
+                    </p>
+                    <table class="mt-6 w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-left text-sm shadow-sm" data-testid="referrals">
+                        <thead class="bg-slate-50 text-slate-600">
+                            <tr><th class="px-4 py-2">"Lead"</th><th class="px-4 py-2">"Email"</th><th class="px-4 py-2">"Company"</th><th class="px-4 py-2">"Referred by"</th><th class="px-4 py-2">"Status"</th><th class="px-4 py-2">"Date"</th></tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| view! {
+                                <tr class="border-t border-slate-100">
+                                    <td class="px-4 py-2">{r.lead}</td><td class="px-4 py-2">{r.email}</td><td class="px-4 py-2">{r.company}</td>
+                                    <td class="px-4 py-2">{r.advocate}</td><td class="px-4 py-2">{r.status}</td><td class="px-4 py-2">{r.submitted}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <nav aria-label="Pages" class="mt-4 flex gap-3">
+                        {(list.page > 1).then(|| link(list.page - 1, "Previous page", "prev"))}
+                        {(list.page < list.pages).then(|| link(list.page + 1, "Next page", "next"))}
+                    </nav>
+                </main>
+            }
+        },
+    )
 }
+
+crate::ui::routes::page_routes!(
+    /// This feature's pages, placed by the app's router inside the site layout.
+    ChallengeRoutes {
+        "/challenges" => ChallengesPage,
+        "/challenges/:id" => ChallengePage,
+        "/admin/challenges" => AdminChallengesPage,
+        "/admin/challenges/:id" => AdminChallengePage,
+        "/admin/completions" => CompletionsPage,
+        "/admin/referrals" => ReferralsPage,
+    }
+);

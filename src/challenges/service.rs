@@ -6,10 +6,10 @@
 //! - approval is one `UPDATE … WHERE status = 'pending'`, and the points go to the ledger
 //!   under the key `completion:<id>`, so two approvals at once award once.
 use super::{
-    Answer, ChallengeInput, Kind, COMPLETION_APPROVED, COMPLETION_PENDING, COMPLETION_REJECTED,
-    STATUS_ARCHIVED, STATUS_DRAFT, STATUS_PUBLISHED,
+    Answer, ChallengeInput, ChallengeStatus, Kind, COMPLETION_APPROVED, COMPLETION_PENDING,
+    COMPLETION_REJECTED, STATUS_DRAFT, STATUS_PUBLISHED,
 };
-use crate::db::tenant::{challenges, completions, contacts, group_members};
+use crate::db::tenant::{challenges, completions, contacts, group_members, referrals};
 use crate::db::{is_unique_violation, new_id, now, TenantDb, TenantScope};
 use crate::points::ledger;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -32,7 +32,7 @@ fn row(input: &ChallengeInput) -> Result<challenges::ActiveModel, DbErr> {
         tenant_id: NotSet,
         title: Set(input.title.clone()),
         description: Set(input.description.clone()),
-        kind: Set(input.kind.as_str().to_string()),
+        kind: Set(input.kind),
         points: Set(input.points),
         requires_approval: Set(input.requires_approval),
         starts_at: Set(input.starts_on.and_then(day_start)),
@@ -53,7 +53,7 @@ fn row(input: &ChallengeInput) -> Result<challenges::ActiveModel, DbErr> {
 pub async fn create(db: &TenantDb, input: &ChallengeInput) -> Result<challenges::Model, DbErr> {
     let mut r = row(input)?;
     r.id = Set(new_id());
-    r.status = Set(STATUS_DRAFT.to_string());
+    r.status = Set(STATUS_DRAFT);
     r.created_at = Set(now());
     db.insert(r).await
 }
@@ -65,11 +65,10 @@ pub async fn update(db: &TenantDb, id: Uuid, input: &ChallengeInput) -> Result<u
     db.update(r).await
 }
 
-pub async fn set_status(db: &TenantDb, id: Uuid, status: &str) -> Result<u64, DbErr> {
-    debug_assert!([STATUS_DRAFT, STATUS_PUBLISHED, STATUS_ARCHIVED].contains(&status));
+pub async fn set_status(db: &TenantDb, id: Uuid, status: ChallengeStatus) -> Result<u64, DbErr> {
     db.update(challenges::ActiveModel {
         id: Set(id),
-        status: Set(status.to_string()),
+        status: Set(status),
         updated_at: Set(now()),
         ..Default::default()
     })
@@ -243,14 +242,17 @@ pub async fn submit(
     } else {
         COMPLETION_APPROVED
     };
-    let inserted = db
+    // The submission, its referral (if it is one) and, without approval, its points: one
+    // transaction, so a crash never leaves one without the others.
+    let tx = db.begin().await?;
+    let inserted = tx
         .insert(completions::ActiveModel {
             id: Set(new_id()),
             tenant_id: NotSet,
             challenge_id: Set(c.id),
             contact_id: Set(contact.id),
             seq: Set(last_seq + 1),
-            status: Set(status.to_string()),
+            status: Set(status),
             answer: Set(serde_json::to_string(answer).map_err(|e| DbErr::Custom(e.to_string()))?),
             review_note: Set(None),
             reviewed_by: Set(None),
@@ -264,11 +266,28 @@ pub async fn submit(
         Err(e) if is_unique_violation(&e) => return Err(SubmitError::Closed(Closed::UsedUp)),
         Err(e) => return Err(e.into()),
     };
-    if !c.requires_approval {
-        let tx = db.begin().await?;
-        grant(&tx, &completion, &c).await?;
-        tx.commit().await?;
+    if let Answer::Referral {
+        name,
+        email,
+        company,
+    } = answer
+    {
+        tx.insert(referrals::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: NotSet,
+            completion_id: Set(completion.id),
+            contact_id: Set(contact.id),
+            lead_name: Set(name.clone()),
+            lead_email: Set(email.clone()),
+            lead_company: Set(company.clone()),
+            created_at: Set(completion.created_at),
+        })
+        .await?;
     }
+    if !c.requires_approval {
+        grant(&tx, &completion, &c).await?;
+    }
+    tx.commit().await?;
     Ok(completion)
 }
 
@@ -314,7 +333,7 @@ pub async fn review(
     let changed = tx
         .update_where(
             completions::ActiveModel {
-                status: Set(status.to_string()),
+                status: Set(status),
                 review_note: Set(note),
                 reviewed_by: Set(Some(reviewer)),
                 reviewed_at: Set(Some(now())),
@@ -345,5 +364,5 @@ pub async fn review(
 
 /// The kind of a stored challenge (rows are written through [`create`], so it parses).
 pub fn kind_of(c: &challenges::Model) -> Kind {
-    Kind::parse(&c.kind).unwrap_or(Kind::Question)
+    c.kind
 }

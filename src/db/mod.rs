@@ -46,7 +46,18 @@ pub async fn connect(url: &str, settings: PoolSettings) -> Result<DatabaseConnec
         .acquire_timeout(settings.acquire_timeout)
         // Idle connections are dropped so a restarted database is reconnected cleanly.
         .idle_timeout(Duration::from_secs(60))
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // SQLite: write-ahead logging, so readers never wait for the writer and the writer
+        // never waits for readers. sqlx already sets foreign keys on and a 5 s busy timeout
+        // (a writer waits for another instead of failing with "database is locked").
+        .map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.journal_mode(SqliteJournalMode::Wal)
+                // With WAL, NORMAL is durable against application crashes; a power loss
+                // may lose the last commits, never corrupt the file.
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(5))
+        });
     Database::connect(opts).await
 }
 

@@ -68,7 +68,7 @@ impl ShardPools {
         url: &str,
         settings: PoolSettings,
     ) -> Result<DatabaseConnection, ShardError> {
-        if ShardStatus::parse(&self.info.status) == Some(ShardStatus::Offline) {
+        if self.info.status == ShardStatus::Offline {
             return Err(ShardError::Offline(self.info.name.clone()));
         }
         // A failed open leaves the cell empty, so the next caller retries.

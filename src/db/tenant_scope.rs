@@ -18,7 +18,7 @@ pub struct TenantScope<C> {
     conn: C,
 }
 
-/// The handle pages and server functions get.
+/// The handle page loaders and form handlers get.
 pub type TenantDb = TenantScope<DatabaseConnection>;
 /// The same handle inside a shard transaction.
 pub type TenantTx = TenantScope<DatabaseTransaction>;

@@ -1,7 +1,32 @@
-//! Server functions behind the invitation pages.
-use crate::forms::Flash;
-use leptos::prelude::*;
+//! Loaders of the invitation pages (run on the server while the page renders).
+use crate::web::flash::Flash;
+use crate::web::AppError;
 use serde::{Deserialize, Serialize};
+
+/// Where an invitation stands, derived from its timestamps (not stored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationState {
+    Pending,
+    Accepted,
+    Expired,
+    Revoked,
+}
+
+impl InvitationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    /// It can be sent again (not accepted yet).
+    pub fn can_resend(self) -> bool {
+        self != Self::Accepted
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteView {
@@ -22,7 +47,7 @@ pub struct InviteView {
 pub struct InvitationRow {
     pub id: String,
     pub email: String,
-    pub status: String,
+    pub status: InvitationState,
     pub sent: String,
 }
 
@@ -37,14 +62,13 @@ pub struct AdminInvitations {
 pub const TOKEN_KEY: &str = "invite_token";
 
 /// `/invite?token=…` (or the token kept in this hub's session).
-#[server(endpoint = "load_invite")]
-pub async fn load_invite(token: Option<String>) -> Result<InviteView, ServerFnError> {
+pub async fn load_invite(token: Option<String>) -> Result<InviteView, AppError> {
     use super::service::{check, Refused};
     use crate::db::global::users;
-    use crate::server::context::{internal, request_ctx};
+    use crate::web::context::request_ctx;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-    let ctx = request_ctx().await?;
+    let ctx = request_ctx()?;
     let hub = ctx.hub()?;
     let token = match token.filter(|t| !t.is_empty()) {
         Some(t) => {
@@ -61,10 +85,14 @@ pub async fn load_invite(token: Option<String>) -> Result<InviteView, ServerFnEr
     };
     let user = ctx.user().await?;
     let member = ctx.contact().await?.is_some();
-    let (email, refused) = match check(&hub.db, &token).await.map_err(internal)? {
+    let (email, refused) = match check(&hub.db, &token).await? {
         Ok(inv) => (inv.email, None),
         Err(why) => {
-            crate::ui::set_status(if why == Refused::Unknown { 404 } else { 410 });
+            crate::ui::layout::set_status(if why == Refused::Unknown {
+                http::StatusCode::NOT_FOUND
+            } else {
+                http::StatusCode::GONE
+            });
             (String::new(), Some(why.to_string()))
         }
     };
@@ -72,8 +100,7 @@ pub async fn load_invite(token: Option<String>) -> Result<InviteView, ServerFnEr
         && users::Entity::find()
             .filter(users::Column::Email.eq(email.as_str()))
             .one(ctx.state.registry.global())
-            .await
-            .map_err(internal)?
+            .await?
             .is_none();
     Ok(InviteView {
         hub_name: hub.view.name.clone(),
@@ -87,12 +114,10 @@ pub async fn load_invite(token: Option<String>) -> Result<InviteView, ServerFnEr
 }
 
 /// `/admin/invitations`: the hub's invitations and the result of the last batch.
-#[server(endpoint = "admin_invitations")]
-pub async fn load_admin_invitations() -> Result<AdminInvitations, ServerFnError> {
+pub async fn load_admin_invitations() -> Result<AdminInvitations, AppError> {
     use crate::db::tenant::invitations;
     use crate::domain::Role;
-    use crate::server::context::hub_with_role;
-    use crate::server::context::internal;
+    use crate::web::guard::hub_with_role;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
     let now = crate::db::now();
@@ -101,21 +126,19 @@ pub async fn load_admin_invitations() -> Result<AdminInvitations, ServerFnError>
         .order_by_desc(invitations::Column::CreatedAt)
         .limit(500)
         .all()
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|i| InvitationRow {
             id: i.id.to_string(),
             status: if i.accepted_at.is_some() {
-                "accepted"
+                InvitationState::Accepted
             } else if i.revoked_at.is_some() {
-                "revoked"
+                InvitationState::Revoked
             } else if i.expires_at <= now {
-                "expired"
+                InvitationState::Expired
             } else {
-                "pending"
-            }
-            .to_string(),
+                InvitationState::Pending
+            },
             email: i.email,
             sent: i.created_at.format("%Y-%m-%d").to_string(),
         })

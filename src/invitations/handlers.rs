@@ -1,16 +1,15 @@
-//! Form posts: invite (a list), resend, revoke, and accept.
+//! Form posts: invite (a list), resend, revoke, and accept. Roles are checked by the
+//! [`Member`] guard; every failure is an [`AppError`].
 use super::api::TOKEN_KEY;
 use super::service::{self, InviteMail};
-use crate::accounts::session::current_user;
-use crate::forms::Flash;
-use crate::membership::handlers::{Marketer, Member};
-use crate::server::respond::{back, existing, once, request_id_of, unavailable};
-use crate::server::site::Site;
-use crate::server::{pages, AppState};
+use crate::web::flash::Flash;
+use crate::web::guard::{Ctx, Marketer, Member};
+use crate::web::respond::{back, existing, once, request_id_of, FormResult};
+use crate::web::AppError;
+use crate::web::AppState;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -40,15 +39,13 @@ pub async fn invite(
     session: Session,
     headers: HeaderMap,
     Form(form): Form<InviteForm>,
-) -> Response {
+) -> FormResult {
     let rows = super::parse_list(&form.emails);
     if rows.is_empty() {
-        return back(
-            &session,
+        return Err(AppError::invalid(
             "/admin/invitations",
             Flash::new("invite").with_error("emails", "paste at least one email address"),
-        )
-        .await;
+        ));
     }
     let url = hub_url(&state, &headers);
     let mail = InviteMail {
@@ -63,10 +60,9 @@ pub async fn invite(
     for row in rows {
         let outcome = match row.outcome {
             Err(why) => Err(why),
-            Ok(email) => match service::invite(&hub.db, &email, Some(inviter.id), &mail).await {
-                Ok(r) => r.map(|_| email),
-                Err(e) => return unavailable(e),
-            },
+            Ok(email) => service::invite(&hub.db, &email, Some(inviter.id), &mail)
+                .await?
+                .map(|_| email),
         };
         match outcome {
             Ok(email) => {
@@ -82,13 +78,14 @@ pub async fn invite(
         }
     }
     flash.notice = Some(format!("Invited {invited} address(es)."));
-    back(&session, "/admin/invitations", flash).await
+    Ok(back(&session, "/admin/invitations", flash).await)
 }
 
 async fn change(
     Member {
         hub,
         contact: inviter,
+        request_id,
         ..
     }: Member<Marketer>,
     state: AppState,
@@ -96,18 +93,15 @@ async fn change(
     headers: HeaderMap,
     id: String,
     resend: bool,
-) -> Response {
-    let id = match existing::<crate::db::tenant::invitations::Entity>(&hub.db, &id).await {
-        Ok(id) => id,
-        Err(res) => return res,
-    };
+) -> FormResult {
+    let id = existing::<crate::db::tenant::invitations::Entity>(&hub.db, &id).await?;
     let done = if resend {
         let url = hub_url(&state, &headers);
         let mail = InviteMail {
             hub_name: &hub.view.name,
             hub_url: &url,
             inviter: &inviter.display_name,
-            request_id: None,
+            request_id: Some(request_id),
         };
         service::resend(&hub.db, id, &mail).await
     } else {
@@ -136,7 +130,7 @@ pub async fn resend(
     session: Session,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
+) -> FormResult {
     change(member, state, session, headers, id, true).await
 }
 
@@ -146,7 +140,7 @@ pub async fn revoke(
     session: Session,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
+) -> FormResult {
     change(member, state, session, headers, id, false).await
 }
 
@@ -158,37 +152,28 @@ pub struct AcceptForm {
 
 /// Accepts for the signed-in person; a signed-out one is sent to sign in (or up) first,
 /// and comes back to `/invite`, where the token waits in this hub's session.
-pub async fn accept(
-    State(state): State<AppState>,
-    Extension(site): Extension<Site>,
-    session: Session,
-    Form(form): Form<AcceptForm>,
-) -> Response {
-    let Site::Hub(hub) = site else {
-        return pages::not_found();
+pub async fn accept(Ctx(ctx): Ctx, Form(form): Form<AcceptForm>) -> FormResult {
+    let hub = ctx.hub()?;
+    // Kept for after sign-in: the page reads it from this hub's session.
+    ctx.session.insert(TOKEN_KEY, form.token.clone()).await?;
+    let Some(user) = ctx.user().await? else {
+        return Err(AppError::SignInRequired {
+            return_to: "/invite".into(),
+        });
     };
-    let _ = session.insert(TOKEN_KEY, form.token.clone()).await;
-    let user = match current_user(&session, state.registry.global()).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return Redirect::to("/sso/start?return_to=/invite").into_response(),
-        Err(e) => return unavailable(e),
-    };
-    match service::accept(state.registry.global(), &hub.db, &form.token, &user).await {
-        Ok(Ok(())) => {
-            let _ = session.remove::<String>(TOKEN_KEY).await;
-            back(
-                &session,
-                "/",
-                Flash::notice("join", format!("Welcome to {}!", hub.view.name)),
-            )
-            .await
+    let global = ctx.state.registry.global();
+    match service::accept(global, &hub.db, &form.token, &user).await? {
+        Ok(()) => {
+            let _ = ctx.session.remove::<String>(TOKEN_KEY).await;
+            let flash = Flash::notice("join", format!("Welcome to {}!", hub.view.name));
+            Ok(back(&ctx.session, "/", flash).await)
         }
-        Ok(Err(why)) => pages::message_page(
+        // Used up, revoked or expired: a 410 that says which.
+        Err(why) => Ok(crate::web::pages::message_page(
             axum::http::StatusCode::GONE,
             "This invitation cannot be used",
             &why.to_string(),
             Some(("/", "Go to the hub")),
-        ),
-        Err(e) => unavailable(e),
+        )),
     }
 }

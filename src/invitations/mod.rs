@@ -58,6 +58,17 @@ pub fn parse_list(text: &str) -> Vec<Row> {
     rows
 }
 
+/// This feature's form posts and other non-page routes (its pages are in `pages.rs`).
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::web::AppState> {
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/admin/invitations", post(handlers::invite))
+        .route("/admin/invitations/{id}/resend", post(handlers::resend))
+        .route("/admin/invitations/{id}/revoke", post(handlers::revoke))
+        .route("/invite/accept", post(handlers::accept))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! `/invite` (the link in the mail) and `/admin/invitations`.
 use super::api::*;
-use crate::hub::hub_page;
 use crate::ui::forms::FlashMessages;
+use crate::ui::hub_page;
 use crate::ui::style::{BUTTON, CARD, SECONDARY};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -97,17 +97,17 @@ pub fn AdminInvitationsPage() -> impl IntoView {
                     </thead>
                     <tbody>
                         {data.rows.into_iter().map(|r| {
-                            let open = r.status == "pending" || r.status == "expired" || r.status == "revoked";
+                            let open = r.status.can_resend();
                             view! {
                                 <tr class="border-t border-slate-100">
                                     <td class="px-4 py-2">{r.email.clone()}</td>
-                                    <td class="px-4 py-2">{r.status.clone()}</td>
+                                    <td class="px-4 py-2">{r.status.as_str()}</td>
                                     <td class="px-4 py-2">{r.sent.clone()}</td>
                                     <td class="flex gap-2 px-4 py-2">
                                         {open.then(|| view! {
                                             <form method="post" action=format!("/admin/invitations/{}/resend", r.id)><button type="submit" class=SECONDARY>"Resend"</button></form>
                                         })}
-                                        {(r.status == "pending").then(|| view! {
+                                        {(r.status == InvitationState::Pending).then(|| view! {
                                             <form method="post" action=format!("/admin/invitations/{}/revoke", r.id)><button type="submit" class=SECONDARY>"Revoke"</button></form>
                                         })}
                                     </td>
@@ -120,3 +120,11 @@ pub fn AdminInvitationsPage() -> impl IntoView {
         }
     })
 }
+
+crate::ui::routes::page_routes!(
+    /// This feature's pages, placed by the app's router inside the site layout.
+    InvitationRoutes {
+        "/invite" => InvitePage,
+        "/admin/invitations" => AdminInvitationsPage,
+    }
+);

@@ -1,10 +1,10 @@
 //! Invitation tokens and their mail (queued on the shard in the same transaction).
-use crate::accounts::tokens::{digest, new_token};
 use crate::db::global::users;
 use crate::db::tenant::{contacts, invitations};
 use crate::db::{is_unique_violation, new_id, now, TenantDb};
 use crate::domain::Role;
 use crate::mail::outbox::queue_for_tenant;
+use crate::web::tokens::{digest, new_token};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, Condition, DatabaseConnection, DbErr, Set};
 use uuid::Uuid;

@@ -7,8 +7,8 @@
 use crate::db::global::{mail_outbox, tenants};
 use crate::db::tenant::outbound_mail;
 use crate::db::{now, ShardRegistry};
-use crate::server::config::Environment;
-use crate::server::Config;
+use crate::web::config::Environment;
+use crate::web::Config;
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::{
@@ -136,7 +136,7 @@ impl Sender {
             if status != mail_outbox::STATUS_QUEUED {
                 row.sent_at = Set(Some(now()));
             }
-            row.status = Set(status.to_string());
+            row.status = Set(status);
             row.update(conn).await?;
             handled += 1;
         }
@@ -171,7 +171,7 @@ impl Sender {
         let (status, message_id, error) = self.send(&mail).await?;
         let attempts = mail.attempts + 1;
         let mut row: mail_outbox::ActiveModel = mail.into();
-        row.status = Set(status.to_string());
+        row.status = Set(status);
         row.attempts = Set(attempts);
         row.message_id = Set(Some(message_id));
         row.last_error = Set(error);
@@ -187,7 +187,7 @@ impl Sender {
     async fn send(
         &self,
         mail: &mail_outbox::Model,
-    ) -> Result<(&'static str, String, Option<String>), DbErr> {
+    ) -> Result<(mail_outbox::MailStatus, String, Option<String>), DbErr> {
         let message_id = format!("<{}@{}>", mail.id, self.root_domain);
         let request_id = mail.request_id.clone().unwrap_or_default();
         let (status, error) = if self.suppressed(mail).await? {
@@ -206,11 +206,11 @@ impl Sender {
         match &error {
             None => tracing::info!(
                 message_id = %message_id, request_id = %request_id, to = %mail.to_address,
-                status, "mail delivered"
+                status = status.as_str(), "mail delivered"
             ),
             Some(e) => tracing::warn!(
-                message_id = %message_id, request_id = %request_id, error = %e, status,
-                "mail not delivered"
+                message_id = %message_id, request_id = %request_id, error = %e,
+                status = status.as_str(), "mail not delivered"
             ),
         }
         Ok((status, message_id, error))

@@ -10,33 +10,18 @@
 //! memberships` ([`reconcile`]) adds what is missing (and drops entries whose contact is
 //! gone). Both writes are idempotent: a unique index answers "already there".
 pub mod handlers;
+pub mod pages;
 
 use crate::db::global::{memberships, tenants, users};
 use crate::db::tenant::contacts;
 use crate::db::{is_unique_violation, new_id, now, ShardRegistry, TenantDb};
-use crate::domain::Role;
+use crate::domain::{ContactStatus, Role};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
 };
 use std::collections::HashSet;
 use uuid::Uuid;
-
-pub const STATUS_ACTIVE: &str = "active";
-pub const STATUS_DEACTIVATED: &str = "deactivated";
-
-/// The person's active contact in this hub, if any.
-pub async fn active_contact(
-    db: &TenantDb,
-    user_id: Uuid,
-) -> Result<Option<contacts::Model>, DbErr> {
-    Ok(db
-        .select::<contacts::Entity>()
-        .filter(contacts::Column::UserId.eq(user_id))
-        .one()
-        .await?
-        .filter(|c| c.status == STATUS_ACTIVE))
-}
 
 /// Step 1: the contact, with `role` if it is new. An existing contact is returned as it is.
 pub async fn ensure_contact(
@@ -50,8 +35,8 @@ pub async fn ensure_contact(
         user_id: Set(user.id),
         display_name: Set(user.display_name.clone()),
         email: Set(Some(user.email.clone())),
-        role: Set(role.as_str().to_string()),
-        status: Set(STATUS_ACTIVE.to_string()),
+        role: Set(role),
+        status: Set(ContactStatus::Active),
         created_at: Set(now()),
     };
     match db.insert(row).await {
@@ -104,7 +89,7 @@ pub async fn join(
 pub async fn set_role(db: &TenantDb, user_id: Uuid, role: Role) -> Result<u64, DbErr> {
     db.update_where(
         contacts::ActiveModel {
-            role: Set(role.as_str().to_string()),
+            role: Set(role),
             ..Default::default()
         },
         contacts::Column::UserId.eq(user_id),
@@ -167,15 +152,9 @@ pub async fn reconcile(registry: &ShardRegistry) -> Result<ReconcileReport, DbEr
     Ok(report)
 }
 
-/// The signed-in user's contact in this hub if their role is at least `min`; `None` when
-/// signed out, not a member, deactivated, or below `min`. Every server function that needs
-/// a role goes through here.
-pub async fn require_role(
-    ctx: &crate::server::context::RequestCtx,
-    min: Role,
-) -> Result<Option<contacts::Model>, leptos::prelude::ServerFnError> {
-    Ok(ctx
-        .contact()
-        .await?
-        .filter(|c| Role::parse(&c.role).is_ok_and(|r| r >= min)))
+/// This feature's form posts and other non-page routes (its pages are in `pages.rs`).
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::web::AppState> {
+    use axum::routing::post;
+    axum::Router::new().route("/join", post(handlers::join))
 }

@@ -1,6 +1,6 @@
-//! Server functions behind the contacts and groups pages.
-use crate::forms::Flash;
-use leptos::prelude::*;
+//! Loaders of the contacts and groups pages (run on the server while the page renders).
+use crate::web::flash::Flash;
+use crate::web::AppError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -8,8 +8,8 @@ pub struct ContactRow {
     pub id: String,
     pub name: String,
     pub email: String,
-    pub role: String,
-    pub status: String,
+    pub role: crate::domain::Role,
+    pub status: crate::domain::ContactStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,15 +84,13 @@ pub fn search_condition(query: &str) -> sea_orm::Condition {
         .add(like(contacts::Column::Email))
 }
 
-#[server(endpoint = "admin_contacts")]
 pub async fn load_admin_contacts(
     query: Option<String>,
     page: Option<u64>,
-) -> Result<ContactsPage, ServerFnError> {
+) -> Result<ContactsPage, AppError> {
     use crate::db::tenant::contacts;
     use crate::domain::Role;
-    use crate::server::context::hub_with_role;
-    use crate::server::context::internal;
+    use crate::web::guard::hub_with_role;
     let (ctx, viewer) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
     let query = query
@@ -104,8 +102,7 @@ pub async fn load_admin_contacts(
         .select::<contacts::Entity>()
         .filter(search_condition(&query))
         .count()
-        .await
-        .map_err(internal)?;
+        .await?;
     let pages = total.div_ceil(super::PAGE_SIZE).max(1);
     let page = page.unwrap_or(1).clamp(1, pages);
     let rows = db
@@ -116,34 +113,30 @@ pub async fn load_admin_contacts(
         .offset((page - 1) * super::PAGE_SIZE)
         .limit(super::PAGE_SIZE)
         .all()
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(ContactsPage {
         rows: rows.into_iter().map(contact_row).collect(),
         query,
         page,
         pages,
         total,
-        viewer_is_admin: viewer.role == Role::Admin.as_str(),
+        viewer_is_admin: viewer.role == Role::Admin,
         viewer_contact: viewer.id.to_string(),
         flash: ctx.flash("contacts").await,
     })
 }
 
-#[server(endpoint = "admin_groups")]
-pub async fn load_admin_groups() -> Result<GroupsPage, ServerFnError> {
+pub async fn load_admin_groups() -> Result<GroupsPage, AppError> {
     use crate::db::tenant::{group_members, groups};
     use crate::domain::Role;
-    use crate::server::context::hub_with_role;
-    use crate::server::context::internal;
+    use crate::web::guard::hub_with_role;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
     let list = db
         .select::<groups::Entity>()
         .order_by_asc(groups::Column::Name)
         .all()
-        .await
-        .map_err(internal)?;
+        .await?;
     // Counted by the database: one row per group, not every membership.
     let counts: std::collections::HashMap<uuid::Uuid, i64> = db
         .select::<group_members::Entity>()
@@ -155,8 +148,7 @@ pub async fn load_admin_groups() -> Result<GroupsPage, ServerFnError> {
                 .expr(Expr::col(group_members::Column::ContactId).count())
                 .group_by(group_members::Column::GroupId)
         })
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .collect();
     Ok(GroupsPage {
@@ -172,37 +164,34 @@ pub async fn load_admin_groups() -> Result<GroupsPage, ServerFnError> {
     })
 }
 
-#[server(endpoint = "admin_group")]
-pub async fn load_admin_group(id: String) -> Result<GroupPage, ServerFnError> {
+pub async fn load_admin_group(id: String) -> Result<GroupPage, AppError> {
     use crate::db::tenant::{contacts, group_members, groups};
     use crate::domain::Role;
-    use crate::server::context::{hub_with_role, parse_id};
-    use crate::server::context::{internal, not_found};
+    use crate::web::context::parse_id;
+    use crate::web::guard::hub_with_role;
+
     use sea_orm::ColumnTrait;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
     let g = db
         .find_by_id::<groups::Entity>(parse_id(&id)?)
-        .await
-        .map_err(internal)?
-        .ok_or_else(not_found)?;
+        .await?
+        .ok_or(AppError::NotFound)?;
     let member_ids: Vec<_> = db
         .select::<group_members::Entity>()
         .filter(group_members::Column::GroupId.eq(g.id))
         .all()
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|m| m.contact_id)
         .collect();
     let all = db
         .select::<contacts::Entity>()
-        .filter(contacts::Column::Status.eq(crate::membership::STATUS_ACTIVE))
+        .filter(contacts::Column::Status.eq(crate::domain::ContactStatus::Active))
         .order_by_asc(contacts::Column::DisplayName)
         .limit(1000)
         .all()
-        .await
-        .map_err(internal)?;
+        .await?;
     let (members, others): (Vec<_>, Vec<_>) =
         all.into_iter().partition(|c| member_ids.contains(&c.id));
     Ok(GroupPage {

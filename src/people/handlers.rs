@@ -1,24 +1,29 @@
-//! Form posts for contacts and groups, and the CSV export.
+//! Form posts for contacts and groups, and the CSV export. Roles are checked by the
+//! [`Member`] guard; every failure is an [`AppError`] (field errors go back as a flash).
 use super::csv_field;
 use crate::db::tenant::{contacts, group_members, groups};
 use crate::db::{is_unique_violation, new_id, now};
-use crate::domain::Role;
-use crate::forms::Flash;
-use crate::membership::handlers::{Admin, Marketer, Member};
-use crate::membership::{STATUS_ACTIVE, STATUS_DEACTIVATED};
-use crate::server::pages;
-use crate::server::respond::{back, existing, unavailable};
+use crate::domain::{ContactStatus, Role};
+use crate::web::context::parse_id;
+use crate::web::flash::Flash;
+use crate::web::guard::{Admin, Marketer, Member};
+use crate::web::respond::{back, existing, FormResult};
+use crate::web::AppError;
 use axum::extract::{Path, Query};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::Form;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, Condition, Set};
 use serde::Deserialize;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-fn parse_id(raw: &str) -> Option<Uuid> {
-    Uuid::parse_str(raw).ok()
+/// Back to the contacts page with an error about the whole form.
+fn contacts_error(message: &str) -> AppError {
+    AppError::invalid(
+        "/admin/contacts",
+        Flash::new("contacts").with_error("form", message),
+    )
 }
 
 #[derive(Deserialize, Default)]
@@ -37,46 +42,26 @@ pub async fn set_role(
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<RoleForm>,
-) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return pages::not_here();
-    };
-    let Ok(role) = Role::parse(&form.role) else {
-        return back(
-            &session,
-            "/admin/contacts",
-            Flash::new("contacts").with_error("form", "Choose advocate, marketer or admin."),
-        )
-        .await;
-    };
+) -> FormResult {
+    let id = parse_id(&id)?;
+    let role = Role::parse(&form.role)
+        .map_err(|_| contacts_error("Choose advocate, marketer or admin."))?;
     if id == viewer.id {
-        return back(
-            &session,
-            "/admin/contacts",
-            Flash::new("contacts").with_error("form", "You cannot change your own role."),
-        )
-        .await;
+        return Err(contacts_error("You cannot change your own role."));
     }
     let changed = hub
         .db
         .update(contacts::ActiveModel {
             id: Set(id),
-            role: Set(role.as_str().to_string()),
+            role: Set(role),
             ..Default::default()
         })
-        .await;
-    match changed {
-        Ok(0) => pages::not_here(),
-        Ok(_) => {
-            back(
-                &session,
-                "/admin/contacts",
-                Flash::notice("contacts", format!("Role changed to {}.", role.label())),
-            )
-            .await
-        }
-        Err(e) => unavailable(e),
+        .await?;
+    if changed == 0 {
+        return Err(AppError::NotFound);
     }
+    let flash = Flash::notice("contacts", format!("Role changed to {}.", role.label()));
+    Ok(back(&session, "/admin/contacts", flash).await)
 }
 
 #[derive(Deserialize, Default)]
@@ -96,58 +81,35 @@ pub async fn set_status(
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<StatusForm>,
-) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return pages::not_here();
-    };
-    let status = match form.status.as_str() {
-        STATUS_ACTIVE => STATUS_ACTIVE,
-        STATUS_DEACTIVATED => STATUS_DEACTIVATED,
-        _ => {
-            return back(
-                &session,
-                "/admin/contacts",
-                Flash::new("contacts").with_error("form", "Choose active or deactivated."),
-            )
-            .await
-        }
-    };
+) -> FormResult {
+    let id = parse_id(&id)?;
+    let status = ContactStatus::parse(&form.status)
+        .ok_or_else(|| contacts_error("Choose active or deactivated."))?;
     if id == viewer.id {
-        return back(
-            &session,
-            "/admin/contacts",
-            Flash::new("contacts").with_error("form", "You cannot deactivate yourself."),
-        )
-        .await;
+        return Err(contacts_error("You cannot deactivate yourself."));
     }
-    // Marketers cannot deactivate admins.
-    match hub.db.find_by_id::<contacts::Entity>(id).await {
-        Ok(Some(c)) if c.role == Role::Admin.as_str() && viewer.role != Role::Admin.as_str() => {
-            return pages::forbidden()
-        }
-        Ok(Some(_)) => {}
-        Ok(None) => return pages::not_here(),
-        Err(e) => return unavailable(e),
-    }
-    match hub
+    let target = hub
         .db
+        .find_by_id::<contacts::Entity>(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Marketers cannot deactivate admins.
+    if target.role == Role::Admin && viewer.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    hub.db
         .update(contacts::ActiveModel {
             id: Set(id),
-            status: Set(status.to_string()),
+            status: Set(status),
             ..Default::default()
         })
-        .await
-    {
-        Ok(_) => {
-            let text = if status == STATUS_ACTIVE {
-                "Reactivated."
-            } else {
-                "Deactivated: they can no longer use the hub."
-            };
-            back(&session, "/admin/contacts", Flash::notice("contacts", text)).await
-        }
-        Err(e) => unavailable(e),
-    }
+        .await?;
+    let text = if status == ContactStatus::Active {
+        "Reactivated."
+    } else {
+        "Deactivated: they can no longer use the hub."
+    };
+    Ok(back(&session, "/admin/contacts", Flash::notice("contacts", text)).await)
 }
 
 #[derive(Deserialize, Default)]
@@ -160,32 +122,28 @@ pub struct ExportQuery {
 pub async fn export_csv(
     Member { hub, .. }: Member<Marketer>,
     Query(query): Query<ExportQuery>,
-) -> Response {
+) -> FormResult {
     let rows = hub
         .db
         .select::<contacts::Entity>()
         .filter(super::api::search_condition(&query.q))
         .order_by_asc(contacts::Column::DisplayName)
         .all()
-        .await;
-    let rows = match rows {
-        Ok(r) => r,
-        Err(e) => return unavailable(e),
-    };
+        .await?;
     let mut csv = String::from("name,email,role,status,joined\r\n");
     for c in rows {
         let line = [
             csv_field(&c.display_name),
             csv_field(c.email.as_deref().unwrap_or("")),
-            csv_field(&c.role),
-            csv_field(&c.status),
+            csv_field(c.role.as_str()),
+            csv_field(c.status.as_str()),
             c.created_at.format("%Y-%m-%d").to_string(),
         ]
         .join(",");
         csv.push_str(&line);
         csv.push_str("\r\n");
     }
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
@@ -195,7 +153,7 @@ pub async fn export_csv(
         ],
         csv,
     )
-        .into_response()
+        .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -213,22 +171,16 @@ fn group_name(raw: &str) -> Result<String, &'static str> {
     }
 }
 
+const NAME_TAKEN: &str = "a group with this name already exists";
+
 pub async fn create_group(
     Member { hub, .. }: Member<Marketer>,
     session: Session,
     Form(form): Form<NameForm>,
-) -> Response {
-    let name = match group_name(&form.name) {
-        Ok(n) => n,
-        Err(e) => {
-            return back(
-                &session,
-                "/admin/groups",
-                Flash::new("groups").with_error("name", e),
-            )
-            .await
-        }
-    };
+) -> FormResult {
+    let back_with = |flash: Flash| AppError::invalid("/admin/groups", flash);
+    let name = group_name(&form.name)
+        .map_err(|e| back_with(Flash::new("groups").with_error("name", e)))?;
     let row = groups::ActiveModel {
         id: Set(new_id()),
         tenant_id: NotSet,
@@ -237,24 +189,16 @@ pub async fn create_group(
     };
     match hub.db.insert(row).await {
         Ok(g) => {
-            back(
-                &session,
-                &format!("/admin/groups/{}", g.id),
-                Flash::notice("group", format!("Created “{name}”.")),
-            )
-            .await
+            let flash = Flash::notice("group", format!("Created “{name}”."));
+            Ok(back(&session, &format!("/admin/groups/{}", g.id), flash).await)
         }
-        Err(e) if is_unique_violation(&e) => {
-            back(
-                &session,
-                "/admin/groups",
-                Flash::new("groups")
-                    .with_value("name", name)
-                    .with_error("name", "a group with this name already exists"),
-            )
-            .await
-        }
-        Err(e) => unavailable(e),
+        // Uniqueness is the database's: a taken name is a field error.
+        Err(e) if is_unique_violation(&e) => Err(back_with(
+            Flash::new("groups")
+                .with_value("name", name)
+                .with_error("name", NAME_TAKEN),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -263,35 +207,27 @@ pub async fn rename_group(
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<NameForm>,
-) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return pages::not_here();
-    };
+) -> FormResult {
+    let id = parse_id(&id)?;
     let to = format!("/admin/groups/{id}");
-    let name = match group_name(&form.name) {
-        Ok(n) => n,
-        Err(e) => return back(&session, &to, Flash::new("group").with_error("name", e)).await,
-    };
-    match hub
+    let name = group_name(&form.name)
+        .map_err(|e| AppError::invalid(&to, Flash::new("group").with_error("name", e)))?;
+    let renamed = hub
         .db
         .update(groups::ActiveModel {
             id: Set(id),
             name: Set(name),
             ..Default::default()
         })
-        .await
-    {
-        Ok(0) => pages::not_here(),
-        Ok(_) => back(&session, &to, Flash::notice("group", "Renamed.")).await,
-        Err(e) if is_unique_violation(&e) => {
-            back(
-                &session,
-                &to,
-                Flash::new("group").with_error("name", "a group with this name already exists"),
-            )
-            .await
-        }
-        Err(e) => unavailable(e),
+        .await;
+    match renamed {
+        Ok(0) => Err(AppError::NotFound),
+        Ok(_) => Ok(back(&session, &to, Flash::notice("group", "Renamed.")).await),
+        Err(e) if is_unique_violation(&e) => Err(AppError::invalid(
+            &to,
+            Flash::new("group").with_error("name", NAME_TAKEN),
+        )),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -299,39 +235,24 @@ pub async fn delete_group(
     Member { hub, .. }: Member<Marketer>,
     session: Session,
     Path(id): Path<String>,
-) -> Response {
-    let id = match existing::<groups::Entity>(&hub.db, &id).await {
-        Ok(id) => id,
-        Err(res) => return res,
-    };
+) -> FormResult {
+    let id = existing::<groups::Entity>(&hub.db, &id).await?;
     // Members first, then the group; challenges aimed at it fall back to everyone.
-    let done = async {
-        let tx = hub.db.begin().await?;
-        tx.delete_where::<group_members::Entity>(group_members::Column::GroupId.eq(id))
-            .await?;
-        tx.update_exprs_where::<crate::db::tenant::challenges::Entity>(
-            vec![(
-                crate::db::tenant::challenges::Column::TargetGroupId,
-                sea_orm::sea_query::Expr::value(Option::<Uuid>::None),
-            )],
-            crate::db::tenant::challenges::Column::TargetGroupId.eq(id),
-        )
+    let tx = hub.db.begin().await?;
+    tx.delete_where::<group_members::Entity>(group_members::Column::GroupId.eq(id))
         .await?;
-        tx.delete_by_id::<groups::Entity>(id).await?;
-        tx.commit().await
-    }
-    .await;
-    match done {
-        Ok(()) => {
-            back(
-                &session,
-                "/admin/groups",
-                Flash::notice("groups", "Group deleted."),
-            )
-            .await
-        }
-        Err(e) => unavailable(e),
-    }
+    tx.update_exprs_where::<crate::db::tenant::challenges::Entity>(
+        vec![(
+            crate::db::tenant::challenges::Column::TargetGroupId,
+            sea_orm::sea_query::Expr::value(Option::<Uuid>::None),
+        )],
+        crate::db::tenant::challenges::Column::TargetGroupId.eq(id),
+    )
+    .await?;
+    tx.delete_by_id::<groups::Entity>(id).await?;
+    tx.commit().await?;
+    let flash = Flash::notice("groups", "Group deleted.");
+    Ok(back(&session, "/admin/groups", flash).await)
 }
 
 #[derive(Deserialize, Default)]
@@ -345,69 +266,46 @@ pub async fn add_member(
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<MemberForm>,
-) -> Response {
-    let Some(id) = parse_id(&id) else {
-        return pages::not_here();
-    };
+) -> FormResult {
+    let id = existing::<groups::Entity>(&hub.db, &id).await?;
     let to = format!("/admin/groups/{id}");
-    let group = hub.db.find_by_id::<groups::Entity>(id).await;
     let contact = match Uuid::parse_str(form.contact.trim()) {
-        Ok(c) => hub.db.find_by_id::<contacts::Entity>(c).await,
-        Err(_) => Ok(None),
+        Ok(c) => hub.db.find_by_id::<contacts::Entity>(c).await?,
+        Err(_) => None,
     };
-    match (group, contact) {
-        (Ok(None), _) => pages::not_here(),
-        (Ok(Some(_)), Ok(None)) => {
-            back(
-                &session,
-                &to,
-                Flash::new("group").with_error("contact", "choose someone from the list"),
-            )
-            .await
-        }
-        (Ok(Some(_)), Ok(Some(c))) => {
-            let row = group_members::ActiveModel {
-                id: Set(new_id()),
-                tenant_id: NotSet,
-                group_id: Set(id),
-                contact_id: Set(c.id),
-                created_at: Set(now()),
-            };
-            match hub
-                .db
-                .insert_or_ignore(
-                    row,
-                    [
-                        group_members::Column::TenantId,
-                        group_members::Column::GroupId,
-                        group_members::Column::ContactId,
-                    ],
-                )
-                .await
-            {
-                Ok(_) => {
-                    back(
-                        &session,
-                        &to,
-                        Flash::notice("group", format!("Added {}.", c.display_name)),
-                    )
-                    .await
-                }
-                Err(e) => unavailable(e),
-            }
-        }
-        (Err(e), _) | (_, Err(e)) => unavailable(e),
-    }
+    let Some(c) = contact else {
+        return Err(AppError::invalid(
+            &to,
+            Flash::new("group").with_error("contact", "choose someone from the list"),
+        ));
+    };
+    let row = group_members::ActiveModel {
+        id: Set(new_id()),
+        tenant_id: NotSet,
+        group_id: Set(id),
+        contact_id: Set(c.id),
+        created_at: Set(now()),
+    };
+    hub.db
+        .insert_or_ignore(
+            row,
+            [
+                group_members::Column::TenantId,
+                group_members::Column::GroupId,
+                group_members::Column::ContactId,
+            ],
+        )
+        .await?;
+    let flash = Flash::notice("group", format!("Added {}.", c.display_name));
+    Ok(back(&session, &to, flash).await)
 }
 
 pub async fn remove_member(
     Member { hub, .. }: Member<Marketer>,
     session: Session,
     Path((id, contact)): Path<(String, String)>,
-) -> Response {
-    let (Some(id), Some(contact)) = (parse_id(&id), parse_id(&contact)) else {
-        return pages::not_here();
-    };
+) -> FormResult {
+    let (id, contact) = (parse_id(&id)?, parse_id(&contact)?);
     let removed = hub
         .db
         .delete_where::<group_members::Entity>(
@@ -415,17 +313,10 @@ pub async fn remove_member(
                 .add(group_members::Column::GroupId.eq(id))
                 .add(group_members::Column::ContactId.eq(contact)),
         )
-        .await;
-    match removed {
-        Ok(0) => pages::not_here(),
-        Ok(_) => {
-            back(
-                &session,
-                &format!("/admin/groups/{id}"),
-                Flash::notice("group", "Removed."),
-            )
-            .await
-        }
-        Err(e) => unavailable(e),
+        .await?;
+    if removed == 0 {
+        return Err(AppError::NotFound);
     }
+    let flash = Flash::notice("group", "Removed.");
+    Ok(back(&session, &format!("/admin/groups/{id}"), flash).await)
 }

@@ -24,6 +24,24 @@ pub fn csv_field(raw: &str) -> String {
     }
 }
 
+/// This feature's form posts and other non-page routes (its pages are in `pages.rs`).
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::web::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/admin/contacts.csv", get(handlers::export_csv))
+        .route("/admin/contacts/{id}/role", post(handlers::set_role))
+        .route("/admin/contacts/{id}/status", post(handlers::set_status))
+        .route("/admin/groups", post(handlers::create_group))
+        .route("/admin/groups/{id}/rename", post(handlers::rename_group))
+        .route("/admin/groups/{id}/delete", post(handlers::delete_group))
+        .route("/admin/groups/{id}/members", post(handlers::add_member))
+        .route(
+            "/admin/groups/{id}/members/{contact}/remove",
+            post(handlers::remove_member),
+        )
+}
+
 #[cfg(test)]
 mod tests {
     use super::csv_field;

@@ -1,8 +1,8 @@
 //! `/admin/contacts`, `/admin/groups`, `/admin/groups/{id}`.
 use super::api::*;
-use crate::domain::Role;
-use crate::hub::hub_page;
+use crate::domain::{ContactStatus, Role};
 use crate::ui::forms::{Field, FlashMessages};
+use crate::ui::hub_page;
 use crate::ui::style::{BUTTON, CARD, SMALL};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -55,8 +55,8 @@ pub fn ContactsPage() -> impl IntoView {
                         <tbody>
                             {data.rows.into_iter().map(|c| {
                                 let mine = c.id == me;
-                                let active = c.status == "active";
-                                let role = c.role.clone();
+                                let active = c.status == ContactStatus::Active;
+                                let role = c.role;
                                 view! {
                                     <tr class="border-t border-slate-100" data-testid="contact-row">
                                         <td class="px-4 py-2">{c.name.clone()}</td>
@@ -67,17 +67,17 @@ pub fn ContactsPage() -> impl IntoView {
                                                     <form method="post" action=format!("/admin/contacts/{}/role", c.id) class="flex items-center gap-1">
                                                         <select name="role" aria-label=format!("Role of {}", c.name) class="rounded border border-slate-300 px-1 py-0.5">
                                                             {[Role::Advocate, Role::Marketer, Role::Admin].into_iter().map(|r| view! {
-                                                                <option value=r.as_str() selected=role == r.as_str()>{r.label()}</option>
+                                                                <option value=r.as_str() selected=role == r>{r.label()}</option>
                                                             }).collect_view()}
                                                         </select>
                                                         <button type="submit" class=SMALL>"Set"</button>
                                                     </form>
                                                 }.into_any()
                                             } else {
-                                                view! { <span>{c.role.clone()}</span> }.into_any()
+                                                view! { <span>{c.role.as_str()}</span> }.into_any()
                                             }}
                                         </td>
-                                        <td class="px-4 py-2">{c.status.clone()}</td>
+                                        <td class="px-4 py-2">{c.status.as_str()}</td>
                                         <td class="px-4 py-2">
                                             {(!mine).then(|| view! {
                                                 <form method="post" action=format!("/admin/contacts/{}/status", c.id)>
@@ -180,3 +180,12 @@ pub fn GroupPage() -> impl IntoView {
         },
     )
 }
+
+crate::ui::routes::page_routes!(
+    /// This feature's pages, placed by the app's router inside the site layout.
+    PeopleRoutes {
+        "/admin/contacts" => ContactsPage,
+        "/admin/groups" => GroupsPage,
+        "/admin/groups/:id" => GroupPage,
+    }
+);

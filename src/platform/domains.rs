@@ -41,7 +41,7 @@ pub async fn add_custom(
         id: Set(new_id()),
         host: Set(h.to_string()),
         tenant_id: Set(tenant.id),
-        kind: Set(domains::KIND_CUSTOM.into()),
+        kind: Set(domains::KIND_CUSTOM),
         verification_token: Set(verification_token()),
         verified_at: Set(verified.then(now)),
         is_primary: Set(false),

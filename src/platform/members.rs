@@ -35,7 +35,7 @@ pub async fn add_member(
     let user = user_by_email(registry.global(), email).await?;
     let db = registry.tenant_db(tenant.id, tenant.shard_id).await?;
     let contact = membership::ensure_contact(&db, &user, role).await?;
-    if contact.role != role.as_str() {
+    if contact.role != role {
         membership::set_role(&db, user.id, role).await?;
     }
     membership::ensure_membership(registry.global(), user.id, tenant.id).await?;

@@ -3,7 +3,7 @@
 use super::OpError;
 use crate::db::global::shards::{self, ShardStatus};
 use crate::db::{new_id, now, ShardError, ShardRegistry};
-use crate::server::Config;
+use crate::web::Config;
 use indicatif::ProgressBar;
 use migrations::{GlobalMigrator, MigratorTrait, TenantMigrator};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set};
@@ -34,7 +34,7 @@ pub async fn register_embedded_shards(
             name: Set(name.to_string()),
             writer_url: Set(config.embedded_shard_url(name)),
             reader_url: Set(None),
-            status: Set(ShardStatus::Active.as_str().to_string()),
+            status: Set(ShardStatus::Active),
             created_at: Set(now()),
             updated_at: Set(now()),
         }

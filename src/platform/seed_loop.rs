@@ -283,7 +283,8 @@ pub async fn seed_hub(
         let activity = (advocates - i) * published.len() / advocates;
         for (j, c) in published.iter().take(activity.max(1)).enumerate() {
             let n = i * 100 + j;
-            let Ok(done) = service::submit(&db, c.id, &contact, &answer_for(&c.kind, n)).await
+            let Ok(done) =
+                service::submit(&db, c.id, &contact, &answer_for(c.kind.as_str(), n)).await
             else {
                 continue;
             };

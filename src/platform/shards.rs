@@ -65,7 +65,7 @@ pub async fn add(
         name: Set(name.to_string()),
         writer_url: Set(writer_url.to_string()),
         reader_url: Set(reader_url.map(str::to_string)),
-        status: Set(ShardStatus::Active.as_str().to_string()),
+        status: Set(ShardStatus::Active),
         created_at: Set(now()),
         updated_at: Set(now()),
     }

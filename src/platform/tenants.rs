@@ -7,7 +7,7 @@ use crate::db::global::tenants;
 use crate::db::tenant::hub_settings;
 use crate::db::{is_unique_violation, new_id, now, ShardRegistry, TenantDb};
 use crate::domain::{BrandColor, TenantSlug};
-use crate::server::hub_config::DEFAULT_BRAND_COLOR;
+use crate::web::hub_config::DEFAULT_BRAND_COLOR;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 /// Branding a new hub starts with.
@@ -48,7 +48,7 @@ async fn choose_shard(
             .one(global)
             .await?
             .ok_or_else(|| OpError::invalid(format!("there is no shard named '{name}'")))?;
-        if shard.status != ShardStatus::Active.as_str() {
+        if shard.status != ShardStatus::Active {
             return Err(OpError::invalid(format!(
                 "shard '{name}' is {} and takes no new tenants",
                 shard.status
@@ -58,7 +58,7 @@ async fn choose_shard(
     }
     let counts = tenant_counts(global).await?;
     shards::Entity::find()
-        .filter(shards::Column::Status.eq(ShardStatus::Active.as_str()))
+        .filter(shards::Column::Status.eq(ShardStatus::Active))
         .order_by_asc(shards::Column::Name)
         .all(global)
         .await?
@@ -85,7 +85,7 @@ pub async fn create(
         slug: Set(slug.to_string()),
         name: Set(name.clone()),
         shard_id: Set(shard.id),
-        status: Set(tenants::STATUS_ACTIVE.into()),
+        status: Set(tenants::STATUS_ACTIVE),
         mail_suppressed: Set(false),
         debug_logging_until: Set(None),
         created_at: Set(now()),

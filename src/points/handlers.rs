@@ -2,10 +2,10 @@
 use super::{validate_ladder, MAX_LEVELS};
 use crate::db::new_id;
 use crate::db::tenant::levels;
-use crate::forms::Flash;
-use crate::membership::handlers::{Admin, Member};
-use crate::server::respond::{back, unavailable};
-use axum::response::Response;
+use crate::web::flash::Flash;
+use crate::web::guard::{Admin, Member};
+use crate::web::respond::{back, FormResult};
+use crate::web::AppError;
 use axum::Form;
 use sea_orm::{ActiveValue::NotSet, Set};
 use std::collections::HashMap;
@@ -20,7 +20,7 @@ pub async fn save(
     Member { hub, .. }: Member<Admin>,
     session: Session,
     Form(form): Form<HashMap<String, String>>,
-) -> Response {
+) -> FormResult {
     let field = |k: String| form.get(&k).cloned().unwrap_or_default();
     let rows: Vec<(String, String)> = (0..MAX_LEVELS)
         .map(|i| (field(format!("name_{i}")), field(format!("points_{i}"))))
@@ -37,51 +37,34 @@ pub async fn save(
             for (f, m) in errors {
                 flash = flash.with_error(&f, m);
             }
-            return back(&session, PAGE, flash).await;
+            return Err(AppError::invalid(PAGE, flash));
         }
     };
-    let saved = async {
-        let tx = hub.db.begin().await?;
-        tx.delete_where::<levels::Entity>(sea_orm::Condition::all())
-            .await?;
-        for level in &ladder {
-            tx.insert(levels::ActiveModel {
-                id: Set(new_id()),
-                tenant_id: NotSet,
-                name: Set(level.name.clone()),
-                min_points: Set(level.min_points),
-            })
-            .await?;
-        }
-        tx.commit().await
+    let tx = hub.db.begin().await?;
+    tx.delete_where::<levels::Entity>(sea_orm::Condition::all())
+        .await?;
+    for level in &ladder {
+        tx.insert(levels::ActiveModel {
+            id: Set(new_id()),
+            tenant_id: NotSet,
+            name: Set(level.name.clone()),
+            min_points: Set(level.min_points),
+        })
+        .await?;
     }
-    .await;
-    if let Err(e) = saved {
-        return unavailable(e);
-    }
-    let notice = match super::ledger::award_reached_levels(&hub.db, &ladder).await {
-        Ok(0) => "Levels saved.".to_string(),
-        Ok(n) => format!("Levels saved; {n} badges awarded for levels already reached."),
-        Err(e) => return unavailable(e),
+    tx.commit().await?;
+    let notice = match super::ledger::award_reached_levels(&hub.db, &ladder).await? {
+        0 => "Levels saved.".to_string(),
+        n => format!("Levels saved; {n} badges awarded for levels already reached."),
     };
-    back(&session, PAGE, Flash::notice("levels", notice)).await
+    Ok(back(&session, PAGE, Flash::notice("levels", notice)).await)
 }
 
 /// Forgets the hub's own ladder: the default one applies again.
-pub async fn reset(Member { hub, .. }: Member<Admin>, session: Session) -> Response {
-    match hub
-        .db
+pub async fn reset(Member { hub, .. }: Member<Admin>, session: Session) -> FormResult {
+    hub.db
         .delete_where::<levels::Entity>(sea_orm::Condition::all())
-        .await
-    {
-        Ok(_) => {
-            back(
-                &session,
-                PAGE,
-                Flash::notice("levels", "Back to the default levels."),
-            )
-            .await
-        }
-        Err(e) => unavailable(e),
-    }
+        .await?;
+    let flash = Flash::notice("levels", "Back to the default levels.");
+    Ok(back(&session, PAGE, flash).await)
 }

@@ -2,9 +2,11 @@
 //! be granted twice — the unique index on (tenant, source key) decides, not a read first.
 //! Balance and lifetime points are sums over it; levels and badges follow from them.
 use super::{progress, Level, LevelProgress, DEFAULT_LEVELS};
-use crate::challenges::{Answer, COMPLETION_APPROVED};
-use crate::db::tenant::{badge_awards, challenges, completions, contacts, levels, points_ledger};
+use crate::db::tenant::{
+    badge_awards, challenges, completions, contacts, levels, points_ledger, referrals,
+};
 use crate::db::{new_id, now, TenantScope};
+use crate::domain::CompletionStatus;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbErr, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -135,17 +137,18 @@ pub async fn check_badges<C: ConnectionTrait>(
     let approved = db
         .select::<completions::Entity>()
         .filter(completions::Column::ContactId.eq(contact_id))
-        .filter(completions::Column::Status.eq(COMPLETION_APPROVED))
+        .filter(completions::Column::Status.eq(CompletionStatus::Approved))
         .all()
         .await?;
-    let referrals = approved
+    // Referrals whose submission was approved.
+    let approved_ids: std::collections::HashSet<Uuid> = approved.iter().map(|c| c.id).collect();
+    let referrals = db
+        .select::<referrals::Entity>()
+        .filter(referrals::Column::ContactId.eq(contact_id))
+        .all()
+        .await?
         .iter()
-        .filter(|c| {
-            matches!(
-                serde_json::from_str::<Answer>(&c.answer),
-                Ok(Answer::Referral { .. })
-            )
-        })
+        .filter(|r| approved_ids.contains(&r.completion_id))
         .count();
     let lifetime = totals(db, contact_id).await?.lifetime;
     let mut earned = Vec::new();

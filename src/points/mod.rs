@@ -8,7 +8,7 @@ pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod ledger;
 
-use crate::challenges::FieldErrors;
+use crate::web::flash::FieldErrors;
 use serde::{Deserialize, Serialize};
 
 /// Default ladder for a hub that has not set its own.
@@ -146,6 +146,15 @@ pub fn badge_label(key: &str) -> String {
             None => other.to_string(),
         },
     }
+}
+
+/// This feature's form posts and other non-page routes (its pages are in `pages.rs`).
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::web::AppState> {
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/admin/levels", post(handlers::save))
+        .route("/admin/levels/reset", post(handlers::reset))
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
-//! Server functions behind the reward pages.
-use crate::forms::Flash;
-use leptos::prelude::*;
+//! Loaders of the reward pages (run on the server while the page renders).
+use crate::web::flash::Flash;
+use crate::web::AppError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,19 +65,16 @@ pub struct AdminRedemptions {
 async fn rows(
     db: &crate::db::TenantDb,
     list: Vec<crate::db::tenant::redemptions::Model>,
-) -> Result<Vec<RedemptionRow>, ServerFnError> {
+) -> Result<Vec<RedemptionRow>, AppError> {
     use crate::db::tenant::rewards;
-    use crate::server::context::internal;
     use sea_orm::ColumnTrait;
-    let names = crate::points::ledger::names(db, list.iter().map(|r| r.contact_id).collect())
-        .await
-        .map_err(internal)?;
+    let names =
+        crate::points::ledger::names(db, list.iter().map(|r| r.contact_id).collect()).await?;
     let rewards: std::collections::HashMap<_, _> = db
         .select::<rewards::Entity>()
         .filter(rewards::Column::Id.is_in(list.iter().map(|r| r.reward_id).collect::<Vec<_>>()))
         .all()
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|r| (r.id, r.name))
         .collect();
@@ -88,41 +85,34 @@ async fn rows(
             reward: rewards.get(&r.reward_id).cloned().unwrap_or_default(),
             advocate: names.get(&r.contact_id).cloned().unwrap_or_default(),
             cost: r.cost,
-            status: r.status,
+            status: r.status.to_string(),
             when: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
         })
         .collect())
 }
 
 /// `/rewards`: what the member can redeem, and what they did.
-#[server(endpoint = "load_rewards")]
-pub async fn load_rewards() -> Result<Catalogue, ServerFnError> {
+pub async fn load_rewards() -> Result<Catalogue, AppError> {
     use crate::db::tenant::{redemptions, rewards};
     use crate::domain::Role;
-    use crate::server::context::hub_with_role;
-    use crate::server::context::internal;
+    use crate::web::guard::hub_with_role;
     use sea_orm::ColumnTrait;
     let (ctx, contact) = hub_with_role(Role::Advocate).await?;
     let db = &ctx.hub()?.db;
-    let balance = crate::points::ledger::totals(db, contact.id)
-        .await
-        .map_err(internal)?
-        .balance;
+    let balance = crate::points::ledger::totals(db, contact.id).await?.balance;
     let list = db
         .select::<rewards::Entity>()
         .filter(rewards::Column::Active.eq(true))
         .order_by_asc(rewards::Column::Cost)
         .all()
-        .await
-        .map_err(internal)?;
+        .await?;
     let mine = db
         .select::<redemptions::Entity>()
         .filter(redemptions::Column::ContactId.eq(contact.id))
         .order_by_desc(redemptions::Column::CreatedAt)
         .limit(50)
         .all()
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(Catalogue {
         balance,
         rewards: list
@@ -142,20 +132,17 @@ pub async fn load_rewards() -> Result<Catalogue, ServerFnError> {
 }
 
 /// `/admin/rewards`: the catalogue (marketers and admins).
-#[server(endpoint = "admin_rewards")]
-pub async fn load_admin_rewards() -> Result<AdminRewards, ServerFnError> {
+pub async fn load_admin_rewards() -> Result<AdminRewards, AppError> {
     use crate::db::tenant::rewards;
     use crate::domain::Role;
-    use crate::server::context::hub_with_role;
-    use crate::server::context::internal;
+    use crate::web::guard::hub_with_role;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
     let list = db
         .select::<rewards::Entity>()
         .order_by_asc(rewards::Column::Name)
         .all()
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(AdminRewards {
         rows: list
             .into_iter()
@@ -172,28 +159,22 @@ pub async fn load_admin_rewards() -> Result<AdminRewards, ServerFnError> {
 }
 
 /// `/admin/rewards/{id}`.
-#[server(endpoint = "admin_reward")]
-pub async fn load_admin_reward(id: String) -> Result<AdminReward, ServerFnError> {
+pub async fn load_admin_reward(id: String) -> Result<AdminReward, AppError> {
     use crate::db::tenant::rewards;
     use crate::domain::Role;
-    use crate::server::context::{hub_with_role, parse_id};
-    use crate::server::context::{internal, not_found};
+    use crate::web::context::parse_id;
+    use crate::web::guard::hub_with_role;
+
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
     let r = db
         .find_by_id::<rewards::Entity>(parse_id(&id)?)
-        .await
-        .map_err(internal)?
-        .ok_or_else(not_found)?;
+        .await?
+        .ok_or(AppError::NotFound)?;
     let flash = ctx.flash("reward").await;
-    let form = match flash.as_ref().filter(|f| f.has_errors()) {
-        Some(f) => super::RewardForm {
-            name: f.value("name"),
-            description: f.value("description"),
-            cost: f.value("cost"),
-            stock: f.value("stock"),
-            active: Some(f.value("active")).filter(|v| !v.is_empty()),
-        },
+    // What was typed when the form comes back with errors, else the stored reward.
+    let form = match flash.as_ref().and_then(|f| f.form::<super::RewardForm>()) {
+        Some(typed) => typed,
         None => super::RewardForm {
             name: r.name.clone(),
             description: r.description.clone(),
@@ -210,12 +191,10 @@ pub async fn load_admin_reward(id: String) -> Result<AdminReward, ServerFnError>
 }
 
 /// `/admin/redemptions`: requested ones to fulfil or cancel, and the latest done.
-#[server(endpoint = "admin_redemptions")]
-pub async fn load_admin_redemptions() -> Result<AdminRedemptions, ServerFnError> {
+pub async fn load_admin_redemptions() -> Result<AdminRedemptions, AppError> {
     use crate::db::tenant::redemptions;
     use crate::domain::Role;
-    use crate::server::context::hub_with_role;
-    use crate::server::context::internal;
+    use crate::web::guard::hub_with_role;
     use sea_orm::ColumnTrait;
     let (ctx, _) = hub_with_role(Role::Marketer).await?;
     let db = &ctx.hub()?.db;
@@ -225,16 +204,14 @@ pub async fn load_admin_redemptions() -> Result<AdminRedemptions, ServerFnError>
         .order_by_asc(redemptions::Column::CreatedAt)
         .limit(200)
         .all()
-        .await
-        .map_err(internal)?;
+        .await?;
     let done = db
         .select::<redemptions::Entity>()
         .filter(redemptions::Column::Status.ne(super::REQUESTED))
         .order_by_desc(redemptions::Column::UpdatedAt)
         .limit(30)
         .all()
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(AdminRedemptions {
         open: rows(db, open).await?,
         done: rows(db, done).await?,

@@ -1,51 +1,32 @@
-//! Form posts of the reward pages.
+//! Form posts of the reward pages. Roles are checked by the [`Member`] guard; every
+//! failure is an [`AppError`] (field errors go back with the typed form).
 use super::service::{self, MailContext, RedeemError};
 use super::RewardForm;
-use crate::forms::Flash;
-use crate::membership::handlers::{Advocate, Marketer, Member};
-use crate::server::pages;
-use crate::server::respond::{back, existing, once, request_id_of, unavailable};
+use crate::web::context::parse_id;
+use crate::web::flash::Flash;
+use crate::web::guard::{Advocate, Marketer, Member};
+use crate::web::respond::{back, existing, once, request_id_of, FormResult};
+use crate::web::AppError;
 use axum::extract::Path;
 use axum::http::HeaderMap;
-use axum::response::Response;
 use axum::Form;
 use tower_sessions::Session;
-use uuid::Uuid;
 
-fn reward_flash(form: &RewardForm, errors: Vec<(String, String)>) -> Flash {
-    let mut f = Flash::new("reward")
-        .with_value("name", form.name.as_str())
-        .with_value("description", form.description.as_str())
-        .with_value("cost", form.cost.as_str())
-        .with_value("stock", form.stock.as_str());
-    if form.active.is_some() {
-        f = f.with_value("active", "on");
-    }
-    for (field, message) in errors {
-        f = f.with_error(&field, message);
-    }
-    f
+fn validated(form: &RewardForm, to: &str) -> Result<super::RewardInput, AppError> {
+    form.validate().map_err(|errors| {
+        AppError::invalid(to, Flash::new("reward").with_form(form).with_errors(errors))
+    })
 }
 
 pub async fn create(
     Member { hub, .. }: Member<Marketer>,
     session: Session,
     Form(form): Form<RewardForm>,
-) -> Response {
-    match form.validate() {
-        Err(errors) => back(&session, "/admin/rewards", reward_flash(&form, errors)).await,
-        Ok(input) => match service::create(&hub.db, &input).await {
-            Ok(r) => {
-                back(
-                    &session,
-                    "/admin/rewards",
-                    Flash::notice("reward", format!("Added “{}”.", r.name)),
-                )
-                .await
-            }
-            Err(e) => unavailable(e),
-        },
-    }
+) -> FormResult {
+    let input = validated(&form, "/admin/rewards")?;
+    let r = service::create(&hub.db, &input).await?;
+    let flash = Flash::notice("reward", format!("Added “{}”.", r.name));
+    Ok(back(&session, "/admin/rewards", flash).await)
 }
 
 pub async fn update(
@@ -53,18 +34,13 @@ pub async fn update(
     session: Session,
     Path(id): Path<String>,
     Form(form): Form<RewardForm>,
-) -> Response {
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return pages::not_here();
-    };
+) -> FormResult {
+    let id = parse_id(&id)?;
     let to = format!("/admin/rewards/{id}");
-    match form.validate() {
-        Err(errors) => back(&session, &to, reward_flash(&form, errors)).await,
-        Ok(input) => match service::update(&hub.db, id, &input).await {
-            Ok(0) => pages::not_here(),
-            Ok(_) => back(&session, &to, Flash::notice("reward", "Saved.")).await,
-            Err(e) => unavailable(e),
-        },
+    let input = validated(&form, &to)?;
+    match service::update(&hub.db, id, &input).await? {
+        0 => Err(AppError::NotFound),
+        _ => Ok(back(&session, &to, Flash::notice("reward", "Saved.")).await),
     }
 }
 
@@ -73,33 +49,23 @@ pub async fn redeem(
     session: Session,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return pages::not_here();
-    };
+) -> FormResult {
+    let id = parse_id(&id)?;
     let ctx = MailContext {
         hub_name: &hub.view.name,
         request_id: request_id_of(&headers),
     };
     match service::redeem(&hub.db, id, &contact, &ctx).await {
         Ok(_) => {
-            back(
-                &session,
-                "/rewards",
-                Flash::notice("redeem", "Redeemed! We have mailed you the details."),
-            )
-            .await
+            let flash = Flash::notice("redeem", "Redeemed! We have mailed you the details.");
+            Ok(back(&session, "/rewards", flash).await)
         }
-        Err(RedeemError::NotFound) => pages::not_here(),
-        Err(RedeemError::Db(e)) => unavailable(e),
-        Err(refused) => {
-            back(
-                &session,
-                "/rewards",
-                Flash::new("redeem").with_error("form", refused.to_string()),
-            )
-            .await
-        }
+        Err(RedeemError::NotFound) => Err(AppError::NotFound),
+        Err(RedeemError::Db(e)) => Err(e.into()),
+        Err(refused) => Err(AppError::invalid(
+            "/rewards",
+            Flash::new("redeem").with_error("form", refused.to_string()),
+        )),
     }
 }
 
@@ -109,11 +75,8 @@ async fn finish(
     headers: HeaderMap,
     id: String,
     cancel: bool,
-) -> Response {
-    let id = match existing::<crate::db::tenant::redemptions::Entity>(&hub.db, &id).await {
-        Ok(id) => id,
-        Err(res) => return res,
-    };
+) -> FormResult {
+    let id = existing::<crate::db::tenant::redemptions::Entity>(&hub.db, &id).await?;
     let ctx = MailContext {
         hub_name: &hub.view.name,
         request_id: request_id_of(&headers),
@@ -145,7 +108,7 @@ pub async fn fulfil(
     session: Session,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
+) -> FormResult {
     finish(member, session, headers, id, false).await
 }
 
@@ -154,6 +117,6 @@ pub async fn cancel(
     session: Session,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
+) -> FormResult {
     finish(member, session, headers, id, true).await
 }

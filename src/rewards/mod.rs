@@ -11,9 +11,11 @@ pub mod service;
 
 use serde::{Deserialize, Serialize};
 
-pub const REQUESTED: &str = "requested";
-pub const FULFILLED: &str = "fulfilled";
-pub const CANCELLED: &str = "cancelled";
+pub use crate::domain::RedemptionStatus;
+
+pub const REQUESTED: RedemptionStatus = RedemptionStatus::Requested;
+pub const FULFILLED: RedemptionStatus = RedemptionStatus::Fulfilled;
+pub const CANCELLED: RedemptionStatus = RedemptionStatus::Cancelled;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -94,6 +96,18 @@ pub fn redeem_blocker(balance: i64, cost: i64, stock: Option<i64>) -> Option<Str
     } else {
         None
     }
+}
+
+/// This feature's form posts and other non-page routes (its pages are in `pages.rs`).
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::web::AppState> {
+    use axum::routing::post;
+    axum::Router::new()
+        .route("/admin/rewards", post(handlers::create))
+        .route("/admin/rewards/{id}", post(handlers::update))
+        .route("/rewards/{id}/redeem", post(handlers::redeem))
+        .route("/admin/redemptions/{id}/fulfil", post(handlers::fulfil))
+        .route("/admin/redemptions/{id}/cancel", post(handlers::cancel))
 }
 
 #[cfg(test)]

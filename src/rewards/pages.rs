@@ -2,11 +2,11 @@
 //! the team.
 use super::api::*;
 use super::RewardForm;
-use crate::challenges::pages::TextArea;
-use crate::forms::Flash;
-use crate::hub::hub_page;
+use crate::ui::forms::TextArea;
 use crate::ui::forms::{Field, FlashMessages, SubmitButton};
+use crate::ui::hub_page;
 use crate::ui::style::{BUTTON, CARD, SECONDARY};
+use crate::web::flash::Flash;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -71,20 +71,10 @@ fn RewardFields(form: RewardForm, flash: Flash) -> impl IntoView {
 pub fn AdminRewardsPage() -> impl IntoView {
     hub_page(load_admin_rewards, |_, data: AdminRewards| {
         let flash = data.flash.clone().unwrap_or_default();
-        let form = if flash.has_errors() {
-            RewardForm {
-                name: flash.value("name"),
-                description: flash.value("description"),
-                cost: flash.value("cost"),
-                stock: flash.value("stock"),
-                active: Some(flash.value("active")).filter(|v| !v.is_empty()),
-            }
-        } else {
-            RewardForm {
-                active: Some("on".into()),
-                ..Default::default()
-            }
-        };
+        let form = flash.form::<RewardForm>().unwrap_or_else(|| RewardForm {
+            active: Some("on".into()),
+            ..Default::default()
+        });
         view! {
             <Title text="Rewards catalogue" />
             <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
@@ -175,3 +165,13 @@ pub fn AdminRedemptionsPage() -> impl IntoView {
         }
     })
 }
+
+crate::ui::routes::page_routes!(
+    /// This feature's pages, placed by the app's router inside the site layout.
+    RewardRoutes {
+        "/rewards" => RewardsPage,
+        "/admin/rewards" => AdminRewardsPage,
+        "/admin/rewards/:id" => AdminRewardPage,
+        "/admin/redemptions" => AdminRedemptionsPage,
+    }
+);

@@ -94,11 +94,11 @@ pub async fn redeem(
         .update_exprs_where::<contacts::Entity>(
             vec![(
                 contacts::Column::Status,
-                Expr::value(crate::membership::STATUS_ACTIVE),
+                Expr::value(crate::domain::ContactStatus::Active),
             )],
             Condition::all()
                 .add(contacts::Column::Id.eq(contact.id))
-                .add(contacts::Column::Status.eq(crate::membership::STATUS_ACTIVE)),
+                .add(contacts::Column::Status.eq(crate::domain::ContactStatus::Active)),
         )
         .await?;
     if touched != 1 {
@@ -142,7 +142,7 @@ pub async fn redeem(
             reward_id: Set(reward.id),
             contact_id: Set(contact.id),
             cost: Set(reward.cost),
-            status: Set(REQUESTED.to_string()),
+            status: Set(REQUESTED),
             created_at: Set(now()),
             updated_at: Set(now()),
         })
@@ -183,7 +183,7 @@ pub async fn cancel(db: &TenantDb, id: Uuid, ctx: &MailContext<'_>) -> Result<bo
 async fn finish(
     db: &TenantDb,
     id: Uuid,
-    status: &'static str,
+    status: super::RedemptionStatus,
     ctx: &MailContext<'_>,
 ) -> Result<bool, DbErr> {
     let tx = db.begin().await?;

@@ -1,14 +1,16 @@
 //! The three hops of the SSO round trip, as plain handlers (they only redirect).
 use super::tickets::{self, NewTicket};
-use crate::accounts::session::{current_user, sign_in};
-use crate::accounts::tokens::new_token;
-use crate::accounts::SsoParams;
 use crate::db::global::users;
 use crate::domain::{HostName, ReturnTo};
-use crate::server::hosts::{classify, HostKind, ResolvedTenant};
-use crate::server::pages::{self, message_page};
-use crate::server::site::Site;
-use crate::server::AppState;
+use crate::sso::SsoParams;
+use crate::web::auth::{current_user, sign_in};
+use crate::web::hosts::{classify, HostKind, ResolvedTenant};
+use crate::web::pages::message_page;
+use crate::web::respond::FormResult;
+use crate::web::site::Site;
+use crate::web::tokens::new_token;
+use crate::web::AppError;
+use crate::web::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -56,16 +58,16 @@ pub async fn start(
     session: Session,
     headers: HeaderMap,
     Query(q): Query<StartQuery>,
-) -> Response {
+) -> FormResult {
     if !matches!(site, Site::Hub(_)) {
-        return pages::not_found();
+        return Err(AppError::NotFound);
     }
     let Some(host) = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .map(str::to_ascii_lowercase)
     else {
-        return pages::not_found();
+        return Err(AppError::NotFound);
     };
     let return_to = ReturnTo::sanitize(q.return_to.as_deref());
     let pending = PendingSignIn { state: new_token() };
@@ -73,14 +75,11 @@ pub async fn start(
     if q.signup.is_some() {
         query.push_str("&signup=1");
     }
-    if let Err(e) = session.insert(PENDING_KEY, pending).await {
-        tracing::error!(error = %e, "cannot keep the sign-in state");
-        return pages::unavailable();
-    }
+    session.insert(PENDING_KEY, pending).await?;
     let accounts = state
         .config
         .url_for_host(&format!("accounts.{}", state.config.root_domain));
-    Redirect::to(&format!("{accounts}/sso/authorize?{query}")).into_response()
+    Ok(Redirect::to(&format!("{accounts}/sso/authorize?{query}")).into_response())
 }
 
 /// A hub host as given in `host=`: its tenant and bare name, if it is a verified hub host
@@ -117,9 +116,9 @@ pub async fn authorize(
     session: Session,
     Query(q): Query<SsoParams>,
     Query(hint): Query<SignupHint>,
-) -> Response {
+) -> FormResult {
     if !matches!(site, Site::Accounts) {
-        return pages::not_found();
+        return Err(AppError::NotFound);
     }
     let refuse = |message: &str| {
         message_page(
@@ -130,23 +129,17 @@ pub async fn authorize(
         )
     };
     let (Some(host), Some(pending_state)) = (q.host.as_deref(), q.state.as_deref()) else {
-        return refuse("It is missing the hub it is for.");
+        return Ok(refuse("It is missing the hub it is for."));
     };
     let Some((tenant, bare_host)) = verify_hub_host(&state, host).await else {
-        return refuse("It names an address that is not a Rally hub.");
+        return Ok(refuse("It names an address that is not a Rally hub."));
     };
     if !is_state(pending_state) {
-        return refuse("It was not started by a Rally hub.");
+        return Ok(refuse("It was not started by a Rally hub."));
     }
     let return_to = ReturnTo::sanitize(q.return_to.as_deref());
     let global = state.registry.global();
-    let user = match current_user(&session, global).await {
-        Ok(u) => u,
-        Err(e) => {
-            tracing::error!(error = %e, "reading the accounts session failed");
-            return pages::unavailable();
-        }
-    };
+    let user = current_user(&session, global).await?;
     let Some(user) = user else {
         let query = sso_query(host, pending_state, return_to.as_str());
         let form = if hint.signup.is_some() {
@@ -154,7 +147,7 @@ pub async fn authorize(
         } else {
             "/login"
         };
-        return Redirect::to(&format!("{form}?{query}")).into_response();
+        return Ok(Redirect::to(&format!("{form}?{query}")).into_response());
     };
     let ticket = tickets::issue(
         global,
@@ -167,20 +160,13 @@ pub async fn authorize(
         },
     )
     .await;
-    match ticket {
-        Ok(ticket) => {
-            let hub = state.config.url_for_host(&bare_host);
-            Redirect::to(&format!(
-                "{hub}/sso/callback?ticket={ticket}&return_to={}",
-                url_encode(return_to.as_str())
-            ))
-            .into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "issuing a ticket failed");
-            pages::unavailable()
-        }
-    }
+    let ticket = ticket.map_err(AppError::unavailable)?;
+    let hub = state.config.url_for_host(&bare_host);
+    Ok(Redirect::to(&format!(
+        "{hub}/sso/callback?ticket={ticket}&return_to={}",
+        url_encode(return_to.as_str())
+    ))
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -196,7 +182,10 @@ pub async fn callback(
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
-    let mut res = redeem(&state, &site, &session, &headers, q).await;
+    let mut res = match redeem(&state, &site, &session, &headers, q).await {
+        Ok(res) => res,
+        Err(e) => e.into_response(),
+    };
     // The ticket is in this URL: never send it on as a Referer.
     res.headers_mut().insert(
         header::REFERRER_POLICY,
@@ -211,9 +200,9 @@ async fn redeem(
     session: &Session,
     headers: &HeaderMap,
     q: CallbackQuery,
-) -> Response {
+) -> FormResult {
     let Site::Hub(hub) = site else {
-        return pages::not_found();
+        return Err(AppError::NotFound);
     };
     let refuse = |message: &str| {
         message_page(
@@ -225,47 +214,32 @@ async fn redeem(
     };
     let pending: Option<PendingSignIn> = session.remove(PENDING_KEY).await.ok().flatten();
     let Some(pending) = pending else {
-        return refuse("This sign-in was not started in this browser.");
+        return Ok(refuse("This sign-in was not started in this browser."));
     };
     let Some(ticket) = q.ticket.filter(|t| is_state(t)) else {
-        return refuse("The sign-in link is incomplete.");
+        return Ok(refuse("The sign-in link is incomplete."));
     };
     let Some(bare_host) = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .and_then(|h| HostName::parse(h).ok())
     else {
-        return pages::not_found();
+        return Err(AppError::NotFound);
     };
     let global = state.registry.global();
-    let redeemed = match tickets::redeem(global, &ticket, bare_host.as_str(), &pending.state).await
-    {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!(error = %e, "redeeming a ticket failed");
-            return pages::unavailable();
-        }
-    };
+    let redeemed = tickets::redeem(global, &ticket, bare_host.as_str(), &pending.state).await?;
     let Some(redeemed) = redeemed.filter(|t| t.tenant_id == hub.tenant.id) else {
-        return refuse(
+        return Ok(refuse(
             "The sign-in link has expired, was already used, or is not for this browser.",
-        );
+        ));
     };
-    let user = match users::Entity::find_by_id(redeemed.user_id)
+    let Some(user) = users::Entity::find_by_id(redeemed.user_id)
         .one(global)
-        .await
-    {
-        Ok(Some(u)) => u,
-        Ok(None) => return refuse("The account no longer exists."),
-        Err(e) => {
-            tracing::error!(error = %e, "reading the user failed");
-            return pages::unavailable();
-        }
+        .await?
+    else {
+        return Ok(refuse("The account no longer exists."));
     };
-    if let Err(e) = sign_in(session, &user).await {
-        tracing::error!(error = %e, "starting the hub session failed");
-        return pages::unavailable();
-    }
+    sign_in(session, &user).await?;
     let return_to = ReturnTo::sanitize(Some(&redeemed.return_to));
-    Redirect::to(return_to.as_str()).into_response()
+    Ok(Redirect::to(return_to.as_str()).into_response())
 }

@@ -1,9 +1,9 @@
 //! One-time sign-in tickets from the accounts host to a hub host: 256 random bits, stored
 //! as a digest, valid 60 seconds, usable once, bound to user, tenant, host and the hub
 //! session's `state`.
-use crate::accounts::tokens::{digest, new_token};
 use crate::db::global::sso_tickets;
 use crate::db::{new_id, now};
+use crate::web::tokens::{digest, new_token};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,

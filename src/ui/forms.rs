@@ -1,6 +1,6 @@
 //! Form pieces: labelled inputs with their error, notices. Forms are plain HTML forms that
 //! post to server handlers, so they work the same with JavaScript on or off.
-use crate::forms::Flash;
+use crate::web::flash::Flash;
 use leptos::prelude::*;
 
 /// A labelled input; its error (from the flash) is tied to it with `aria-describedby`.
@@ -72,13 +72,23 @@ pub fn SubmitButton(label: &'static str) -> impl IntoView {
     }
 }
 
-/// Hidden inputs that carry the SSO round trip (which hub, its `state`, where to return)
-/// through the sign-in and sign-up forms.
 #[component]
-pub fn SsoHiddenFields(sso: crate::accounts::SsoParams) -> impl IntoView {
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    value: String,
+    error: String,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let invalid = !error.is_empty();
     view! {
-        {sso.host.map(|v| view! { <input type="hidden" name="host" value=v /> })}
-        {sso.state.map(|v| view! { <input type="hidden" name="state" value=v /> })}
-        {sso.return_to.map(|v| view! { <input type="hidden" name="return_to" value=v /> })}
+        <div>
+            <label for=id.clone() class="block text-sm font-medium text-slate-700">{label}</label>
+            <textarea id=id name=name rows="5" aria-invalid=invalid.then_some("true")
+                class="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200">
+                {value}
+            </textarea>
+            {invalid.then(|| view! { <p class="mt-1 text-sm text-rose-700" data-testid=format!("error-{name}")>{error}</p> })}
+        </div>
     }
 }

@@ -1,21 +1,15 @@
-//! Components shared by every feature: page frame, header, footer, status pages, forms.
+//! The UI layer, shared by every feature: layouts (page frames as layout routes), the
+//! error page, form pieces and cards. Server-rendered only; islands live beside their page.
+pub mod cards;
 pub mod forms;
+pub mod join;
+pub mod layout;
+pub mod routes;
 pub mod style;
 
-use leptos::prelude::*;
-use leptos_meta::Title;
+pub use layout::{hub_page, page, AccountsFrame, ErrorPage, SignOutButton, SiteLayout};
 
-/// Sets the response status while rendering on the server (no-op in the browser).
-pub fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = http::StatusCode::from_u16(code) {
-            res.set_status(status);
-        }
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
-}
+use leptos::prelude::*;
 
 /// The Rally wordmark used on Rally's own hosts.
 #[component]
@@ -45,61 +39,8 @@ pub fn Footer() -> impl IntoView {
     }
 }
 
-/// A centred message page (not found, unavailable).
-#[component]
-fn StatusPage(title: &'static str, message: &'static str) -> impl IntoView {
-    view! {
-        <Title text=title />
-        <main class="mx-auto grid min-h-screen max-w-lg place-items-center px-4 text-center">
-            <div>
-                <h1 class="text-2xl font-semibold">{title}</h1>
-                <p class="mt-2 text-slate-600">{message}</p>
-                <a href="/" class="mt-6 inline-block text-indigo-700 underline">
-                    "Go to the home page"
-                </a>
-            </div>
-        </main>
-    }
-}
-
+/// The router's fallback: no page at this path.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    set_status(404);
-    view! { <StatusPage title="Page not found" message="There is nothing at this address." /> }
-}
-
-#[component]
-pub fn ServiceUnavailable() -> impl IntoView {
-    set_status(503);
-    view! {
-        <StatusPage
-            title="Temporarily unavailable"
-            message="This page cannot be shown right now. Please try again in a moment."
-        />
-    }
-}
-
-#[component]
-pub fn Forbidden() -> impl IntoView {
-    set_status(403);
-    view! {
-        <StatusPage
-            title="Not allowed"
-            message="Your role in this hub does not give access to this page."
-        />
-    }
-}
-
-/// Error codes server functions use for pages (the message of a `ServerFnError`).
-pub const NOT_FOUND: &str = "not-found";
-pub const FORBIDDEN: &str = "forbidden";
-
-/// The status page for a page's server-function error.
-#[component]
-pub fn ErrorView(error: ServerFnError) -> impl IntoView {
-    match error {
-        ServerFnError::ServerError(code) if code == NOT_FOUND => view! { <NotFound /> }.into_any(),
-        ServerFnError::ServerError(code) if code == FORBIDDEN => view! { <Forbidden /> }.into_any(),
-        _ => view! { <ServiceUnavailable /> }.into_any(),
-    }
+    view! { <ErrorPage error=crate::web::AppError::NotFound /> }
 }

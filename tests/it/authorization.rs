@@ -1,5 +1,5 @@
-//! Roles are checked on the server for every team page and every team server function —
-//! found from the router and the server-function registry, so a new one is covered too.
+//! Roles are checked on the server for every team page and every team form post — pages
+//! found from the router, so a new one is covered too.
 use crate::helpers::{signed_in, spawn_demo, TestEnv};
 
 /// The path with every parameter segment (`{id}`, `:id`) filled with `id`.
@@ -17,7 +17,7 @@ fn fill(path: &str, id: &str) -> String {
 }
 
 #[tokio::test]
-async fn advocates_get_403_from_every_team_page_and_server_function() {
+async fn advocates_get_403_from_every_team_page_and_form() {
     let env = TestEnv::sqlite().await;
     let app = spawn_demo(&env).await;
     let acme = app.host("acme.localhost");
@@ -29,11 +29,9 @@ async fn advocates_get_403_from_every_team_page_and_server_function() {
         .filter(|p| p.starts_with("/admin"))
         .collect();
     assert!(pages.len() >= 12, "{pages:?}");
-    let functions: Vec<String> = leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path.to_string())
-        .filter(|p| p.starts_with("/api/admin_") || p == "/api/hub_members")
-        .collect();
-    assert!(functions.len() >= 10, "{functions:?}");
+    // Page data is loaded on the server while the page renders (islands mode): there is
+    // no server-function endpoint that could be called around a page's role check.
+    assert_eq!(leptos::server_fn::axum::server_fn_paths().count(), 0);
 
     let mut alice = signed_in(&app, "alice@example.com", &acme).await;
     let mut owner = signed_in(&app, "owner@example.com", &acme).await;
@@ -69,16 +67,6 @@ async fn advocates_get_403_from_every_team_page_and_server_function() {
         ];
         let r = app.send_body("POST", &acme, path, &headers, "[").await;
         assert_eq!(r.status, 403, "advocate's malformed POST {path}");
-    }
-    for f in &functions {
-        let r = alice.post_form(&acme, f, &[("id", &id)]).await;
-        assert_eq!(r.status, 403, "POST {f}");
-        let r = owner.post_form(&acme, f, &[("id", &id)]).await;
-        assert!(
-            matches!(r.status, 200 | 404),
-            "admin POST {f}: {}",
-            r.status
-        );
     }
 }
 
@@ -216,13 +204,16 @@ async fn other_hubs_ids_are_404_on_every_route_that_takes_one() {
         .unwrap()
         .unwrap();
     still(&ch.title, "Globex only");
-    still(&ch.status, rally::challenges::STATUS_PUBLISHED);
+    still(
+        ch.status.as_str(),
+        rally::challenges::STATUS_PUBLISHED.as_str(),
+    );
     let co = gdb
         .find_by_id::<completions::Entity>(p)
         .await
         .unwrap()
         .unwrap();
-    still(&co.status, "pending");
+    still(co.status.as_str(), "pending");
     let rw = gdb.find_by_id::<rewards::Entity>(r).await.unwrap().unwrap();
     still(&rw.name, "Hoodie");
     let re = gdb
@@ -230,7 +221,7 @@ async fn other_hubs_ids_are_404_on_every_route_that_takes_one() {
         .await
         .unwrap()
         .unwrap();
-    still(&re.status, "requested");
+    still(re.status.as_str(), "requested");
     let inv = gdb
         .find_by_id::<invitations::Entity>(i)
         .await
@@ -242,8 +233,8 @@ async fn other_hubs_ids_are_404_on_every_route_that_takes_one() {
         .await
         .unwrap()
         .unwrap();
-    still(&mem.role, "advocate");
-    still(&mem.status, "active");
+    still(mem.role.as_str(), "advocate");
+    still(mem.status.as_str(), "active");
     let gr = gdb.find_by_id::<groups::Entity>(g).await.unwrap().unwrap();
     still(&gr.name, "Globex group");
 }

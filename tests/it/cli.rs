@@ -217,3 +217,59 @@ fn bad_configuration_stops_with_the_variable_named() {
     );
     assert_fails_with(&o, "RALLY_DATABASE_URL");
 }
+
+/// `rally serve` stops cleanly on SIGTERM (what a process manager sends): it finishes and
+/// exits 0 instead of dying by the signal.
+#[test]
+fn serve_exits_cleanly_on_sigterm() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let cli = Cli::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rally"))
+        .arg("serve")
+        .env_clear()
+        .env("RALLY_DATA_DIR", cli.dir.path())
+        .env("RALLY_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RALLY_LOG", "error")
+        .spawn()
+        .expect("start rally serve");
+    let healthy = || {
+        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
+        let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out.starts_with("HTTP/1.1 200")
+    };
+    let start = Instant::now();
+    while !healthy() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "serve did not come up"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "serve did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status:?}");
+}

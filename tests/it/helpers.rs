@@ -2,8 +2,8 @@
 //! or randomly named PostgreSQL databases dropped afterwards) and its own server.
 use rally::db::ShardRegistry;
 use rally::platform::{migrate, seed, shards};
-use rally::server::startup::{self, Application};
-use rally::server::{AppState, Config};
+use rally::startup::{self, Application};
+use rally::web::{AppState, Config};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -211,7 +211,7 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(env: &TestEnv) -> TestApp {
-    rally::server::telemetry::init();
+    rally::web::telemetry::init();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -188,3 +188,16 @@ async fn cross_origin_state_changing_requests_are_refused() {
         200
     );
 }
+
+/// Accepted connections have TCP_NODELAY: a small response on a kept-alive connection is
+/// not held back waiting for the client's delayed ACK.
+#[tokio::test]
+async fn accepted_connections_have_tcp_nodelay() {
+    use axum::serve::Listener;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut listener = rally::startup::nodelay(listener);
+    let _client = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (server_side, _) = listener.accept().await;
+    assert!(server_side.nodelay().unwrap());
+}

@@ -213,8 +213,8 @@ async fn contacts_search_page_export_roles_and_deactivation() {
                 if n == 7 { "Zoë 🚀" } else { "" }
             )),
             email: Set(Some(format!("p{n}@example.com"))),
-            role: Set("advocate".into()),
-            status: Set("active".into()),
+            role: Set(rally::domain::Role::Advocate),
+            status: Set(rally::domain::ContactStatus::Active),
             created_at: Set(rally::db::now()),
         })
         .await
@@ -278,7 +278,8 @@ async fn contacts_search_page_export_roles_and_deactivation() {
             .await
             .unwrap()
             .unwrap()
-            .role,
+            .role
+            .as_str(),
         "marketer"
     );
     owner
@@ -349,7 +350,7 @@ async fn groups_and_targeted_challenges() {
         )
         .await
         .unwrap();
-        rally::challenges::service::set_status(&db, c.id, "published")
+        rally::challenges::service::set_status(&db, c.id, rally::challenges::STATUS_PUBLISHED)
             .await
             .unwrap();
         let mut alice = signed_in(&app, "alice@example.com", &acme).await;

@@ -17,8 +17,8 @@ pub(crate) async fn advocate(db: &TenantDb, n: usize, points: i64) -> contacts::
             user_id: Set(new_id()),
             display_name: Set(format!("Advocate {n} 🎁")),
             email: Set(Some(format!("adv{n}@example.com"))),
-            role: Set("advocate".into()),
-            status: Set("active".into()),
+            role: Set(rally::domain::Role::Advocate),
+            status: Set(rally::domain::ContactStatus::Active),
             created_at: Set(now()),
         })
         .await

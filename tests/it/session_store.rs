@@ -1,6 +1,6 @@
 //! The SeaORM session store keeps, replaces, expires and deletes sessions, on both backends.
 use crate::helpers::backends;
-use rally::server::session_store::SeaOrmSessionStore;
+use rally::web::session_store::SeaOrmSessionStore;
 use tower_sessions::cookie::time::{Duration, OffsetDateTime};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
@@ -71,7 +71,7 @@ const REDIS_URL: &str = "redis://127.0.0.1:6379";
 
 /// Redis, when reachable; under CI its absence is a failure, not a skip.
 async fn redis_available() -> bool {
-    match rally::server::sessions::redis_store(REDIS_URL).await {
+    match rally::web::sessions::redis_store(REDIS_URL).await {
         Ok(_) => true,
         Err(e) => {
             if std::env::var("CI").as_deref() == Ok("true") {
@@ -108,9 +108,7 @@ async fn two_app_servers_share_sessions_through_redis() {
     assert!(page.body.contains("My hubs"), "{}", page.body);
 
     // It lives in Redis, not in the database.
-    let store = rally::server::sessions::redis_store(REDIS_URL)
-        .await
-        .unwrap();
+    let store = rally::web::sessions::redis_store(REDIS_URL).await.unwrap();
     let id: Id = cookie.parse().expect("a session id");
     assert!(store.load(&id).await.unwrap().is_some());
     let db_store = SeaOrmSessionStore::new(first.state.registry.global().clone());

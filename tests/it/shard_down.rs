@@ -46,6 +46,26 @@ async fn postgres_shard_outage_fails_only_its_tenants_and_recovers() {
         page.headers.get("retry-after").map(String::as_str),
         Some("5")
     );
+    // A form post to the same hub: the same 503 page, through the same error type.
+    let form = app
+        .send_body(
+            "POST",
+            &app.host("globex.localhost"),
+            "/join",
+            &[("content-type", "application/x-www-form-urlencoded")],
+            "return_to=%2F",
+        )
+        .await;
+    assert_eq!(form.status, 503);
+    assert_eq!(
+        form.headers.get("retry-after"),
+        page.headers.get("retry-after")
+    );
+    assert_eq!(
+        form.body, page.body,
+        "the same page for a page load and a form post"
+    );
+    assert!(page.body.contains("Temporarily unavailable"));
     assert_eq!(
         status(&app, "acme.localhost").await,
         200,

@@ -389,3 +389,39 @@ async fn a_session_in_use_is_kept_alive_once_per_interval() {
     let r = app.get(&accounts, "/").await;
     assert!(!saved(&r), "{:?}", r.set_cookies);
 }
+
+/// A reset with a bogus token is refused before any password is hashed: 64 of them at once
+/// do not queue 64 argon2 runs (other tests running meanwhile may hash a few).
+#[tokio::test]
+async fn bogus_resets_run_no_password_hash() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    let before = rally::accounts::password::hashes_run();
+    let resets = (0..64).map(|i| {
+        let app = &app;
+        let accounts = accounts.clone();
+        async move {
+            let mut b = Browser::new(app);
+            b.post_form(
+                &accounts,
+                "/password/reset",
+                &[
+                    ("token", &format!("{i:064x}")),
+                    ("password", "a-long-enough-password"),
+                ],
+            )
+            .await
+        }
+    });
+    for r in futures::future::join_all(resets).await {
+        assert_eq!(r.status, 303);
+        assert_eq!(
+            r.location(),
+            "/password/forgot",
+            "refused as an invalid link"
+        );
+    }
+    let ran = rally::accounts::password::hashes_run() - before;
+    assert!(ran < 32, "{ran} hashes for 64 bogus resets");
+}

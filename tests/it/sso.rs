@@ -2,11 +2,11 @@
 //! started the sign-in, to the host, and short-lived; `return_to` never leaves the host;
 //! only verified hub hosts get tickets; sessions are rotated at sign-in.
 use crate::helpers::{backends, query_param, spawn_demo, split_url, Browser};
-use rally::accounts::tokens::new_token;
 use rally::db::global::sso_tickets;
 use rally::db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use rally::platform::seed::DEMO_PASSWORD;
 use rally::sso::tickets;
+use rally::web::tokens::new_token;
 
 const ALICE: &str = "alice@example.com";
 
@@ -97,7 +97,7 @@ async fn tickets_are_single_use_bound_and_short_lived() {
                 sso_tickets::Column::ExpiresAt,
                 rally::db::sea_orm::sea_query::Expr::value(rally::db::now() - chrono_seconds(1)),
             )
-            .filter(sso_tickets::Column::TokenHash.eq(rally::accounts::tokens::digest(&ticket)))
+            .filter(sso_tickets::Column::TokenHash.eq(rally::web::tokens::digest(&ticket)))
             .exec(global)
             .await
             .unwrap();
@@ -109,10 +109,7 @@ async fn tickets_are_single_use_bound_and_short_lived() {
         let tenant = app
             .state
             .tenants
-            .resolve(&rally::server::hosts::classify(
-                "acme.localhost",
-                "localhost",
-            ))
+            .resolve(&rally::web::hosts::classify("acme.localhost", "localhost"))
             .await
             .unwrap()
             .unwrap();

@@ -13,8 +13,8 @@ fn contact(name: &str, tenant_claimed: rally::db::uuid::Uuid) -> contacts::Activ
         user_id: Set(new_id()),
         display_name: Set(name.to_string()),
         email: Set(None),
-        role: Set("advocate".into()),
-        status: Set("active".into()),
+        role: Set(rally::domain::Role::Advocate),
+        status: Set(rally::domain::ContactStatus::Active),
         created_at: Set(now()),
     }
 }

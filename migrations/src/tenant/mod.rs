@@ -3,6 +3,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_tenant;
 mod m20261123_000002_advocate_loop;
 mod m20261123_000003_rewards_invitations;
+mod m20261123_000004_referrals;
 
 /// Migrates one shard database (run on every shard).
 pub struct TenantMigrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for TenantMigrator {
             Box::new(m20261123_000001_create_tenant::Migration),
             Box::new(m20261123_000002_advocate_loop::Migration),
             Box::new(m20261123_000003_rewards_invitations::Migration),
+            Box::new(m20261123_000004_referrals::Migration),
         ]
     }
 }

@@ -10,8 +10,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub host: String,
     pub tenant_id: Uuid,
-    /// `subdomain` or `custom`.
-    pub kind: String,
+    pub kind: DomainKind,
     /// The value the customer puts in a DNS TXT record to prove they own the domain.
     pub verification_token: String,
     /// Only verified custom domains serve a hub.
@@ -25,5 +24,7 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-pub const KIND_SUBDOMAIN: &str = "subdomain";
-pub const KIND_CUSTOM: &str = "custom";
+pub use crate::domain::DomainKind;
+
+pub const KIND_SUBDOMAIN: DomainKind = DomainKind::Subdomain;
+pub const KIND_CUSTOM: DomainKind = DomainKind::Custom;

@@ -12,8 +12,7 @@ pub struct Model {
     pub to_address: String,
     pub subject: String,
     pub body_text: String,
-    /// One of the `STATUS_*` values.
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i64,
     pub message_id: Option<String>,
     /// The request that queued it, for the log line of its delivery.
@@ -28,11 +27,13 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-pub const STATUS_QUEUED: &str = "queued";
-pub const STATUS_SENDING: &str = "sending";
-pub const STATUS_SENT: &str = "sent";
+pub use crate::domain::MailStatus;
+
+pub const STATUS_QUEUED: MailStatus = MailStatus::Queued;
+pub const STATUS_SENDING: MailStatus = MailStatus::Sending;
+pub const STATUS_SENT: MailStatus = MailStatus::Sent;
 /// Development without SMTP: kept for the viewer at `accounts.<root>/dev/mail`.
-pub const STATUS_KEPT: &str = "kept";
+pub const STATUS_KEPT: MailStatus = MailStatus::Kept;
 /// The tenant's outgoing mail is suppressed: recorded, not sent.
-pub const STATUS_SUPPRESSED: &str = "suppressed";
-pub const STATUS_FAILED: &str = "failed";
+pub const STATUS_SUPPRESSED: MailStatus = MailStatus::Suppressed;
+pub const STATUS_FAILED: MailStatus = MailStatus::Failed;

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// A tower-sessions record (see `server::session_store`).
+/// A tower-sessions record (see `web::session_store`).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sessions")]
 pub struct Model {

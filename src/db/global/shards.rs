@@ -10,8 +10,7 @@ pub struct Model {
     pub name: String,
     pub writer_url: String,
     pub reader_url: Option<String>,
-    /// One of [`ShardStatus`].
-    pub status: String,
+    pub status: ShardStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
@@ -21,28 +20,4 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// What a shard accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShardStatus {
-    Active,
-    ReadOnly,
-    Draining,
-    Offline,
-}
-
-impl ShardStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::ReadOnly => "read-only",
-            Self::Draining => "draining",
-            Self::Offline => "offline",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Active, Self::ReadOnly, Self::Draining, Self::Offline]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
-}
+pub use crate::domain::ShardStatus;

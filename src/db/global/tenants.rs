@@ -9,8 +9,7 @@ pub struct Model {
     pub slug: String,
     pub name: String,
     pub shard_id: Uuid,
-    /// `active` or `suspended`.
-    pub status: String,
+    pub status: TenantStatus,
     pub mail_suppressed: bool,
     pub debug_logging_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
@@ -21,4 +20,6 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-pub const STATUS_ACTIVE: &str = "active";
+pub use crate::domain::TenantStatus;
+
+pub const STATUS_ACTIVE: TenantStatus = TenantStatus::Active;

@@ -1,3 +1,4 @@
+use crate::domain::{ChallengeKind, ChallengeStatus};
 use sea_orm::entity::prelude::*;
 
 /// Something advocates do for points (see `challenges`).
@@ -10,8 +11,7 @@ pub struct Model {
     pub title: String,
     /// Markdown, rendered and sanitised on the server.
     pub description: String,
-    /// `question`, `link`, `review`, `referral` or `action`.
-    pub kind: String,
+    pub kind: ChallengeKind,
     pub points: i64,
     pub requires_approval: bool,
     pub starts_at: Option<DateTimeUtc>,
@@ -20,8 +20,7 @@ pub struct Model {
     pub target_group_id: Option<Uuid>,
     /// For `action` challenges: where the advocate clicks through to.
     pub action_url: Option<String>,
-    /// `draft`, `published` or `archived`.
-    pub status: String,
+    pub status: ChallengeStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

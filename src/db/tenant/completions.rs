@@ -1,3 +1,4 @@
+use crate::domain::CompletionStatus;
 use sea_orm::entity::prelude::*;
 
 /// An advocate's submission for a challenge.
@@ -11,8 +12,7 @@ pub struct Model {
     pub contact_id: Uuid,
     /// Attempt number of this advocate on this challenge (unique with them).
     pub seq: i64,
-    /// `pending`, `approved` or `rejected`.
-    pub status: String,
+    pub status: CompletionStatus,
     /// What was submitted, as JSON (depends on the challenge kind).
     pub answer: String,
     pub review_note: Option<String>,

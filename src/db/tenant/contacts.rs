@@ -1,3 +1,4 @@
+use crate::domain::{ContactStatus, Role};
 use sea_orm::entity::prelude::*;
 
 /// A person's record inside one hub: their role and status there.
@@ -12,10 +13,8 @@ pub struct Model {
     pub display_name: String,
     /// A copy of the account's address, for search and export (the account is global).
     pub email: Option<String>,
-    /// `advocate`, `marketer` or `admin`.
-    pub role: String,
-    /// `active` or `deactivated`.
-    pub status: String,
+    pub role: Role,
+    pub status: ContactStatus,
     pub created_at: DateTimeUtc,
 }
 
@@ -23,3 +22,21 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The person's contact in this hub, whatever its status.
+pub async fn find_for_user(
+    db: &crate::db::TenantDb,
+    user_id: Uuid,
+) -> Result<Option<Model>, DbErr> {
+    db.select::<Entity>()
+        .filter(Column::UserId.eq(user_id))
+        .one()
+        .await
+}
+
+/// The person's active contact in this hub, if any.
+pub async fn active(db: &crate::db::TenantDb, user_id: Uuid) -> Result<Option<Model>, DbErr> {
+    Ok(find_for_user(db, user_id)
+        .await?
+        .filter(|c| c.status == ContactStatus::Active))
+}

@@ -12,6 +12,7 @@ pub mod levels;
 pub mod outbound_mail;
 pub mod points_ledger;
 pub mod redemptions;
+pub mod referrals;
 pub mod rewards;
 
 use sea_orm::EntityTrait;
@@ -48,4 +49,5 @@ tenant_entity!(levels);
 tenant_entity!(outbound_mail);
 tenant_entity!(points_ledger);
 tenant_entity!(redemptions);
+tenant_entity!(referrals);
 tenant_entity!(rewards);

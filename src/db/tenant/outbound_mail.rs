@@ -11,7 +11,7 @@ pub struct Model {
     pub to_address: String,
     pub subject: String,
     pub body_text: String,
-    pub status: String,
+    pub status: crate::domain::MailStatus,
     pub attempts: i64,
     pub message_id: Option<String>,
     pub request_id: Option<String>,

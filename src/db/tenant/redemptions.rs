@@ -11,8 +11,7 @@ pub struct Model {
     pub contact_id: Uuid,
     /// What it cost when redeemed (refunded as is on cancel).
     pub cost: i64,
-    /// `requested`, `fulfilled` or `cancelled`.
-    pub status: String,
+    pub status: crate::domain::RedemptionStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

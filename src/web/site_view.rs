@@ -1,7 +1,6 @@
 //! What the current host serves, as the pages see it. The server decides this from the
-//! Host header before any page runs (see `server::site`); pages read it through
-//! [`get_site`], which the hydrated browser receives with the page instead of calling back.
-use leptos::prelude::*;
+//! Host header before any page runs (see `web::site`); pages read it through
+//! [`current_site`].
 use serde::{Deserialize, Serialize};
 
 /// A hub's public branding, memoized on the server from its shard.
@@ -25,16 +24,13 @@ pub enum SiteView {
     Hub(HubView),
 }
 
-/// The site of the current request.
-#[server]
-pub async fn get_site() -> Result<SiteView, ServerFnError> {
-    use crate::server::site::Site;
-    let axum::Extension(site) = leptos_axum::extract::<axum::Extension<Site>>().await?;
-    Ok(match site {
+/// The site of the page being rendered: decided by host routing before any page runs,
+/// read from the request (no query). `None` outside a request.
+pub fn current_site() -> Option<SiteView> {
+    use crate::web::site::Site;
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    Some(match parts.extensions.get::<Site>()? {
         Site::Accounts => SiteView::Accounts,
         Site::Hub(hub) => SiteView::Hub((*hub.view).clone()),
     })
 }
-
-/// The site resource, provided once by `App` and shared by every page.
-pub type SiteResource = Resource<Result<SiteView, ServerFnError>>;

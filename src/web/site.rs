@@ -6,9 +6,9 @@
 //! that cannot answer turns into a 503 for that hub only.
 use super::context::RequestMemo;
 use super::hosts::{classify, HostKind, ResolvedTenant};
-use super::{pages, AppState};
+use super::{pages, AppError, AppState};
 use crate::db::TenantDb;
-use crate::site::HubView;
+use crate::web::site_view::HubView;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -54,12 +54,15 @@ pub async fn route_by_host(
     next: Next,
 ) -> Response {
     let state = &routing.state;
+    if let Some(res) = super::health::answer(state, req.uri().path()).await {
+        return res;
+    }
     let root = &state.config.root_domain;
     let kind = raw_host(&req)
         .map(|h| classify(&h, root))
         .unwrap_or(HostKind::Unknown);
     match kind {
-        HostKind::Unknown => pages::not_found(),
+        HostKind::Unknown => pages::no_hub_here(),
         HostKind::Apex => {
             Redirect::permanent(&state.config.url_for_host(&format!("accounts.{root}")))
                 .into_response()
@@ -79,7 +82,7 @@ pub async fn route_by_host(
                 req.extensions_mut().insert(RequestMemo::default());
                 next.run(req).await
             }
-            Ok(None) => pages::not_found(),
+            Ok(None) => pages::no_hub_here(),
             Err(res) => res,
         },
     }
@@ -91,7 +94,7 @@ async fn resolve_hub(state: &AppState, kind: &HostKind) -> Result<Option<HubRequ
         Ok(None) => return Ok(None),
         Err(e) => {
             tracing::error!(error = %e, "tenant lookup in the global database failed");
-            return Err(pages::unavailable());
+            return Err(AppError::Unavailable.into_response());
         }
     };
     let db = state
@@ -100,11 +103,11 @@ async fn resolve_hub(state: &AppState, kind: &HostKind) -> Result<Option<HubRequ
         .await
         .map_err(|e| {
             tracing::warn!(tenant = %tenant.slug, error = %e, "shard unavailable");
-            pages::unavailable()
+            AppError::Unavailable.into_response()
         })?;
     let view = state.hub_config.get(&tenant, &db).await.map_err(|e| {
         tracing::warn!(tenant = %tenant.slug, error = %e, "reading hub settings failed");
-        pages::unavailable()
+        AppError::Unavailable.into_response()
     })?;
     Ok(Some(HubRequest { tenant, view, db }))
 }

@@ -88,6 +88,20 @@ pub fn layer(config: &Config, store: AnyStore) -> SessionManagerLayer<AnyStore> 
 
 const SEEN_KEY: &str = "seen";
 
+/// The site's static files (`/pkg/…` and the icons and files under `public/`), as opposed
+/// to pages and form posts.
+pub fn is_static_asset(path: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "css", "js", "wasm", "svg", "ico", "png", "jpg", "jpeg", "webp", "txt", "woff2", "map",
+    ];
+    path.starts_with("/pkg/")
+        || path
+            .rsplit('/')
+            .next()
+            .and_then(|file| file.rsplit_once('.'))
+            .is_some_and(|(_, ext)| EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
 /// How often a session in use is saved again (see [`keep_alive`]): an eighth of the idle
 /// window, at most an hour, at least a second.
 pub fn refresh_seconds(config: &Config) -> i64 {
@@ -105,7 +119,11 @@ pub async fn keep_alive(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    if !session.is_empty().await {
+    // A page's stylesheet, script and icon arrive alongside the next click: a write from
+    // one of them, made from the session as it was read before that click's own write,
+    // would put the older session back (a lost SSO state, seen in Playwright). They never
+    // need the session renewed, so they never write it.
+    if !is_static_asset(req.uri().path()) && !session.is_empty().await {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let seen: Option<i64> = session.get(SEEN_KEY).await.ok().flatten();
         if seen.is_none_or(|s| now - s >= refresh) {
@@ -115,4 +133,30 @@ pub async fn keep_alive(
         }
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_static_asset;
+
+    #[test]
+    fn static_assets_are_told_from_pages() {
+        for p in [
+            "/pkg/rally.css",
+            "/pkg/rally.wasm",
+            "/favicon.svg",
+            "/robots.txt",
+        ] {
+            assert!(is_static_asset(p), "{p}");
+        }
+        for p in [
+            "/",
+            "/sso/start",
+            "/invite",
+            "/admin/contacts.csv",
+            "/challenges/1.5x",
+        ] {
+            assert!(!is_static_asset(p), "{p}");
+        }
+    }
 }

@@ -3,6 +3,9 @@
 //! passwords), a notice — travels in the session as a one-time [`Flash`].
 use serde::{Deserialize, Serialize};
 
+/// Field errors of a form: `(field, message)`.
+pub type FieldErrors = Vec<(String, String)>;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {
     /// Which form it is for (`login`, `signup`, …); other pages leave it alone.
@@ -12,6 +15,10 @@ pub struct Flash {
     pub errors: Vec<(String, String)>,
     /// `(field, value)` to fill the form again.
     pub values: Vec<(String, String)>,
+    /// The typed form as it was posted (JSON), for forms that travel whole: the handler
+    /// parses the struct, the flash carries that struct back, the page re-renders it.
+    #[serde(default)]
+    pub typed: Option<String>,
     /// The request that showed it (see `take_flash`).
     #[serde(default)]
     pub shown_by: Option<String>,
@@ -42,6 +49,23 @@ impl Flash {
         self
     }
 
+    /// Carries `form` back to the page, whole (see [`Self::form`]).
+    pub fn with_form<F: Serialize>(mut self, form: &F) -> Self {
+        self.typed = serde_json::to_string(form).ok();
+        self
+    }
+
+    /// Field errors, `(field, message)`.
+    pub fn with_errors(mut self, errors: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.errors.extend(errors);
+        self
+    }
+
+    /// The typed form carried back by [`Self::with_form`], if it is an `F`.
+    pub fn form<F: serde::de::DeserializeOwned>(&self) -> Option<F> {
+        serde_json::from_str(self.typed.as_deref()?).ok()
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }
@@ -62,7 +86,6 @@ impl Flash {
     }
 }
 
-#[cfg(feature = "ssr")]
 mod store {
     use super::Flash;
     use tower_sessions::Session;
@@ -105,5 +128,4 @@ mod store {
     }
 }
 
-#[cfg(feature = "ssr")]
 pub use store::{set as set_flash, take as take_flash};

@@ -1,11 +1,13 @@
 //! Builds the application from a [`Config`]: databases (migrated), the shard registry, the
 //! caches, and the axum router. Tests call [`Application::build`] with a listener on port 0
 //! to run a real server.
-use super::{api, hosts, hub_config, request_id, same_origin, sessions, site, AppState, Config};
-use crate::accounts::rate_limit::LoginLimiter;
 use crate::app::{shell, App};
 use crate::db::{self, PoolSettings, ShardRegistry};
 use crate::platform::migrate;
+use crate::web::limits::LoginLimiter;
+use crate::web::{
+    hosts, hub_config, limits, request_id, respond, same_origin, sessions, site, AppState, Config,
+};
 use anyhow::Context;
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -123,95 +125,91 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, service)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
+        axum::serve(nodelay(listener), service)
+            .with_graceful_shutdown(shutdown_signal())
             .await
     }
 }
 
-/// The full router: request ids and tracing outermost, then host routing, then pages,
-/// server functions and static files.
-pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
-    use crate::accounts::handlers as accounts;
-    use crate::challenges::handlers as challenges;
-    use crate::invitations::handlers as invitations;
-    use crate::membership::handlers as membership;
-    use crate::people::handlers as people;
-    use crate::points::handlers as levels;
-    use crate::rewards::handlers as rewards;
-    use crate::sso::handlers as sso;
-    use axum::routing::{get, post};
+/// Ctrl-C, or SIGTERM (what a process manager or orchestrator sends): new connections
+/// stop, requests in flight finish, then the process exits 0.
+async fn shutdown_signal() {
+    let terminate = async {
+        #[cfg(unix)]
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
 
+/// The listener with TCP_NODELAY on every accepted connection. Without it a small
+/// response on a kept-alive connection waits for the client's delayed ACK (Nagle): about
+/// 40 ms per static file.
+pub fn nodelay(
+    listener: tokio::net::TcpListener,
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    use axum::serve::ListenerExt;
+    fn set(tcp: &mut tokio::net::TcpStream) {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY");
+        }
+    }
+    listener.tap_io(set as fn(&mut tokio::net::TcpStream))
+}
+
+/// The full router: request ids and tracing outermost, then the body limit, host routing,
+/// the same-origin check and sessions; inside them the pages (one Leptos router) and each
+/// feature's own routes (form posts, redirects, downloads), merged here.
+pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
     let routes = generate_route_list(App);
+    let features = Router::new()
+        .merge(crate::accounts::routes())
+        .merge(crate::sso::routes())
+        .merge(crate::membership::routes())
+        .merge(crate::challenges::routes())
+        .merge(crate::points::routes())
+        .merge(crate::invitations::routes())
+        .merge(crate::people::routes())
+        .merge(crate::rewards::routes());
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        // Form posts (the pages of the same paths are the GETs above).
-        .route("/signup", post(accounts::signup))
-        .route("/login", post(accounts::login))
-        .route("/logout", post(accounts::logout))
-        .route("/password/forgot", post(accounts::forgot))
-        .route("/password/reset", post(accounts::reset_password))
-        .route("/join", post(membership::join))
-        // The advocate loop.
-        .route("/admin/challenges", post(challenges::create))
-        .route("/admin/challenges/{id}", post(challenges::update))
-        .route("/admin/challenges/{id}/publish", post(challenges::publish))
-        .route("/admin/challenges/{id}/archive", post(challenges::archive))
-        .route("/challenges/{id}", post(challenges::submit))
-        .route("/admin/completions/bulk", post(challenges::bulk))
-        .route("/admin/completions/{id}/approve", post(challenges::approve))
-        .route("/admin/completions/{id}/reject", post(challenges::reject))
-        .route("/admin/levels", post(levels::save))
-        .route("/admin/levels/reset", post(levels::reset))
-        // Invitations.
-        .route("/admin/invitations", post(invitations::invite))
-        .route("/admin/invitations/{id}/resend", post(invitations::resend))
-        .route("/admin/invitations/{id}/revoke", post(invitations::revoke))
-        .route("/invite/accept", post(invitations::accept))
-        // Contacts and groups.
-        .route("/admin/contacts.csv", get(people::export_csv))
-        .route("/admin/contacts/{id}/role", post(people::set_role))
-        .route("/admin/contacts/{id}/status", post(people::set_status))
-        .route("/admin/groups", post(people::create_group))
-        .route("/admin/groups/{id}/rename", post(people::rename_group))
-        .route("/admin/groups/{id}/delete", post(people::delete_group))
-        .route("/admin/groups/{id}/members", post(people::add_member))
-        .route(
-            "/admin/groups/{id}/members/{contact}/remove",
-            post(people::remove_member),
-        )
-        // Rewards.
-        .route("/admin/rewards", post(rewards::create))
-        .route("/admin/rewards/{id}", post(rewards::update))
-        .route("/rewards/{id}/redeem", post(rewards::redeem))
-        .route("/admin/redemptions/{id}/fulfil", post(rewards::fulfil))
-        .route("/admin/redemptions/{id}/cancel", post(rewards::cancel))
-        // The SSO round trip (redirects only).
-        .route("/sso/start", get(sso::start))
-        .route("/sso/authorize", get(sso::authorize))
-        .route("/sso/callback", get(sso::callback))
+        .merge(features)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone())
-        // Inside the session layer, which provides the session it touches.
+        // Inside the session layer, which provides the session they touch.
+        .layer(axum::middleware::from_fn(respond::keep_flash))
         .layer(axum::middleware::from_fn_with_state(
             sessions::refresh_seconds(&state.config),
             sessions::keep_alive,
         ))
         .layer(sessions::layer(&state.config, store));
 
+    let https = state.config.https();
     let routing = site::HostRouting {
         state,
-        api: api::router(),
+        api: crate::api::router(),
     };
     pages
         // Inside host routing: the API host (bearer tokens, no cookies) never reaches it.
         .layer(axum::middleware::from_fn(same_origin::require_same_origin))
         .layer(axum::middleware::from_fn_with_state(routing, site::route_by_host))
+        .layer(axum::middleware::from_fn(limits::limit_body))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
                 let id = req
@@ -227,6 +225,10 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
                 tracing::info_span!("request", request_id = %id, method = %req.method(), host = %host, path = %req.uri().path())
             }),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            crate::web::headers::security_headers,
+        ))
         .layer(PropagateRequestIdLayer::new(request_id::HEADER))
         .layer(SetRequestIdLayer::new(request_id::HEADER, request_id::MakeUuid))
         .layer(axum::middleware::from_fn(request_id::drop_unacceptable))

@@ -49,6 +49,50 @@ impl LoginLimiter {
     }
 }
 
+/// The largest request body Rally reads. Every form is a few kilobytes; a challenge's
+/// Markdown description (up to 10,000 characters) is the longest field.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Reads the body up to [`MAX_BODY_BYTES`], for every route (forms, pages, anything a
+/// client sends): more is a 413 page, before any handler or extractor sees it.
+pub async fn limit_body(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let too_large = || super::AppError::TooLarge.into_response();
+    let declared = req
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    // A chunked body declares no length: read it with the limit.
+    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => {
+            next.run(axum::extract::Request::from_parts(
+                parts,
+                axum::body::Body::from(bytes),
+            ))
+            .await
+        }
+        Err(e) => {
+            let over_limit = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            tracing::info!(error = %e, over_limit, "request body refused");
+            if over_limit {
+                too_large()
+            } else {
+                // The client stopped sending halfway.
+                (http::StatusCode::BAD_REQUEST, "The request body broke off.").into_response()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use super::hosts::ResolvedTenant;
 use crate::db::tenant::hub_settings;
 use crate::db::TenantDb;
 use crate::domain::BrandColor;
-use crate::site::HubView;
+use crate::web::site_view::HubView;
 use moka::future::Cache;
 use sea_orm::DbErr;
 use std::sync::Arc;

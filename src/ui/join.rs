@@ -1,0 +1,58 @@
+//! The "Join this hub" panel: shown on the hub home and on `/join` to a signed-in visitor
+//! who is not a member. What a join attempt said is shown by the hub frame.
+use super::layout::ViewerResource;
+use leptos::prelude::*;
+
+/// For a signed-in visitor who is not a member: "Join <hub>" (or why they cannot).
+#[component]
+pub fn JoinPanel(
+    hub_name: String,
+    invite_only: bool,
+    /// Where joining leads (a path on this hub).
+    #[prop(default = "/".to_string())]
+    return_to: String,
+) -> impl IntoView {
+    let viewer = expect_context::<ViewerResource>();
+    view! {
+        <Suspense>
+            {move || {
+                let hub_name = hub_name.clone();
+                let return_to = return_to.clone();
+                Suspend::new(async move {
+                    let Ok(v) = viewer.await else { return ().into_any() };
+                    match (&v.account, v.role) {
+                        (Some(_), None) => view! {
+                            <section class="mt-6 space-y-3 rounded-xl border border-brand/40 bg-white p-5 shadow-sm" aria-label="Join">
+                                {if invite_only {
+                                    view! {
+                                        <p data-testid="invite-only">
+                                            {hub_name.clone()} " is invite-only: you need an invitation from its team to join."
+                                        </p>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <form method="post" action="/join" class="flex flex-wrap items-center justify-between gap-3">
+                                            <input type="hidden" name="return_to" value=return_to.clone() />
+                                            <p>"You are not a member of " {hub_name.clone()} " yet."</p>
+                                            <button type="submit" class="rounded-lg bg-brand px-4 py-2 font-semibold text-brand-contrast shadow-sm hover:opacity-90">
+                                                "Join " {hub_name.clone()}
+                                            </button>
+                                        </form>
+                                    }.into_any()
+                                }}
+                            </section>
+                        }.into_any(),
+                        (Some(_), Some(role)) => view! {
+                            <div class="mt-6 space-y-3">
+                                <p class="text-sm text-slate-600" data-testid="member-role">
+                                    "You are a member of " {hub_name.clone()} " (" {role.label()} ")."
+                                </p>
+                            </div>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

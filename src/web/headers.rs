@@ -1,0 +1,47 @@
+//! Security headers on every response: pages, static files, redirects and error pages.
+//!
+//! Pages get a Content-Security-Policy carrying the per-response nonce of their hydration
+//! script ([`page_csp`], set by the app shell); every other response gets a strict one
+//! without scripts. Framing is refused everywhere; HSTS is sent when the site is served
+//! over https.
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// For anything that is not a page: no scripts, no frames; the plain status pages keep
+/// their inline style.
+const DEFAULT_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// The CSP of a page: its own origin, its hydration script by nonce (and the wasm it
+/// compiles), inline style attributes (the hub's brand colours), images from anywhere over
+/// https (logos), no frames.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; \
+         frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
+}
+
+/// `Strict-Transport-Security`, sent only when the site is served over https.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+pub async fn security_headers(State(https): State<bool>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let mut set = |name: header::HeaderName, value: &'static str| {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
+    set(header::CONTENT_SECURITY_POLICY, DEFAULT_CSP);
+    if https {
+        set(header::STRICT_TRANSPORT_SECURITY, HSTS);
+    }
+    res
+}

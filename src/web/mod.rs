@@ -1,0 +1,61 @@
+//! The web kernel: the one way through the server for every request.
+//!
+//! A request passes, in order: [`request_id`] → [`limits`] (body size) → [`site`] (Host
+//! header → accounts host or a hub, with its tenant handle) → [`same_origin`] → the
+//! session layer ([`sessions`]) → a feature's page or form handler, which asks [`guard`]
+//! for the viewer's role and answers with data or an [`error::AppError`]. Errors become a
+//! response in [`error`] only.
+//!
+//! Server-only, like every page: the browser build holds just the islands.
+pub mod error;
+pub mod flash;
+pub mod site_view;
+
+pub mod auth;
+pub mod config;
+pub mod context;
+pub mod guard;
+pub mod headers;
+pub mod health;
+pub mod hosts;
+pub mod hub_config;
+pub mod limits;
+pub mod pages;
+pub mod request_id;
+pub mod respond;
+pub mod same_origin;
+pub mod session_store;
+pub mod sessions;
+pub mod site;
+pub mod telemetry;
+pub mod tokens;
+pub mod viewer;
+
+pub use error::AppError;
+
+pub use state::*;
+
+mod state {
+    use axum::extract::FromRef;
+    use leptos::config::LeptosOptions;
+    use std::sync::Arc;
+
+    pub use super::config::Config;
+
+    /// Shared by every handler and page loader (loaders get it from the Leptos context).
+    #[derive(Clone)]
+    pub struct AppState {
+        pub leptos_options: LeptosOptions,
+        pub config: Arc<Config>,
+        pub registry: Arc<crate::db::ShardRegistry>,
+        pub tenants: Arc<super::hosts::TenantResolver>,
+        pub hub_config: Arc<super::hub_config::HubConfigCache>,
+        pub login_limiter: Arc<super::limits::LoginLimiter>,
+    }
+
+    impl FromRef<AppState> for LeptosOptions {
+        fn from_ref(state: &AppState) -> Self {
+            state.leptos_options.clone()
+        }
+    }
+}
