@@ -16,7 +16,11 @@ echo "==> cargo leptos build"
 cargo leptos build
 
 echo "==> cargo test (unit + integration, SQLite and PostgreSQL)"
-leptos_cargo test --workspace --features rally/ssr
+# Each request in the tests gives up after a minute; this bounds the whole run too, so a
+# hang fails CI in minutes instead of eating its time limit.
+leptos_cargo test --workspace --features rally/ssr --no-run
+timeout --kill-after=30 1200 bash -c \
+  'source scripts/env.sh && leptos_cargo test --workspace --features rally/ssr'
 
 echo "==> playwright (hydrated and JavaScript-off)"
 (cd end2end && npx playwright test)

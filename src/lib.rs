@@ -34,6 +34,8 @@ pub mod app;
 #[cfg(feature = "ssr")]
 pub mod challenges;
 #[cfg(feature = "ssr")]
+pub mod crash;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod invitations;

@@ -151,7 +151,19 @@ fn one_line(e: &anyhow::Error) -> String {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let production = config.environment == rally::web::config::Environment::Production;
     if let Command::Serve = command {
+        if let Some(unsafe_setting) = config.production_refusal() {
+            anyhow::bail!("refusing to start in production: {unsafe_setting}");
+        }
+        if production {
+            let registry = startup::open_databases(&config).await?;
+            if seed::demo_accounts_present(registry.global()).await? {
+                anyhow::bail!(
+                    "refusing to start in production: the demo seed is loaded (its accounts share a published password); remove them or use a fresh RALLY_DATABASE_URL"
+                );
+            }
+        }
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| {
@@ -165,7 +177,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             cfg.url_for_host(&format!("accounts.{}", cfg.root_domain)),
             cfg.url_for_host(&format!("acme.{}", cfg.root_domain)),
         );
-        app.run(listener).await?;
+        app.run(listener, startup::shutdown_signal())
+            .await?;
         return Ok(());
     }
 
@@ -241,6 +254,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("added verified domain {} to {slug}", d.host);
         }
         Command::Seed(SeedCommand::Demo) => {
+            if production {
+                anyhow::bail!(
+                    "RALLY_ENV: the demo seed (accounts with a published password) is refused in production"
+                );
+            }
             migrate::migrate_shards(&registry, None).await?;
             for line in seed::demo(&registry, &config.root_domain).await? {
                 println!("{line}");

@@ -4,7 +4,7 @@
 use crate::app::{shell, App};
 use crate::db::{self, PoolSettings, ShardRegistry};
 use crate::platform::migrate;
-use crate::web::limits::LoginLimiter;
+use crate::web::limits::AttemptLimiter;
 use crate::web::{
     hosts, hub_config, limits, request_id, respond, same_origin, sessions, site, AppState, Config,
 };
@@ -14,6 +14,7 @@ use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -30,7 +31,7 @@ const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
 fn spawn_housekeeping(
     registry: Arc<ShardRegistry>,
     store: sessions::AnyStore,
-    limiter: Arc<LoginLimiter>,
+    limiter: Arc<AttemptLimiter>,
 ) {
     use tower_sessions::session_store::ExpiredDeletion;
     tokio::spawn(async move {
@@ -96,17 +97,24 @@ impl Application {
         let registry = open_databases(&config).await?;
         migrate::migrate_shards(&registry, None).await?;
         registry.spawn_reloader(SHARD_RELOAD_EVERY);
-        let login_limiter = Arc::new(LoginLimiter::new(
-            config.login_attempts_per_account,
-            config.login_attempts_per_address,
-            Duration::from_secs(config.login_window_seconds),
-        ));
-        let store = sessions::AnyStore::from_config(&config, registry.global()).await?;
+        let redis = match &config.redis_url {
+            Some(url) => Some(sessions::redis_pool(url).await?),
+            None => None,
+        };
+        let window = Duration::from_secs(config.login_window_seconds);
+        let limiter = Arc::new(match &redis {
+            Some(pool) => AttemptLimiter::redis(pool.clone(), window),
+            None => AttemptLimiter::in_memory(window),
+        });
+        let store = match redis {
+            Some(pool) => sessions::AnyStore::redis(pool),
+            None => sessions::AnyStore::database(registry.global()),
+        };
         crate::mail::sender::Sender::new(registry.clone(), &config)?.spawn(MAIL_POLL_EVERY);
-        spawn_housekeeping(registry.clone(), store.clone(), login_limiter.clone());
+        spawn_housekeeping(registry.clone(), store.clone(), limiter.clone());
         let state = AppState {
             leptos_options,
-            login_limiter,
+            limiter,
             tenants: Arc::new(hosts::TenantResolver::new(
                 registry.global().clone(),
                 Duration::from_secs(config.host_cache_seconds),
@@ -119,21 +127,26 @@ impl Application {
         Ok(Self { state, router })
     }
 
-    /// Serves until the process is interrupted.
-    pub async fn run(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    /// Serves until `shutdown` completes (`rally serve` passes [`shutdown_signal`]; tests
+    /// pass a future that never does, so the test binary keeps its own signal handling).
+    pub async fn run(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         // Connection info: sign-in attempts are limited per client address.
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(nodelay(listener), service)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(shutdown)
             .await
     }
 }
 
 /// Ctrl-C, or SIGTERM (what a process manager or orchestrator sends): new connections
 /// stop, requests in flight finish, then the process exits 0.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let terminate = async {
         #[cfg(unix)]
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
@@ -225,6 +238,9 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
                 tracing::info_span!("request", request_id = %id, method = %req.method(), host = %host, path = %req.uri().path())
             }),
         )
+        .layer(axum::middleware::from_fn(crate::web::headers::static_cache))
+        // Pages, CSS, JS and wasm compress 4–10×; tower-http skips images and tiny bodies.
+        .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             https,
             crate::web::headers::security_headers,

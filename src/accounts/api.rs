@@ -123,14 +123,18 @@ pub struct MailView {
     pub message_id: Option<String>,
 }
 
-/// The development mail viewer: the latest messages (never in production).
+/// The development mail viewer: the latest messages. It holds every tenant's reset and
+/// invitation links, so it exists only when `RALLY_MAIL_VIEWER` is on (development), and
+/// only for a platform operator; to anyone else it is not there at all (404).
 pub async fn dev_mail() -> Result<Vec<MailView>, AppError> {
-    use crate::web::config::Environment;
     use crate::web::context::request_ctx;
 
     let ctx = request_ctx()?;
     ctx.require_accounts()?;
-    if ctx.state.config.environment == Environment::Production {
+    if !ctx.state.config.mail_viewer {
+        return Err(AppError::NotFound);
+    }
+    if !ctx.user().await?.is_some_and(|u| u.is_platform_operator) {
         return Err(AppError::NotFound);
     }
     let rows = crate::mail::outbox::recent(&ctx.state.registry, 50).await?;

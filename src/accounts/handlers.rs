@@ -12,31 +12,14 @@ use crate::web::respond::{back, request_id_of, FormResult};
 use crate::web::site::Site;
 use crate::web::AppError;
 use crate::web::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::request::Parts;
+use crate::web::client::ClientAddr;
+use crate::web::limits::{address_key, Scope};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
 use axum::{Extension, Form};
 use serde::Deserialize;
-use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
 use tower_sessions::Session;
-
-/// The client's address, when the server was started with connection info.
-pub struct ClientAddr(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
-    }
-}
 
 /// Where a sign-in continues: back into the SSO round trip it interrupted, or home.
 fn continuation(sso: &SsoParams) -> String {
@@ -83,10 +66,20 @@ pub struct SignupForm {
 pub async fn signup(
     State(state): State<AppState>,
     Extension(site): Extension<Site>,
+    ClientAddr(addr): ClientAddr,
     session: Session,
     Form(form): Form<SignupForm>,
 ) -> FormResult {
     accounts_only(&site)?;
+    // Each sign-up hashes a password: bounded per address, before any of that work.
+    state
+        .limiter
+        .hit(
+            Scope::SignUpAddress,
+            &address_key(addr),
+            state.config.login_attempts_per_address,
+        )
+        .await?;
     let sso = SsoParams {
         host: form.host,
         state: form.state,
@@ -150,14 +143,28 @@ pub async fn login(
         state: form.state,
         return_to: form.return_to,
     };
-    if let Err(wait) = state.login_limiter.check(&form.email, addr) {
+    // The attempt counts as a failure while it runs, so parallel guesses cannot all pass
+    // the check; a success takes it back and forgives the account's earlier failures.
+    let address = address_key(addr);
+    let limits = &state.config;
+    let counted = async {
+        state
+            .limiter
+            .hit(Scope::SignInAddress, &address, limits.login_attempts_per_address)
+            .await?;
+        state
+            .limiter
+            .hit(Scope::SignInAccount, &form.email, limits.login_attempts_per_account)
+            .await
+    };
+    if let Err(wait) = counted.await {
         tracing::warn!(client = ?addr, "sign-in rate limit reached");
-        return Err(AppError::RateLimited {
-            retry_after_seconds: wait.as_secs(),
-        });
+        return Err(wait.into());
     }
     match authenticate(state.registry.global(), &form.email, &form.password).await {
         Ok(Some(user)) => {
+            state.limiter.clear(Scope::SignInAccount, &form.email).await;
+            state.limiter.undo(Scope::SignInAddress, &address).await;
             sign_in(&session, &user).await?;
             Ok(Redirect::to(&continuation(&sso)).into_response())
         }
@@ -203,15 +210,17 @@ pub async fn forgot(
             return Err(AppError::invalid("/password/forgot", flash));
         }
     };
-    // Reset mail is limited like sign-in, so the form cannot be used to flood an inbox.
-    if let Err(wait) = state
-        .login_limiter
-        .check(&format!("reset:{}", email.as_str()), addr)
-    {
-        return Err(AppError::RateLimited {
-            retry_after_seconds: wait.as_secs(),
-        });
-    }
+    // Reset mail is limited per address and per account, so the form can neither flood an
+    // inbox nor be used to probe many addresses.
+    let limits = &state.config;
+    state
+        .limiter
+        .hit(Scope::ForgotAddress, &address_key(addr), limits.login_attempts_per_address)
+        .await?;
+    state
+        .limiter
+        .hit(Scope::ForgotAccount, email.as_str(), limits.login_attempts_per_account)
+        .await?;
     let accounts_url = state
         .config
         .url_for_host(&format!("accounts.{}", state.config.root_domain));
@@ -236,10 +245,20 @@ pub struct ResetForm {
 pub async fn reset_password(
     State(state): State<AppState>,
     Extension(site): Extension<Site>,
+    ClientAddr(addr): ClientAddr,
     session: Session,
     Form(form): Form<ResetForm>,
 ) -> FormResult {
     accounts_only(&site)?;
+    // Guessing tokens is bounded per address.
+    state
+        .limiter
+        .hit(
+            Scope::ResetAddress,
+            &address_key(addr),
+            state.config.login_attempts_per_address,
+        )
+        .await?;
     let token_query: String = url::form_urlencoded::byte_serialize(form.token.as_bytes()).collect();
     let password = match NewPassword::parse(&form.password) {
         Ok(p) => p,

@@ -284,6 +284,7 @@ pub async fn submit(
         })
         .await?;
     }
+    crate::crash::point("submit:before-award");
     if !c.requires_approval {
         grant(&tx, &completion, &c).await?;
     }

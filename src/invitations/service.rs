@@ -1,8 +1,8 @@
 //! Invitation tokens and their mail (queued on the shard in the same transaction).
 use crate::db::global::users;
 use crate::db::tenant::{contacts, invitations};
-use crate::db::{is_unique_violation, new_id, now, TenantDb};
-use crate::domain::Role;
+use crate::db::{new_id, now, TenantDb};
+use crate::domain::{ContactStatus, Role};
 use crate::mail::outbox::queue_for_tenant;
 use crate::web::tokens::{digest, new_token};
 use sea_orm::sea_query::Expr;
@@ -145,6 +145,8 @@ pub enum Refused {
     Expired,
     #[error("This invitation has already been used.")]
     Used,
+    #[error("Your access to this hub was deactivated by its team; an invitation does not restore it.")]
+    Deactivated,
 }
 
 /// The state of a token, without using it.
@@ -166,8 +168,10 @@ pub async fn check(
     })
 }
 
-/// Uses the token for `user` (once: one conditional UPDATE) and joins them to the hub as
-/// an advocate — invite-only or not.
+/// Uses the token for `user` and joins them to the hub as an advocate — invite-only or
+/// not. The token is spent (one conditional UPDATE: once) in the same shard transaction
+/// that writes the contact, so it is spent exactly when the join happens: a failure or a
+/// deactivated contact leaves it usable. The directory entry follows (see `membership`).
 pub async fn accept(
     global: &DatabaseConnection,
     db: &TenantDb,
@@ -178,7 +182,8 @@ pub async fn accept(
         return Ok(Err(why));
     }
     let at = now();
-    let used = db
+    let tx = db.begin().await?;
+    let used = tx
         .update_exprs_where::<invitations::Entity>(
             vec![(invitations::Column::AcceptedAt, Expr::value(Some(at)))],
             Condition::all()
@@ -191,9 +196,12 @@ pub async fn accept(
     if used != 1 {
         return Ok(Err(Refused::Used));
     }
-    match crate::membership::join(global, db, user, Role::Advocate).await {
-        Ok(_) => Ok(Ok(())),
-        Err(e) if is_unique_violation(&e) => Ok(Ok(())),
-        Err(e) => Err(e),
+    let contact = crate::membership::ensure_contact(&tx, user, Role::Advocate).await?;
+    if contact.status != ContactStatus::Active {
+        // Dropping the transaction rolls the token back: it stays usable.
+        return Ok(Err(Refused::Deactivated));
     }
+    tx.commit().await?;
+    crate::membership::ensure_membership(global, user.id, db.tenant_id()).await?;
+    Ok(Ok(()))
 }

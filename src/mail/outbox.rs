@@ -30,6 +30,7 @@ pub async fn queue(conn: &impl ConnectionTrait, mail: NewMail<'_>) -> Result<Uui
         last_error: Set(None),
         created_at: Set(now()),
         sent_at: Set(None),
+        next_attempt_at: Set(None),
     }
     .insert(conn)
     .await?;
@@ -60,6 +61,7 @@ pub async fn queue_for_tenant<C: ConnectionTrait>(
         last_error: Set(None),
         created_at: Set(now()),
         sent_at: Set(None),
+        next_attempt_at: Set(None),
     })
     .await?;
     Ok(id)

@@ -1,7 +1,8 @@
 //! The sender task: claims queued mail — the accounts outbox in the global database and
 //! every hub's outbox on every shard — atomically, so several app servers never send one
 //! message twice, and delivers it — by SMTP when `RALLY_SMTP_URL` is set; otherwise,
-//! outside production, it is kept for the viewer at `accounts.<root>/dev/mail`. Mail of a
+//! with `RALLY_MAIL_VIEWER` on (development), it is kept for the viewer at
+//! `accounts.<root>/dev/mail`. Mail of a
 //! tenant whose mail is suppressed is recorded, not sent. Every message's Message-ID is
 //! logged with the request id that queued it.
 use crate::db::global::{mail_outbox, tenants};
@@ -20,6 +21,35 @@ use std::time::Duration;
 
 const BATCH: u64 = 20;
 const MAX_ATTEMPTS: i64 = 5;
+/// How long a sender holds a message it is sending. SMTP gives up well within it; past
+/// it, the sender is taken to have died and another one sends the message.
+const LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(2);
+
+/// How long to wait after the n-th failed delivery: 30 s, doubling, at most an hour.
+fn backoff(attempts: i64) -> chrono::TimeDelta {
+    let secs = 30_i64.saturating_mul(1 << attempts.clamp(1, 8).saturating_sub(1));
+    chrono::TimeDelta::seconds(secs.min(3600))
+}
+
+/// When a message is tried again: after a backoff if it is still queued, never otherwise.
+fn retry_at(
+    status: mail_outbox::MailStatus,
+    attempts: i64,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    (status == mail_outbox::STATUS_QUEUED).then(|| now() + backoff(attempts))
+}
+
+/// Queued and due, or sending with its lease over (its sender died mid-send).
+fn due<C: sea_orm::ColumnTrait>(status: C, next_attempt_at: C) -> sea_orm::Condition {
+    use sea_orm::Condition;
+    Condition::all()
+        .add(status.is_in([mail_outbox::STATUS_QUEUED, mail_outbox::STATUS_SENDING]))
+        .add(
+            Condition::any()
+                .add(next_attempt_at.is_null())
+                .add(next_attempt_at.lte(now())),
+        )
+}
 
 pub struct Sender {
     global: DatabaseConnection,
@@ -52,7 +82,7 @@ impl Sender {
                 .mail_from
                 .parse()
                 .map_err(|e| anyhow::anyhow!("RALLY_MAIL_FROM: {e}"))?,
-            keep_for_viewer: config.environment != Environment::Production,
+            keep_for_viewer: config.mail_viewer,
             root_domain: config.root_domain.clone(),
         })
     }
@@ -75,7 +105,10 @@ impl Sender {
             return Ok(0);
         }
         let queued = mail_outbox::Entity::find()
-            .filter(mail_outbox::Column::Status.eq(mail_outbox::STATUS_QUEUED))
+            .filter(due(
+                mail_outbox::Column::Status,
+                mail_outbox::Column::NextAttemptAt,
+            ))
             .order_by_asc(mail_outbox::Column::CreatedAt)
             .limit(BATCH)
             .all(&self.global)
@@ -105,7 +138,10 @@ impl Sender {
     /// A shard's hub mail: the same claim-then-deliver, written back to the shard.
     async fn run_shard(&self, conn: &DatabaseConnection) -> Result<usize, DbErr> {
         let queued = outbound_mail::Entity::find()
-            .filter(outbound_mail::Column::Status.eq(mail_outbox::STATUS_QUEUED))
+            .filter(due(
+                outbound_mail::Column::Status,
+                outbound_mail::Column::NextAttemptAt,
+            ))
             .order_by_asc(outbound_mail::Column::CreatedAt)
             .limit(BATCH)
             .all(conn)
@@ -117,8 +153,15 @@ impl Sender {
                     outbound_mail::Column::Status,
                     sea_orm::sea_query::Expr::value(mail_outbox::STATUS_SENDING),
                 )
+                .col_expr(
+                    outbound_mail::Column::NextAttemptAt,
+                    sea_orm::sea_query::Expr::value(now() + LEASE),
+                )
                 .filter(outbound_mail::Column::Id.eq(m.id))
-                .filter(outbound_mail::Column::Status.eq(mail_outbox::STATUS_QUEUED))
+                .filter(due(
+                    outbound_mail::Column::Status,
+                    outbound_mail::Column::NextAttemptAt,
+                ))
                 .exec(conn)
                 .await?
                 .rows_affected
@@ -133,6 +176,7 @@ impl Sender {
             row.attempts = Set(as_global.attempts + 1);
             row.message_id = Set(Some(message_id));
             row.last_error = Set(error);
+            row.next_attempt_at = Set(retry_at(status, as_global.attempts + 1));
             if status != mail_outbox::STATUS_QUEUED {
                 row.sent_at = Set(Some(now()));
             }
@@ -143,15 +187,22 @@ impl Sender {
         Ok(handled)
     }
 
-    /// queued → sending, only if still queued: exactly one sender wins a message.
+    /// → sending with a fresh lease, only if still due: exactly one sender wins a message.
     async fn claim(&self, mail: &mail_outbox::Model) -> Result<bool, DbErr> {
         let res = mail_outbox::Entity::update_many()
             .col_expr(
                 mail_outbox::Column::Status,
                 sea_orm::sea_query::Expr::value(mail_outbox::STATUS_SENDING),
             )
+            .col_expr(
+                mail_outbox::Column::NextAttemptAt,
+                sea_orm::sea_query::Expr::value(now() + LEASE),
+            )
             .filter(mail_outbox::Column::Id.eq(mail.id))
-            .filter(mail_outbox::Column::Status.eq(mail_outbox::STATUS_QUEUED))
+            .filter(due(
+                mail_outbox::Column::Status,
+                mail_outbox::Column::NextAttemptAt,
+            ))
             .exec(&self.global)
             .await?;
         Ok(res.rows_affected == 1)
@@ -175,6 +226,7 @@ impl Sender {
         row.attempts = Set(attempts);
         row.message_id = Set(Some(message_id));
         row.last_error = Set(error);
+        row.next_attempt_at = Set(retry_at(status, attempts));
         if status != mail_outbox::STATUS_QUEUED {
             row.sent_at = Set(Some(now()));
         }
@@ -238,5 +290,18 @@ impl Sender {
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(1).num_seconds(), 30);
+        assert_eq!(backoff(2).num_seconds(), 60);
+        assert_eq!(backoff(4).num_seconds(), 240);
+        assert_eq!(backoff(40).num_seconds(), 3600);
     }
 }

@@ -14,18 +14,20 @@ pub mod pages;
 
 use crate::db::global::{memberships, tenants, users};
 use crate::db::tenant::contacts;
-use crate::db::{is_unique_violation, new_id, now, ShardRegistry, TenantDb};
+use crate::db::{new_id, now, ShardRegistry, TenantDb, TenantScope};
 use crate::domain::{ContactStatus, Role};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, Set,
 };
 use std::collections::HashSet;
 use uuid::Uuid;
 
 /// Step 1: the contact, with `role` if it is new. An existing contact is returned as it is.
-pub async fn ensure_contact(
-    db: &TenantDb,
+/// Raises no error for "already there", so it can run inside a shard transaction.
+pub async fn ensure_contact<C: ConnectionTrait>(
+    db: &TenantScope<C>,
     user: &users::Model,
     role: Role,
 ) -> Result<contacts::Model, DbErr> {
@@ -39,16 +41,16 @@ pub async fn ensure_contact(
         status: Set(ContactStatus::Active),
         created_at: Set(now()),
     };
-    match db.insert(row).await {
-        Ok(c) => Ok(c),
-        Err(e) if is_unique_violation(&e) => db
-            .select::<contacts::Entity>()
-            .filter(contacts::Column::UserId.eq(user.id))
-            .one()
-            .await?
-            .ok_or(e),
-        Err(e) => Err(e),
-    }
+    db.insert_or_ignore(
+        row,
+        [contacts::Column::TenantId, contacts::Column::UserId],
+    )
+    .await?;
+    db.select::<contacts::Entity>()
+        .filter(contacts::Column::UserId.eq(user.id))
+        .one()
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the contact just written".into()))
 }
 
 /// Step 2: the directory entry. Returns whether it was added (false: already there).

@@ -72,6 +72,21 @@ const HUBS: [DemoHub; 2] = [
     },
 ];
 
+/// Are demo accounts (with their published password) in this global database? Production
+/// refuses to serve them.
+pub async fn demo_accounts_present(
+    global: &sea_orm::DatabaseConnection,
+) -> Result<bool, sea_orm::DbErr> {
+    use crate::db::global::users;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let emails = USERS.iter().map(|u| u.email);
+    Ok(users::Entity::find()
+        .filter(users::Column::Email.is_in(emails))
+        .count(global)
+        .await?
+        > 0)
+}
+
 /// Seeds the demo, history included; returns one line per thing done, for the CLI.
 pub async fn demo(registry: &ShardRegistry, root_domain: &str) -> Result<Vec<String>, OpError> {
     demo_with(registry, root_domain, true).await

@@ -21,9 +21,17 @@ pub struct Config {
     /// True when `RALLY_DATABASE_URL` is unset: Rally then creates two SQLite shards in the
     /// data directory on first run, so it runs with no server at all.
     pub embedded: bool,
-    /// `RALLY_ROOT_DOMAIN` (default `localhost`): hubs are `<slug>.<root>`, sign-in is on
-    /// `accounts.<root>`, the API on `api.<root>`.
+    /// `RALLY_ROOT_DOMAIN` (default `localhost`, or the host of `RALLY_PUBLIC_URL`): hubs
+    /// are `<slug>.<root>`, sign-in is on `accounts.<root>`, the API on `api.<root>`.
     pub root_domain: String,
+    /// `RALLY_PUBLIC_URL` (default unset: `http://<root>:<listen port>`): the scheme, root
+    /// host and port browsers use, e.g. `https://rally.example` behind a TLS proxy. It makes
+    /// every link, the SSO host check and the cookies' `Secure` flag. Required (https) in
+    /// production.
+    pub public_url: Option<PublicUrl>,
+    /// `RALLY_MAIL_VIEWER` (default `on` in development, `off` in production): show mail
+    /// that was kept instead of sent at `accounts.<root>/dev/mail`, to platform operators.
+    pub mail_viewer: bool,
     /// `RALLY_LISTEN` (default `127.0.0.1:3000`): the address `rally serve` binds.
     pub listen: SocketAddr,
     /// `RALLY_ENV` (default `development`): `development` or `production`.
@@ -45,11 +53,60 @@ pub struct Config {
     /// `RALLY_SESSION_IDLE_MINUTES` (default 10080, a week): a session unused this long ends.
     pub session_idle_minutes: u64,
     /// `RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT` (default 5) and `RALLY_LOGIN_ATTEMPTS_PER_ADDRESS`
-    /// (default 30): sign-in attempts allowed per `RALLY_LOGIN_WINDOW_SECONDS` (default 60)
-    /// for one email address and for one client address. Beyond that: 429.
+    /// (default 100): failed sign-ins allowed per `RALLY_LOGIN_WINDOW_SECONDS` (default 60)
+    /// for one email address and for one client address; successes do not count. Beyond
+    /// that: 429. Reset requests use the per-account figure; sign-ups, reset requests and
+    /// resets the per-address one.
     pub login_attempts_per_account: u32,
     pub login_attempts_per_address: u32,
     pub login_window_seconds: u64,
+    /// `RALLY_TRUSTED_PROXIES` (default none): comma-separated networks (CIDRs, e.g.
+    /// `127.0.0.1/32,10.0.0.0/8`) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// What `RALLY_PUBLIC_URL` says about the root host: its scheme and port as browsers see
+/// them (the host itself is [`Config::root_domain`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicUrl {
+    pub https: bool,
+    /// None for the scheme's default port.
+    pub port: Option<u16>,
+}
+
+impl PublicUrl {
+    /// Parses `http(s)://host[:port][/]`, returning the host too.
+    fn parse(raw: &str) -> Result<(Self, String), String> {
+        let url = url::Url::parse(raw).map_err(|e| format!("'{raw}' is not a URL: {e}"))?;
+        let https = match url.scheme() {
+            "https" => true,
+            "http" => false,
+            other => return Err(format!("the scheme must be http or https, not {other}")),
+        };
+        if !url.username().is_empty()
+            || url.password().is_some()
+            || url.query().is_some()
+            || url.fragment().is_some()
+            || url.path() != "/"
+        {
+            return Err(format!(
+                "'{raw}' must be only a scheme, a host and a port, like https://rally.example"
+            ));
+        }
+        // Hubs are subdomains of the root: it must be a domain name, not an address.
+        let host = match url.host() {
+            Some(url::Host::Domain(d)) => HostName::parse(d).ok(),
+            _ => None,
+        }
+            .ok_or_else(|| format!("'{raw}' does not name a domain"))?;
+        Ok((
+            Self {
+                https,
+                port: url.port(),
+            },
+            host.as_str().to_string(),
+        ))
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -85,7 +142,21 @@ impl Config {
             }
             None => (sqlite_url(&data_dir.join("global.db")), true),
         };
-        let root = get("RALLY_ROOT_DOMAIN").unwrap_or_else(|| "localhost".into());
+        let public = match get("RALLY_PUBLIC_URL") {
+            Some(raw) => Some(PublicUrl::parse(&raw).map_err(|m| bad("RALLY_PUBLIC_URL", m))?),
+            None => None,
+        };
+        let root = match (&public, get("RALLY_ROOT_DOMAIN")) {
+            (Some((_, host)), Some(root)) if !root.eq_ignore_ascii_case(host) => {
+                return Err(bad(
+                    "RALLY_ROOT_DOMAIN",
+                    format!("'{root}' differs from the host of RALLY_PUBLIC_URL ({host}); set only one"),
+                ))
+            }
+            (Some((_, host)), _) => host.clone(),
+            (None, root) => root.unwrap_or_else(|| "localhost".into()),
+        };
+        let public_url = public.map(|(url, _)| url);
         let root_domain = HostName::parse(&root)
             .ok()
             .filter(|_| !root.contains(':'))
@@ -124,11 +195,23 @@ impl Config {
                 .ok_or_else(|| bad(var, format!("'{v}' is not a number from {min} to {max}"))),
         };
         let default_from = format!("Rally <no-reply@{root_domain}>");
+        let switch = |var: &'static str, default: bool| match get(var).as_deref() {
+            None => Ok(default),
+            Some("on" | "true" | "1" | "yes") => Ok(true),
+            Some("off" | "false" | "0" | "no") => Ok(false),
+            Some(other) => Err(bad(var, format!("'{other}' is neither on nor off"))),
+        };
+        let mail_viewer = switch(
+            "RALLY_MAIL_VIEWER",
+            environment == Environment::Development,
+        )?;
         Ok(Self {
             data_dir,
             database_url,
             embedded,
             root_domain,
+            public_url,
+            mail_viewer,
             listen,
             environment,
             db_max_connections: number("RALLY_DB_MAX_CONNECTIONS", 10, 1, 1000)? as u32,
@@ -164,9 +247,28 @@ impl Config {
             session_idle_minutes: number("RALLY_SESSION_IDLE_MINUTES", 10080, 1, 525_600)?,
             login_attempts_per_account: number("RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT", 5, 1, 10_000)?
                 as u32,
-            login_attempts_per_address: number("RALLY_LOGIN_ATTEMPTS_PER_ADDRESS", 30, 1, 100_000)?
+            login_attempts_per_address: number("RALLY_LOGIN_ATTEMPTS_PER_ADDRESS", 100, 1, 100_000)?
                 as u32,
             login_window_seconds: number("RALLY_LOGIN_WINDOW_SECONDS", 60, 1, 86_400)?,
+            trusted_proxies: match get("RALLY_TRUSTED_PROXIES") {
+                None => Vec::new(),
+                Some(list) => list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(|n| {
+                        // A bare address is a network of one.
+                        n.parse::<ipnet::IpNet>()
+                            .or_else(|_| n.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                            .map_err(|_| {
+                                bad(
+                                    "RALLY_TRUSTED_PROXIES",
+                                    format!("'{n}' is not a network like 10.0.0.0/8"),
+                                )
+                            })
+                    })
+                    .collect::<Result<_, _>>()?,
+            },
         })
     }
 
@@ -175,30 +277,66 @@ impl Config {
         sqlite_url(&self.data_dir.join(format!("{name}.db")))
     }
 
-    /// Cookies are `Secure` when the site is served over https (production).
+    /// Is the site served over https, as browsers see it? Cookies are then `Secure` and
+    /// responses carry HSTS.
+    /// Without `RALLY_PUBLIC_URL`, production is assumed to be behind https.
     pub fn https(&self) -> bool {
-        self.environment == Environment::Production
+        self.public_url
+            .map_or(self.environment == Environment::Production, |u| u.https)
     }
 
     /// The port browsers use, when it is not the scheme's default (it then appears in
-    /// URLs and Host headers).
+    /// URLs and Host headers): `RALLY_PUBLIC_URL`'s, else the port Rally listens on.
     pub fn public_port(&self) -> Option<u16> {
-        match self.listen.port() {
-            80 | 443 => None,
-            port => Some(port),
+        match self.public_url {
+            Some(url) => url.port,
+            None => match self.listen.port() {
+                80 | 443 => None,
+                port => Some(port),
+            },
         }
     }
 
     /// The public base URL of a host, e.g. `http://acme.localhost:3000`.
     pub fn url_for_host(&self, host: &str) -> String {
-        let scheme = match self.environment {
-            Environment::Production => "https",
-            Environment::Development => "http",
-        };
+        let scheme = if self.https() { "https" } else { "http" };
         match self.public_port() {
             None => format!("{scheme}://{host}"),
             Some(port) => format!("{scheme}://{host}:{port}"),
         }
+    }
+
+    /// In production, the first setting that is unsafe there, named in one line. `rally
+    /// serve` refuses to start on it.
+    pub fn production_refusal(&self) -> Option<ConfigError> {
+        if self.environment != Environment::Production {
+            return None;
+        }
+        let bad = |var: &'static str, message: &str| {
+            Some(ConfigError {
+                var,
+                message: message.to_string(),
+            })
+        };
+        if !self.public_url.is_some_and(|u| u.https) {
+            return bad(
+                "RALLY_PUBLIC_URL",
+                "production needs the https URL browsers use, e.g. https://rally.example",
+            );
+        }
+        if self.mail_viewer {
+            return bad(
+                "RALLY_MAIL_VIEWER",
+                "the mail viewer shows every reset and invitation link; it is for development only",
+            );
+        }
+        if self.smtp_url.is_none() {
+            return bad(
+                "RALLY_SMTP_URL",
+                "production needs an SMTP server (with its credentials) or no mail is ever sent",
+            );
+        }
+        None
     }
 }
 
@@ -266,6 +404,12 @@ mod tests {
             "RALLY_REDIS_URL"
         );
         assert_eq!(
+            cfg(&[("RALLY_TRUSTED_PROXIES", "10.0.0.0/8, nonsense")])
+                .unwrap_err()
+                .var,
+            "RALLY_TRUSTED_PROXIES"
+        );
+        assert_eq!(
             cfg(&[("RALLY_MAIL_FROM", "not an address")])
                 .unwrap_err()
                 .var,
@@ -287,6 +431,84 @@ mod tests {
         assert_eq!(
             c.url_for_host("accounts.rally.example"),
             "https://accounts.rally.example"
+        );
+    }
+
+    #[test]
+    fn the_public_url_gives_scheme_root_and_port() {
+        let c = cfg(&[
+            ("RALLY_PUBLIC_URL", "https://Rally.Example:8443/"),
+            ("RALLY_LISTEN", "127.0.0.1:3000"),
+        ])
+        .unwrap();
+        assert_eq!(c.root_domain, "rally.example");
+        assert!(c.https());
+        assert_eq!(c.public_port(), Some(8443));
+        assert_eq!(
+            c.url_for_host("acme.rally.example"),
+            "https://acme.rally.example:8443"
+        );
+        let c = cfg(&[("RALLY_PUBLIC_URL", "https://rally.example")]).unwrap();
+        assert_eq!(c.public_port(), None, "443 is https's own");
+        assert_eq!(c.url_for_host("accounts.rally.example"), "https://accounts.rally.example");
+        // Development over plain http on another port than the one listened on.
+        let c = cfg(&[("RALLY_PUBLIC_URL", "http://localhost:8080")]).unwrap();
+        assert!(!c.https());
+        assert_eq!(c.url_for_host("acme.localhost"), "http://acme.localhost:8080");
+
+        for bad in [
+            "rally.example",
+            "ftp://rally.example",
+            "https://rally.example/hub",
+            "https://user:pw@rally.example",
+            "https://rally.example/?x=1",
+            "https://127.0.0.1",
+        ] {
+            assert_eq!(
+                cfg(&[("RALLY_PUBLIC_URL", bad)]).unwrap_err().var,
+                "RALLY_PUBLIC_URL",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            cfg(&[
+                ("RALLY_PUBLIC_URL", "https://rally.example"),
+                ("RALLY_ROOT_DOMAIN", "other.example")
+            ])
+            .unwrap_err()
+            .var,
+            "RALLY_ROOT_DOMAIN"
+        );
+    }
+
+    #[test]
+    fn production_refuses_each_unsafe_setting_by_name() {
+        let safe = [
+            ("RALLY_ENV", "production"),
+            ("RALLY_PUBLIC_URL", "https://rally.example"),
+            ("RALLY_SMTP_URL", "smtps://u:p@smtp.example:465"),
+        ];
+        assert_eq!(cfg(&safe).unwrap().production_refusal(), None);
+        assert!(!cfg(&safe).unwrap().mail_viewer, "off by default in production");
+        let without = |var: &str| -> Vec<(&str, &str)> {
+            safe.iter().copied().filter(|(k, _)| *k != var).collect()
+        };
+        let refused = |pairs: &[(&str, &str)]| cfg(pairs).unwrap().production_refusal().map(|e| e.var);
+        assert_eq!(refused(&without("RALLY_PUBLIC_URL")), Some("RALLY_PUBLIC_URL"));
+        let mut http = without("RALLY_PUBLIC_URL");
+        http.push(("RALLY_PUBLIC_URL", "http://rally.example"));
+        assert_eq!(refused(&http), Some("RALLY_PUBLIC_URL"));
+        let mut viewer = safe.to_vec();
+        viewer.push(("RALLY_MAIL_VIEWER", "on"));
+        assert_eq!(refused(&viewer), Some("RALLY_MAIL_VIEWER"));
+        assert_eq!(refused(&without("RALLY_SMTP_URL")), Some("RALLY_SMTP_URL"));
+        // Development has none of these demands; its mail viewer is on by default.
+        let dev = cfg(&[]).unwrap();
+        assert_eq!(dev.production_refusal(), None);
+        assert!(dev.mail_viewer);
+        assert_eq!(
+            cfg(&[("RALLY_MAIL_VIEWER", "maybe")]).unwrap_err().var,
+            "RALLY_MAIL_VIEWER"
         );
     }
 }

@@ -86,6 +86,53 @@ impl Flash {
     }
 }
 
+/// What a flash keeps of one typed value, and of everything together: whatever was
+/// posted (up to the body limit), the session holds a few KB.
+pub const MAX_KEPT_CHARS: usize = 2_000;
+pub const MAX_FLASH_BYTES: usize = 8 * 1024;
+
+fn truncate(s: &mut String, chars: usize) {
+    if let Some((at, _)) = s.char_indices().nth(chars) {
+        s.truncate(at);
+    }
+}
+
+fn truncate_strings(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => truncate(s, MAX_KEPT_CHARS),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(truncate_strings),
+        serde_json::Value::Object(map) => map.values_mut().for_each(truncate_strings),
+        _ => {}
+    }
+}
+
+impl Flash {
+    /// This flash cut to size: each typed value to [`MAX_KEPT_CHARS`]; if it is still
+    /// over [`MAX_FLASH_BYTES`], without what was typed (the errors and notice stay).
+    pub fn bounded(mut self) -> Self {
+        for (_, v) in &mut self.values {
+            truncate(v, MAX_KEPT_CHARS);
+        }
+        if let Some(typed) = &self.typed {
+            self.typed = serde_json::from_str::<serde_json::Value>(typed)
+                .ok()
+                .map(|mut v| {
+                    truncate_strings(&mut v);
+                    v.to_string()
+                });
+        }
+        let size = serde_json::to_string(&self).map_or(usize::MAX, |j| j.len());
+        if size > MAX_FLASH_BYTES {
+            self.values.clear();
+            self.typed = None;
+            for (_, m) in &mut self.errors {
+                truncate(m, 200);
+            }
+        }
+        self
+    }
+}
+
 mod store {
     use super::Flash;
     use tower_sessions::Session;
@@ -94,7 +141,7 @@ mod store {
 
     /// Leaves a flash for the next page.
     pub async fn set(session: &Session, flash: Flash) {
-        if let Err(e) = session.insert(KEY, flash).await {
+        if let Err(e) = session.insert(KEY, flash.bounded()).await {
             tracing::warn!(error = %e, "could not keep form feedback in the session");
         }
     }
@@ -129,3 +176,43 @@ mod store {
 }
 
 pub use store::{set as set_flash, take as take_flash};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flash_keeps_a_few_kilobytes_of_what_was_typed() {
+        #[derive(Serialize)]
+        struct Form {
+            title: String,
+            description: String,
+        }
+        let huge = "é".repeat(200_000);
+        let flash = Flash::new("challenge")
+            .with_value("name", huge.clone())
+            .with_form(&Form {
+                title: "Short title".into(),
+                description: huge.clone(),
+            })
+            .with_error("title", "too long")
+            .bounded();
+        let kept = serde_json::to_string(&flash).unwrap().len();
+        assert!(kept <= MAX_FLASH_BYTES, "{kept} bytes");
+        assert_eq!(flash.error("title").as_deref(), Some("too long"));
+
+        // Small forms come back whole.
+        let small = Flash::new("login")
+            .with_value("email", "a@example.com")
+            .with_form(&Form {
+                title: "t".into(),
+                description: "d".repeat(1500),
+            })
+            .bounded();
+        assert_eq!(small.value("email"), "a@example.com");
+        assert!(small.typed.unwrap().contains(&"d".repeat(1500)));
+        // One long value is cut, on a character boundary, not dropped.
+        let one = Flash::new("x").with_value("bio", huge).bounded();
+        assert_eq!(one.value("bio").chars().count(), MAX_KEPT_CHARS);
+    }
+}

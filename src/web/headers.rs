@@ -45,3 +45,52 @@ pub async fn security_headers(State(https): State<bool>, req: Request, next: Nex
     }
     res
 }
+
+/// Static files may be cached: one whose name carries its content hash (`rally.<hash>.js`,
+/// from a build with `hash-files`) never changes, so browsers keep it for a year without
+/// asking; any other is kept but revalidated on use (a 304 by `Last-Modified`), so a new
+/// build is picked up at once.
+pub async fn static_cache(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    let cacheable = res.status().is_success() || res.status() == http::StatusCode::NOT_MODIFIED;
+    if cacheable && super::sessions::is_static_asset(&path) {
+        let value = if has_content_hash(&path) {
+            "public, max-age=31536000, immutable"
+        } else {
+            "public, no-cache"
+        };
+        res.headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static(value));
+    }
+    res
+}
+
+/// `name.<hash>.ext`: a middle part of the file name that looks like a digest.
+pub fn has_content_hash(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let parts: Vec<&str> = file.split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1].iter().any(|p| {
+            p.len() >= 10
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && p.bytes().any(|b| b.is_ascii_digit())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_content_hash;
+
+    #[test]
+    fn hashed_asset_names_are_told_apart() {
+        assert!(has_content_hash("/pkg/rally.7Fq2x9LmZ0aBcD.js"));
+        assert!(has_content_hash("/pkg/rally_bg.0123456789abcdef.wasm"));
+        assert!(!has_content_hash("/pkg/rally.js"));
+        assert!(!has_content_hash("/pkg/rally.css"));
+        assert!(!has_content_hash("/favicon.svg"));
+        assert!(!has_content_hash("/pkg/jquery.min.js"));
+    }
+}

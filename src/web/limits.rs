@@ -1,52 +1,175 @@
-//! Sign-in attempts are limited per account (the email typed, known or not) and per client
-//! address: a burst of N attempts, then one more every window/N. In process (GCRA, the
-//! `governor` crate); each app server limits on its own.
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+//! Attempt limits: sign-in failures per account and per client address, and sign-ups,
+//! reset requests and resets per address. Fixed windows counted in the process, or in
+//! Redis when `RALLY_REDIS_URL` is set, so every app server spends one budget.
+//!
+//! A sign-in counts as a failure while it runs (so a burst of parallel guesses cannot
+//! slip past the check) and is taken back when it succeeds: people who sign in often are
+//! never locked out, and a success clears its account's count.
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tower_sessions_redis_store::fred::prelude::{KeysInterface, Pool};
 
-pub struct LoginLimiter {
-    by_account: DefaultKeyedRateLimiter<String>,
-    by_address: DefaultKeyedRateLimiter<IpAddr>,
-    clock: DefaultClock,
+/// Where the counters live.
+enum Counters {
+    Memory(Mutex<HashMap<String, (u64, Instant)>>),
+    Redis(Pool),
 }
 
-fn quota(attempts: u32, window: Duration) -> Quota {
-    let n = NonZeroU32::new(attempts.max(1)).expect("at least one");
-    let period = (window / n.get()).max(Duration::from_millis(1));
-    Quota::with_period(period)
-        .expect("period is positive")
-        .allow_burst(n)
+pub struct AttemptLimiter {
+    counters: Counters,
+    window: Duration,
 }
 
-impl LoginLimiter {
-    pub fn new(per_account: u32, per_address: u32, window: Duration) -> Self {
+/// Over the limit: try again after this long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryAfter(pub Duration);
+
+impl From<RetryAfter> for super::AppError {
+    fn from(RetryAfter(wait): RetryAfter) -> Self {
+        // Rounded up: waiting the whole seconds told is always enough.
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        Self::RateLimited {
+            retry_after_seconds: secs.max(1),
+        }
+    }
+}
+
+/// What a counter is for; part of its key.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    SignInAccount,
+    SignInAddress,
+    SignUpAddress,
+    ForgotAccount,
+    ForgotAddress,
+    ResetAddress,
+}
+
+impl Scope {
+    fn key(self, subject: &str) -> String {
+        let scope = match self {
+            Self::SignInAccount => "signin-account",
+            Self::SignInAddress => "signin-address",
+            Self::SignUpAddress => "signup-address",
+            Self::ForgotAccount => "forgot-account",
+            Self::ForgotAddress => "forgot-address",
+            Self::ResetAddress => "reset-address",
+        };
+        format!("rally:limit:{scope}:{}", subject.trim().to_lowercase())
+    }
+}
+
+/// The key of a client address (or of "no address", for a connection without one).
+pub fn address_key(addr: Option<IpAddr>) -> String {
+    addr.map_or_else(|| "unknown".into(), |a| a.to_string())
+}
+
+impl AttemptLimiter {
+    /// Counters in this process: each app server limits on its own.
+    pub fn in_memory(window: Duration) -> Self {
         Self {
-            by_account: RateLimiter::keyed(quota(per_account, window)),
-            by_address: RateLimiter::keyed(quota(per_address, window)),
-            clock: DefaultClock::default(),
+            counters: Counters::Memory(Mutex::new(HashMap::new())),
+            window,
         }
     }
 
-    /// Counts one attempt; `Err(wait)` when the account or the address is over its limit.
-    pub fn check(&self, account: &str, address: Option<IpAddr>) -> Result<(), Duration> {
-        if let Some(ip) = address {
-            self.by_address
-                .check_key(&ip)
-                .map_err(|n| n.wait_time_from(self.clock.now()))?;
+    /// Counters in Redis, shared by every app server using it.
+    pub fn redis(pool: Pool, window: Duration) -> Self {
+        Self {
+            counters: Counters::Redis(pool),
+            window,
         }
-        self.by_account
-            .check_key(&account.trim().to_lowercase())
-            .map_err(|n| n.wait_time_from(self.clock.now()))
     }
 
-    /// Forgets keys that are back to full allowance (bounded memory).
+    /// Counts one attempt against `limit` for this window: `Err` once it is over.
+    pub async fn hit(&self, scope: Scope, subject: &str, limit: u32) -> Result<(), RetryAfter> {
+        let key = scope.key(subject);
+        let (count, left) = match &self.counters {
+            Counters::Memory(map) => {
+                let mut map = map.lock().expect("limiter lock");
+                let now = Instant::now();
+                let entry = map.entry(key).or_insert((0, now));
+                if now.duration_since(entry.1) >= self.window {
+                    *entry = (0, now);
+                }
+                entry.0 += 1;
+                (entry.0, self.window.saturating_sub(now.duration_since(entry.1)))
+            }
+            Counters::Redis(pool) => match redis_hit(pool, &key, self.window).await {
+                Ok(hit) => hit,
+                Err(e) => {
+                    // A limiter that cannot count must not lock everyone out.
+                    tracing::warn!(error = %e, "rate limit not counted: Redis unavailable");
+                    return Ok(());
+                }
+            },
+        };
+        if count > u64::from(limit) {
+            Err(RetryAfter(left.max(Duration::from_secs(1))))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Takes one attempt back (it succeeded).
+    pub async fn undo(&self, scope: Scope, subject: &str) {
+        let key = scope.key(subject);
+        match &self.counters {
+            Counters::Memory(map) => {
+                if let Some(entry) = map.lock().expect("limiter lock").get_mut(&key) {
+                    entry.0 = entry.0.saturating_sub(1);
+                }
+            }
+            Counters::Redis(pool) => {
+                if let Err(e) = pool.decr::<i64, _>(&key).await {
+                    tracing::warn!(error = %e, "rate limit not updated: Redis unavailable");
+                }
+            }
+        }
+    }
+
+    /// Forgets a counter (the account signed in: its failures are forgiven).
+    pub async fn clear(&self, scope: Scope, subject: &str) {
+        let key = scope.key(subject);
+        match &self.counters {
+            Counters::Memory(map) => {
+                map.lock().expect("limiter lock").remove(&key);
+            }
+            Counters::Redis(pool) => {
+                if let Err(e) = pool.del::<i64, _>(&key).await {
+                    tracing::warn!(error = %e, "rate limit not cleared: Redis unavailable");
+                }
+            }
+        }
+    }
+
+    /// Forgets windows that are over (bounded memory; Redis expires its own keys).
     pub fn shrink(&self) {
-        self.by_account.retain_recent();
-        self.by_address.retain_recent();
+        if let Counters::Memory(map) = &self.counters {
+            let window = self.window;
+            map.lock()
+                .expect("limiter lock")
+                .retain(|_, (_, start)| start.elapsed() < window);
+        }
     }
+}
+
+/// INCR, and start the window's expiry on the first hit; the count and the time left.
+async fn redis_hit(
+    pool: &Pool,
+    key: &str,
+    window: Duration,
+) -> Result<(u64, Duration), tower_sessions_redis_store::fred::error::Error> {
+    let count: i64 = pool.incr(key).await?;
+    let mut ttl: i64 = pool.ttl(key).await?;
+    if count == 1 || ttl < 0 {
+        let secs = window.as_secs().max(1) as i64;
+        let _: () = pool.expire(key, secs, None).await?;
+        ttl = secs;
+    }
+    Ok((count.max(0) as u64, Duration::from_secs(ttl.max(0) as u64)))
 }
 
 /// The largest request body Rally reads. Every form is a few kilobytes; a challenge's
@@ -97,19 +220,36 @@ pub async fn limit_body(
 mod tests {
     use super::*;
 
-    #[test]
-    fn limits_per_account_and_address() {
-        let limiter = LoginLimiter::new(2, 3, Duration::from_secs(60));
-        let ip: IpAddr = "10.0.0.1".parse().unwrap();
-        assert!(limiter.check("a@x.test", Some(ip)).is_ok());
-        assert!(limiter.check("A@x.test ", Some(ip)).is_ok());
-        let wait = limiter.check("a@x.test", Some(ip)).unwrap_err();
-        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(30));
-        // Another account from the same address: the address has used its three…
-        assert!(limiter.check("b@x.test", Some(ip)).is_err());
-        // …and another address is unaffected.
-        assert!(limiter
-            .check("c@x.test", Some("10.0.0.2".parse().unwrap()))
-            .is_ok());
+    #[tokio::test]
+    async fn counts_attempts_per_key_and_forgives_on_request() {
+        let limiter = AttemptLimiter::in_memory(Duration::from_secs(60));
+        for _ in 0..2 {
+            assert!(limiter.hit(Scope::SignInAccount, "a@x.test", 2).await.is_ok());
+        }
+        // The same key however it is typed.
+        let wait = limiter
+            .hit(Scope::SignInAccount, " A@x.test", 2)
+            .await
+            .unwrap_err();
+        assert!(wait.0 > Duration::ZERO && wait.0 <= Duration::from_secs(60));
+        // Another key, or the same subject in another scope, is unaffected.
+        assert!(limiter.hit(Scope::SignInAccount, "b@x.test", 2).await.is_ok());
+        assert!(limiter.hit(Scope::ForgotAccount, "a@x.test", 2).await.is_ok());
+        // Cleared: a full allowance again. Undone: one back.
+        limiter.clear(Scope::SignInAccount, "a@x.test").await;
+        assert!(limiter.hit(Scope::SignInAccount, "a@x.test", 1).await.is_ok());
+        limiter.undo(Scope::SignInAccount, "a@x.test").await;
+        assert!(limiter.hit(Scope::SignInAccount, "a@x.test", 1).await.is_ok());
+        assert!(limiter.hit(Scope::SignInAccount, "a@x.test", 1).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_window_ends() {
+        let limiter = AttemptLimiter::in_memory(Duration::from_millis(50));
+        assert!(limiter.hit(Scope::SignUpAddress, "10.0.0.1", 1).await.is_ok());
+        assert!(limiter.hit(Scope::SignUpAddress, "10.0.0.1", 1).await.is_err());
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        limiter.shrink();
+        assert!(limiter.hit(Scope::SignUpAddress, "10.0.0.1", 1).await.is_ok());
     }
 }

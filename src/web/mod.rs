@@ -12,6 +12,7 @@ pub mod flash;
 pub mod site_view;
 
 pub mod auth;
+pub mod client;
 pub mod config;
 pub mod context;
 pub mod guard;
@@ -50,7 +51,7 @@ mod state {
         pub registry: Arc<crate::db::ShardRegistry>,
         pub tenants: Arc<super::hosts::TenantResolver>,
         pub hub_config: Arc<super::hub_config::HubConfigCache>,
-        pub login_limiter: Arc<super::limits::LoginLimiter>,
+        pub limiter: Arc<super::limits::AttemptLimiter>,
     }
 
     impl FromRef<AppState> for LeptosOptions {

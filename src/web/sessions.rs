@@ -23,22 +23,24 @@ pub enum AnyStore {
 }
 
 impl AnyStore {
-    pub async fn from_config(config: &Config, global: &DatabaseConnection) -> anyhow::Result<Self> {
-        match &config.redis_url {
-            None => Ok(Self::Database(SeaOrmSessionStore::new(global.clone()))),
-            Some(url) => Ok(Self::Redis(redis_store(url).await?)),
-        }
+    pub fn database(global: &DatabaseConnection) -> Self {
+        Self::Database(SeaOrmSessionStore::new(global.clone()))
+    }
+
+    pub fn redis(pool: Pool) -> Self {
+        Self::Redis(RedisStore::new(pool))
     }
 }
 
-/// A connected Redis store (fails at start-up, not at the first request).
-pub async fn redis_store(url: &str) -> anyhow::Result<RedisStore<Pool>> {
+/// A connected Redis pool (fails at start-up, not at the first request), shared by the
+/// session store and the rate limits.
+pub async fn redis_pool(url: &str) -> anyhow::Result<Pool> {
     let config = RedisConfig::from_url(url).context("RALLY_REDIS_URL is not a Redis URL")?;
     let pool = Pool::new(config, None, None, None, 4).context("cannot build the Redis pool")?;
     pool.init()
         .await
         .with_context(|| format!("cannot connect to Redis at {url}"))?;
-    Ok(RedisStore::new(pool))
+    Ok(pool)
 }
 
 #[async_trait::async_trait]

@@ -218,6 +218,43 @@ fn bad_configuration_stops_with_the_variable_named() {
     assert_fails_with(&o, "RALLY_DATABASE_URL");
 }
 
+/// Production refuses to start on each unsafe setting, in one line naming it; the demo
+/// seed (accounts with a published password) is refused too, loaded or to be loaded.
+#[test]
+fn production_start_is_refused_for_each_unsafe_setting() {
+    let cli = Cli::new();
+    let safe = [
+        ("RALLY_ENV", "production"),
+        ("RALLY_PUBLIC_URL", "https://rally.example"),
+        ("RALLY_SMTP_URL", "smtp://127.0.0.1:2525"),
+        // Not an address of this machine: were a refusal missing, binding fails instead.
+        ("RALLY_LISTEN", "192.0.2.1:80"),
+    ];
+    let with = |var: &'static str, value: Option<&'static str>| {
+        let mut env: Vec<(&str, &str)> = safe.iter().copied().filter(|(k, _)| *k != var).collect();
+        if let Some(v) = value {
+            env.push((var, v));
+        }
+        env
+    };
+    for (var, value) in [
+        ("RALLY_PUBLIC_URL", None),
+        ("RALLY_PUBLIC_URL", Some("http://rally.example")),
+        ("RALLY_MAIL_VIEWER", Some("on")),
+        ("RALLY_SMTP_URL", None),
+    ] {
+        let o = cli.run_env(&["serve"], &with(var, value));
+        assert_fails_with(&o, var);
+        assert!(stderr(&o).contains("refusing to start in production"), "{}", stderr(&o));
+    }
+    let o = cli.run_env(&["seed", "demo"], &safe);
+    assert_fails_with(&o, "demo seed");
+    // Seeded in development, then started in production: refused before listening.
+    assert!(cli.run(&["seed", "demo"]).status.success());
+    let o = cli.run_env(&["serve"], &safe);
+    assert_fails_with(&o, "demo seed");
+}
+
 /// `rally serve` stops cleanly on SIGTERM (what a process manager sends): it finishes and
 /// exits 0 instead of dying by the signal.
 #[test]

@@ -68,3 +68,36 @@ async fn https_sites_send_hsts() {
     let r = app.get(&app.host("acme.localhost"), "/").await;
     assert!(header(&r, "strict-transport-security").starts_with("max-age="));
 }
+
+/// Static files are cacheable (revalidated, as their names carry no hash in this build),
+/// and pages and files are compressed for clients that accept it.
+#[tokio::test]
+async fn static_files_are_cacheable_and_responses_compressed() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let acme = app.host("acme.localhost");
+    let css = app.get(&acme, "/pkg/rally.css").await;
+    assert_eq!(css.status, 200);
+    assert_eq!(header(&css, "cache-control"), "public, no-cache");
+    assert!(css.headers.contains_key("last-modified"));
+    // Revalidation answers 304 without the body.
+    let again = app
+        .request(&acme, "/pkg/rally.css", &[("if-modified-since", header(&css, "last-modified"))])
+        .await;
+    assert_eq!(again.status, 304);
+    // Pages are not marked cacheable.
+    let page = app.get(&acme, "/").await;
+    assert!(!page.headers.contains_key("cache-control") || !header(&page, "cache-control").contains("public"));
+
+    for path in ["/", "/pkg/rally.css"] {
+        let r = app
+            .request(&acme, path, &[("accept-encoding", "gzip")])
+            .await;
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(header(&r, "content-encoding"), "gzip", "{path}");
+        let r = app.request(&acme, path, &[("accept-encoding", "br")]).await;
+        assert_eq!(header(&r, "content-encoding"), "br", "{path}");
+    }
+    // Without Accept-Encoding, plain.
+    assert!(!app.get(&acme, "/").await.headers.contains_key("content-encoding"));
+}

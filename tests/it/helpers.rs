@@ -204,6 +204,9 @@ impl PgDatabases {
     }
 }
 
+/// How long a test waits for a whole reply before failing.
+const REPLY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// A running server on port 0.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -223,7 +226,7 @@ pub async fn spawn_app(env: &TestEnv) -> TestApp {
         .await
         .expect("build app");
     let state = app.state.clone();
-    tokio::spawn(app.run(listener));
+    tokio::spawn(app.run(listener, std::future::pending()));
     TestApp { addr, state }
 }
 
@@ -283,21 +286,28 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: &str,
     ) -> Reply {
-        let mut stream = tokio::net::TcpStream::connect(self.addr)
+        // A server that never answers fails the test instead of hanging the suite.
+        let exchange = async {
+            let mut stream = tokio::net::TcpStream::connect(self.addr)
+                .await
+                .expect("connect");
+            let mut req = format!(
+                "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
+                body.len()
+            );
+            for (k, v) in headers {
+                req.push_str(&format!("{k}: {v}\r\n"));
+            }
+            req.push_str("\r\n");
+            req.push_str(body);
+            stream.write_all(req.as_bytes()).await.expect("write");
+            let mut raw = Vec::new();
+            stream.read_to_end(&mut raw).await.expect("read");
+            raw
+        };
+        let raw = tokio::time::timeout(REPLY_TIMEOUT, exchange)
             .await
-            .expect("connect");
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        req.push_str(body);
-        stream.write_all(req.as_bytes()).await.expect("write");
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).await.expect("read");
+            .unwrap_or_else(|_| panic!("no reply to {method} {host}{path} within {REPLY_TIMEOUT:?}"));
         parse_reply(&raw)
     }
 
@@ -308,8 +318,13 @@ impl TestApp {
 }
 
 fn parse_reply(raw: &[u8]) -> Reply {
-    let text = String::from_utf8_lossy(raw);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    // Split and de-chunk as bytes: a compressed body is not text.
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(&raw[..split]);
+    let body = raw.get(split + 4..).unwrap_or(&[]);
     let mut lines = head.lines();
     let status = lines
         .next()
@@ -327,9 +342,9 @@ fn parse_reply(raw: &[u8]) -> Reply {
         .collect();
     let headers: HashMap<String, String> = pairs.into_iter().collect();
     let body = if headers.get("transfer-encoding").map(String::as_str) == Some("chunked") {
-        dechunk(body)
+        String::from_utf8_lossy(&dechunk(body)).into_owned()
     } else {
-        body.to_string()
+        String::from_utf8_lossy(body).into_owned()
     };
     // Leptos' hydration markers split text ("Join <!>Acme"); tests read the text.
     let body = body.replace("<!>", "");
@@ -341,15 +356,17 @@ fn parse_reply(raw: &[u8]) -> Reply {
     }
 }
 
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
+fn dechunk(mut s: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = s.windows(2).position(|w| w == b"\r\n") {
+        let size = String::from_utf8_lossy(&s[..eol]);
         let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        let rest = &s[eol + 2..];
         if n == 0 || rest.len() < n {
             break;
         }
-        out.push_str(&rest[..n]);
-        s = rest[n..].trim_start_matches("\r\n");
+        out.extend_from_slice(&rest[..n]);
+        s = rest[n..].strip_prefix(b"\r\n").unwrap_or(&rest[n..]);
     }
     out
 }

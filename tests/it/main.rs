@@ -5,6 +5,8 @@ mod advocate_loop;
 mod authorization;
 mod bad_input;
 mod cli;
+mod crash;
+mod hardening;
 mod headers;
 mod health;
 mod helpers;

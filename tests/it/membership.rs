@@ -275,3 +275,82 @@ async fn cli_adds_members_and_promotes_operators() {
         .unwrap();
     assert!(nina.is_platform_operator);
 }
+
+/// An invitation is spent only by a join that happens: accepting it as someone the hub
+/// deactivated is refused and leaves the token usable by the person it was meant for.
+#[tokio::test]
+async fn an_invitation_is_spent_only_by_a_successful_join() {
+    use rally::db::tenant::{invitations, outbound_mail};
+    use rally::invitations::service::{self, InviteMail, Refused};
+    for env in backends().await {
+        let app = spawn_demo(&env).await;
+        let global = app.state.registry.global();
+        let db = hub_db(&app, "acme").await;
+        let mail = InviteMail {
+            hub_name: "Acme Advocates",
+            hub_url: "http://acme.localhost",
+            inviter: "Acme",
+            request_id: None,
+        };
+        service::invite(&db, "nina@example.com", None, &mail)
+            .await
+            .unwrap()
+            .unwrap();
+        let body = db
+            .select::<outbound_mail::Entity>()
+            .filter(outbound_mail::Column::ToAddress.eq("nina@example.com"))
+            .one()
+            .await
+            .unwrap()
+            .expect("the invitation mail")
+            .body_text;
+        let token = body
+            .split("token=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .expect("a token in the mail")
+            .to_string();
+
+        // Alice was deactivated by acme's team: the invitation does not let her back in.
+        let alice = users::Entity::find()
+            .filter(users::Column::Email.eq("alice@example.com"))
+            .one(global)
+            .await
+            .unwrap()
+            .unwrap();
+        db.update_where(
+            contacts::ActiveModel {
+                status: rally::db::sea_orm::Set(rally::domain::ContactStatus::Deactivated),
+                ..Default::default()
+            },
+            contacts::Column::UserId.eq(alice.id),
+        )
+        .await
+        .unwrap();
+        let refused = service::accept(global, &db, &token, &alice).await.unwrap();
+        assert!(matches!(refused, Err(Refused::Deactivated)), "{refused:?}");
+        let inv = db
+            .select::<invitations::Entity>()
+            .filter(invitations::Column::Email.eq("nina@example.com"))
+            .one()
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(inv.accepted_at, None, "not spent by a join that did not happen");
+
+        // Nina uses it: she joins, and now it is spent.
+        let nina = new_user(&app, "nina@example.com").await;
+        service::accept(global, &db, &token, &nina)
+            .await
+            .unwrap()
+            .unwrap();
+        let contact = rally::db::tenant::contacts::find_for_user(&db, nina.id)
+            .await
+            .unwrap();
+        assert!(contact.is_some(), "nina is a contact");
+        assert!(matches!(
+            service::accept(global, &db, &token, &nina).await.unwrap(),
+            Err(Refused::Used)
+        ));
+    }
+}

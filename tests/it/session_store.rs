@@ -71,7 +71,7 @@ const REDIS_URL: &str = "redis://127.0.0.1:6379";
 
 /// Redis, when reachable; under CI its absence is a failure, not a skip.
 async fn redis_available() -> bool {
-    match rally::web::sessions::redis_store(REDIS_URL).await {
+    match rally::web::sessions::redis_pool(REDIS_URL).await.map(rally::web::sessions::AnyStore::redis) {
         Ok(_) => true,
         Err(e) => {
             if std::env::var("CI").as_deref() == Ok("true") {
@@ -108,7 +108,7 @@ async fn two_app_servers_share_sessions_through_redis() {
     assert!(page.body.contains("My hubs"), "{}", page.body);
 
     // It lives in Redis, not in the database.
-    let store = rally::web::sessions::redis_store(REDIS_URL).await.unwrap();
+    let store = rally::web::sessions::redis_pool(REDIS_URL).await.map(rally::web::sessions::AnyStore::redis).unwrap();
     let id: Id = cookie.parse().expect("a session id");
     assert!(store.load(&id).await.unwrap().is_some());
     let db_store = SeaOrmSessionStore::new(first.state.registry.global().clone());

@@ -110,6 +110,93 @@ async fn sign_in_rate_limit_engages_then_lifts() {
     b.sign_in(ALICE, DEMO_PASSWORD).await;
 }
 
+/// Successes never count: someone who signs in often is never locked out, and a success
+/// forgives the account's earlier failures. Failures do count.
+#[tokio::test]
+async fn successful_sign_ins_do_not_count_against_the_limit_failures_do() {
+    let env = TestEnv::sqlite_with(&[("RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT", "3")]).await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    for _ in 0..8 {
+        Browser::new(&app).sign_in(ALICE, DEMO_PASSWORD).await;
+    }
+    let mut b = Browser::new(&app);
+    let wrong = [("email", ALICE), ("password", "wrong-password")];
+    for _ in 0..2 {
+        assert_eq!(b.post_form(&accounts, "/login", &wrong).await.location(), "/login");
+    }
+    // Two failures, then a success: the count starts again from nothing.
+    Browser::new(&app).sign_in(ALICE, DEMO_PASSWORD).await;
+    for _ in 0..3 {
+        assert_eq!(b.post_form(&accounts, "/login", &wrong).await.status, 303);
+    }
+    assert_eq!(b.post_form(&accounts, "/login", &wrong).await.status, 429);
+    let right = [("email", ALICE), ("password", DEMO_PASSWORD)];
+    assert_eq!(b.post_form(&accounts, "/login", &right).await.status, 429);
+}
+
+/// A failed sign-in from behind a trusted proxy counts against the address the proxy
+/// names; from anywhere else, `X-Forwarded-For` is the client's own claim and ignored.
+#[tokio::test]
+async fn clients_behind_a_trusted_proxy_are_limited_by_their_forwarded_address() {
+    async fn fail_from(app: &crate::helpers::TestApp, forwarded_for: &str, email: &str) -> u16 {
+        let body = format!("email={email}&password=wrong-password");
+        app.send_body(
+            "POST",
+            &app.host("accounts.localhost"),
+            "/login",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("x-forwarded-for", forwarded_for),
+            ],
+            &body,
+        )
+        .await
+        .status
+    }
+    let limits = [
+        ("RALLY_LOGIN_ATTEMPTS_PER_ADDRESS", "2"),
+        ("RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT", "100"),
+    ];
+    let mut trusted = limits.to_vec();
+    trusted.push(("RALLY_TRUSTED_PROXIES", "127.0.0.1/32"));
+    let app = spawn_demo(&TestEnv::sqlite_with(&trusted).await).await;
+    // A forged entry on the left changes nothing: the proxy's own entry is the client.
+    assert_eq!(fail_from(&app, "198.51.100.1", "a@example.com").await, 303);
+    assert_eq!(fail_from(&app, "6.6.6.6, 198.51.100.1", "b@example.com").await, 303);
+    assert_eq!(fail_from(&app, "198.51.100.1", "c@example.com").await, 429);
+    // Another client behind the same proxy has its own budget.
+    assert_eq!(fail_from(&app, "198.51.100.2", "d@example.com").await, 303);
+
+    // Not a trusted proxy: the header is ignored and every attempt is 127.0.0.1's.
+    let app = spawn_demo(&TestEnv::sqlite_with(&limits).await).await;
+    assert_eq!(fail_from(&app, "198.51.100.1", "a@example.com").await, 303);
+    assert_eq!(fail_from(&app, "198.51.100.2", "b@example.com").await, 303);
+    assert_eq!(fail_from(&app, "198.51.100.3", "c@example.com").await, 429);
+}
+
+/// Sign-up and reset requests are limited per address too (each one hashes or mails).
+#[tokio::test]
+async fn sign_up_forgot_and_reset_are_rate_limited() {
+    let env = TestEnv::sqlite_with(&[("RALLY_LOGIN_ATTEMPTS_PER_ADDRESS", "2")]).await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    let mut b = Browser::new(&app);
+    for (path, fields) in [
+        ("/signup", vec![("display_name", "Sam"), ("email", "sam@example.com"), ("password", "short")]),
+        ("/password/forgot", vec![("email", "nobody@example.com")]),
+        ("/password/reset", vec![("token", "bogus"), ("password", "a-long-enough-password")]),
+    ] {
+        for _ in 0..2 {
+            let r = b.post_form(&accounts, path, &fields).await;
+            assert_eq!(r.status, 303, "{path}: {}", r.body);
+        }
+        let r = b.post_form(&accounts, path, &fields).await;
+        assert_eq!(r.status, 429, "{path}");
+        assert!(r.headers.contains_key("retry-after"), "{path}");
+    }
+}
+
 #[tokio::test]
 async fn sign_out_on_one_host_ends_every_session() {
     for env in backends().await {
@@ -321,7 +408,11 @@ async fn password_reset_by_mail() {
         })
         .await
     );
-    let viewer = b.get(&accounts, "/dev/mail").await;
+    // Only an operator sees the viewer; to anyone else it is not there.
+    assert_eq!(b.get(&accounts, "/dev/mail").await.status, 404);
+    let mut ops = Browser::new(&app);
+    ops.sign_in("ops@example.com", DEMO_PASSWORD).await;
+    let viewer = ops.get(&accounts, "/dev/mail").await;
     assert!(viewer.body.contains("Reset your Rally password"));
 }
 
@@ -349,8 +440,11 @@ async fn session_cookies_are_host_only_httponly_lax_and_secure_under_https() {
         assert!(lower.contains("samesite=lax"), "{cookie}");
         assert!(!lower.contains("domain="), "host-only: {cookie}");
         assert_eq!(lower.contains("; secure"), secure, "{env_name}: {cookie}");
-        // The mail viewer exists only outside production.
-        let viewer = b.get(&accounts, "/dev/mail").await;
+        // The mail viewer exists only outside production, and only for an operator.
+        assert_eq!(b.get(&accounts, "/dev/mail").await.status, 404);
+        let mut ops = Browser::new(&app);
+        ops.sign_in("ops@example.com", DEMO_PASSWORD).await;
+        let viewer = ops.get(&accounts, "/dev/mail").await;
         assert_eq!(viewer.status, if secure { 404 } else { 200 });
     }
 }

@@ -20,6 +20,9 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// `sending`: when the sender's lease ends (past it, another sender takes the message
+    /// over). `queued`: not before then (backoff after a failed delivery).
+    pub next_attempt_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

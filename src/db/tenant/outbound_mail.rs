@@ -18,6 +18,9 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// `sending`: when the sender's lease ends (past it, another sender takes the message
+    /// over). `queued`: not before then (backoff after a failed delivery).
+    pub next_attempt_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -42,6 +45,7 @@ impl From<Model> for crate::db::global::mail_outbox::Model {
             last_error: m.last_error,
             created_at: m.created_at,
             sent_at: m.sent_at,
+            next_attempt_at: m.next_attempt_at,
         }
     }
 }
