@@ -153,6 +153,7 @@ pub async fn authorize(
         global,
         NewTicket {
             user_id: user.id,
+            session_epoch: user.session_epoch,
             tenant_id: tenant.id,
             host: &bare_host,
             state: pending_state,

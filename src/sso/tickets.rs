@@ -1,7 +1,7 @@
 //! One-time sign-in tickets from the accounts host to a hub host: 256 random bits, stored
 //! as a digest, valid 60 seconds, usable once, bound to user, tenant, host and the hub
-//! session's `state`.
-use crate::db::global::sso_tickets;
+//! session's `state`, and dead once the user signs out or resets the password.
+use crate::db::global::{sso_tickets, users};
 use crate::db::{new_id, now};
 use crate::web::tokens::{digest, new_token};
 use sea_orm::sea_query::Expr;
@@ -14,6 +14,9 @@ pub const TICKET_TTL: chrono::Duration = chrono::Duration::seconds(60);
 
 pub struct NewTicket<'a> {
     pub user_id: Uuid,
+    /// The user's session epoch now: signing out or a password reset bumps it, and the
+    /// ticket dies with it.
+    pub session_epoch: i64,
     pub tenant_id: Uuid,
     /// Bare hub host (no port), lower case.
     pub host: &'a str,
@@ -36,6 +39,7 @@ pub async fn issue(global: &DatabaseConnection, t: NewTicket<'_>) -> Result<Stri
         expires_at: Set(created + TICKET_TTL),
         used_at: Set(None),
         created_at: Set(created),
+        session_epoch: Set(t.session_epoch),
     }
     .insert(global)
     .await?;
@@ -65,10 +69,19 @@ pub async fn redeem(
     if res.rows_affected != 1 {
         return Ok(None);
     }
-    sso_tickets::Entity::find()
+    let Some(ticket) = sso_tickets::Entity::find()
         .filter(sso_tickets::Column::TokenHash.eq(hash))
         .one(global)
-        .await
+        .await?
+    else {
+        return Ok(None);
+    };
+    // Issued before a sign-out or a password reset: dead with that session epoch.
+    let epoch_now = users::Entity::find_by_id(ticket.user_id)
+        .one(global)
+        .await?
+        .map(|u| u.session_epoch);
+    Ok((epoch_now == Some(ticket.session_epoch)).then_some(ticket))
 }
 
 /// Deletes tickets that expired more than an hour ago.

@@ -256,7 +256,7 @@ fn production_start_is_refused_for_each_unsafe_setting() {
 }
 
 /// `rally serve` stops cleanly on SIGTERM (what a process manager sends): it finishes and
-/// exits 0 instead of dying by the signal.
+/// exits 0 instead of dying by the signal. Its logs here are JSON, one object per line.
 #[test]
 fn serve_exits_cleanly_on_sigterm() {
     use std::io::{Read, Write};
@@ -272,7 +272,9 @@ fn serve_exits_cleanly_on_sigterm() {
         .env_clear()
         .env("RALLY_DATA_DIR", cli.dir.path())
         .env("RALLY_LISTEN", format!("127.0.0.1:{port}"))
-        .env("RALLY_LOG", "error")
+        .env("RALLY_LOG", "info")
+        .env("RALLY_LOG_FORMAT", "json")
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("start rally serve");
     let healthy = || {
@@ -309,4 +311,18 @@ fn serve_exits_cleanly_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "exit status {status:?}");
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    let messages: Vec<String> = out
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"));
+            assert!(v["level"].is_string() && v["timestamp"].is_string(), "{l}");
+            v["fields"]["message"].as_str().unwrap_or_default().to_string()
+        })
+        .collect();
+    assert!(messages.iter().any(|m| m.contains("Rally is listening")), "{out}");
+    assert!(messages.iter().any(|m| m.contains("shutting down")), "{out}");
 }

@@ -74,9 +74,16 @@ impl TestEnv {
     /// PostgreSQL: a global and two shard databases, each its own database. `None` (the
     /// test skips) when the server is missing — except under CI, where that is a failure.
     pub async fn postgres() -> Option<Self> {
+        Self::postgres_with(&[]).await
+    }
+
+    /// PostgreSQL with extra configuration variables.
+    pub async fn postgres_with(extra: &[(&str, &str)]) -> Option<Self> {
         let pg = PgDatabases::create(&["global", "s1", "s2"]).await?;
         let dir = TempDir::new();
-        let config = Self::config(dir.path(), &[("RALLY_DATABASE_URL", pg.url("global"))]);
+        let mut vars: Vec<(&str, String)> = extra.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        vars.push(("RALLY_DATABASE_URL", pg.url("global")));
+        let config = Self::config(dir.path(), &vars);
         let registry = startup::open_databases(&config)
             .await
             .expect("open pg global");

@@ -121,3 +121,70 @@ async fn two_app_servers_share_sessions_through_redis() {
     let page = on_first.get(&first.host("accounts.localhost"), "/").await;
     assert!(!page.body.contains("My hubs"));
 }
+
+/// Two app servers over the same PostgreSQL databases and Redis behave as one site: a
+/// session, a sign-out, a rate limit and a domain change made through one are seen by the
+/// other within a second.
+#[tokio::test]
+async fn two_servers_on_postgres_and_redis_behave_as_one_site() {
+    use crate::helpers::{eventually, spawn_app, spawn_demo, Browser, TestEnv};
+    use std::time::Duration;
+    if !redis_available().await {
+        return;
+    }
+    let Some(env) = TestEnv::postgres_with(&[
+        ("RALLY_REDIS_URL", REDIS_URL),
+        ("RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT", "3"),
+        ("RALLY_HOST_CACHE_SECONDS", "1"),
+    ])
+    .await
+    else {
+        return;
+    };
+    let first = spawn_demo(&env).await;
+    let second = spawn_app(&env).await;
+    let (acc1, acc2) = (first.host("accounts.localhost"), second.host("accounts.localhost"));
+
+    // A session made on one is a session on the other.
+    let mut on_first = Browser::new(&first);
+    on_first
+        .sign_in("alice@example.com", rally::platform::seed::DEMO_PASSWORD)
+        .await;
+    let cookie = on_first.session(&acc1).expect("session cookie");
+    let mut on_second = Browser::new(&second);
+    on_second.set_session(&acc2, &cookie);
+    assert!(on_second.get(&acc2, "/").await.body.contains("My hubs"));
+
+    // Signed out through the second: signed out on the first.
+    on_second.post_form(&acc2, "/logout", &[]).await;
+    assert!(!on_first.get(&acc1, "/").await.body.contains("My hubs"));
+
+    // One rate-limit budget: failures on either server add up.
+    let email = format!("nobody-{}@example.com", rally::db::new_id().simple());
+    let wrong = [("email", email.as_str()), ("password", "wrong-password")];
+    assert_eq!(Browser::new(&first).post_form(&acc1, "/login", &wrong).await.status, 303);
+    assert_eq!(Browser::new(&second).post_form(&acc2, "/login", &wrong).await.status, 303);
+    assert_eq!(Browser::new(&first).post_form(&acc1, "/login", &wrong).await.status, 303);
+    assert_eq!(Browser::new(&second).post_form(&acc2, "/login", &wrong).await.status, 429);
+
+    // A custom domain added through the first is served by the second within a second
+    // (after its cached "no such host" runs out).
+    let promo = format!("promo-{}.test", rally::db::new_id().simple());
+    let promo_on_second = second.host(&promo);
+    assert_eq!(second.get(&promo_on_second, "/").await.status, 404);
+    rally::platform::domains::add_custom(
+        &first.state.registry,
+        &first.state.config.root_domain,
+        "acme",
+        &promo,
+        true,
+    )
+    .await
+    .unwrap();
+    let served = eventually(Duration::from_millis(1500), || async {
+        let r = second.get(&promo_on_second, "/").await;
+        r.status == 200 && r.body.contains("Acme Advocates")
+    })
+    .await;
+    assert!(served, "the new domain was not served by the other server in time");
+}

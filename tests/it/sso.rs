@@ -235,3 +235,29 @@ async fn authorize_refuses_hosts_that_are_not_hubs() {
         "hub colour on the sign-in page"
     );
 }
+
+/// A ticket issued before a sign-out (or a password reset: the same epoch) is refused
+/// after it, within its 60 seconds and unused.
+#[tokio::test]
+async fn a_ticket_issued_before_sign_out_is_refused_after_it() {
+    let env = crate::helpers::TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let acme = app.host("acme.localhost");
+    let accounts = app.host("accounts.localhost");
+    let mut alice = Browser::new(&app);
+    alice.sign_in(ALICE, DEMO_PASSWORD).await;
+    let callback = alice.sso_until_callback(&acme, "/").await;
+    // Signed out on the accounts host (in another tab, say) before the ticket is used.
+    let r = alice.post_form(&accounts, "/logout", &[]).await;
+    assert_eq!(r.status, 303);
+    let (_, refused) = alice.get_url(&callback, &acme).await;
+    assert_eq!(refused.status, 400, "ticket after sign-out: {}", refused.body);
+    let page = alice.get(&acme, "/").await;
+    assert!(!page.body.contains("Alice Advocate"), "not signed in on the hub");
+
+    // Control: the same steps without the sign-out sign in.
+    alice.sign_in(ALICE, DEMO_PASSWORD).await;
+    let callback = alice.sso_until_callback(&acme, "/").await;
+    let (_, ok) = alice.get_url(&callback, &acme).await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+}

@@ -3,7 +3,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_global;
 mod m20261123_000002_create_sessions;
 mod m20261123_000003_create_sign_in;
-mod m20261124_000004_mail_retry;
+mod m20261124_000004_retry_and_epochs;
 
 /// Migrates the global database.
 pub struct GlobalMigrator;
@@ -19,7 +19,7 @@ impl MigratorTrait for GlobalMigrator {
             Box::new(m20261123_000001_create_global::Migration),
             Box::new(m20261123_000002_create_sessions::Migration),
             Box::new(m20261123_000003_create_sign_in::Migration),
-            Box::new(m20261124_000004_mail_retry::Migration),
+            Box::new(m20261124_000004_retry_and_epochs::Migration),
         ]
     }
 }

@@ -1,6 +1,9 @@
 //! Mail retry: `next_attempt_at` is both the lease of a message being sent (a sender that
 //! dies mid-send leaves it `sending`; once the lease passes another sender takes it over)
 //! and the backoff of one whose delivery failed (`queued`, not before that time).
+//!
+//! SSO tickets carry the user's session epoch at issue: signing out or resetting the
+//! password bumps the epoch, and a ticket issued before that is refused.
 use crate::cols::*;
 use sea_orm_migration::prelude::*;
 
@@ -13,6 +16,12 @@ enum MailOutbox {
     NextAttemptAt,
 }
 
+#[derive(DeriveIden)]
+enum SsoTickets {
+    Table,
+    SessionEpoch,
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -20,6 +29,14 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table(MailOutbox::Table)
                 .add_column(timestamp_null(MailOutbox::NextAttemptAt))
+                .to_owned(),
+        )
+        .await?;
+        // Tickets outstanding during the upgrade (60 seconds' worth) get epoch -1: refused.
+        m.alter_table(
+            Table::alter()
+                .table(SsoTickets::Table)
+                .add_column(big_int(SsoTickets::SessionEpoch, -1))
                 .to_owned(),
         )
         .await
@@ -30,6 +47,13 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table(MailOutbox::Table)
                 .drop_column(MailOutbox::NextAttemptAt)
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(SsoTickets::Table)
+                .drop_column(SsoTickets::SessionEpoch)
                 .to_owned(),
         )
         .await
