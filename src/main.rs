@@ -177,8 +177,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             cfg.url_for_host(&format!("accounts.{}", cfg.root_domain)),
             cfg.url_for_host(&format!("acme.{}", cfg.root_domain)),
         );
-        app.run(listener, startup::shutdown_signal())
-            .await?;
+        app.run(listener, startup::shutdown_signal()).await?;
         return Ok(());
     }
 

@@ -7,13 +7,13 @@ use crate::domain::{DisplayName, Email, NewPassword};
 use crate::sso::handlers::sso_query;
 use crate::sso::SsoParams;
 use crate::web::auth::{sign_in, sign_out};
+use crate::web::client::ClientAddr;
 use crate::web::flash::Flash;
+use crate::web::limits::{address_key, Scope};
 use crate::web::respond::{back, request_id_of, FormResult};
 use crate::web::site::Site;
 use crate::web::AppError;
 use crate::web::AppState;
-use crate::web::client::ClientAddr;
-use crate::web::limits::{address_key, Scope};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect};
@@ -150,11 +150,19 @@ pub async fn login(
     let counted = async {
         state
             .limiter
-            .hit(Scope::SignInAddress, &address, limits.login_attempts_per_address)
+            .hit(
+                Scope::SignInAddress,
+                &address,
+                limits.login_attempts_per_address,
+            )
             .await?;
         state
             .limiter
-            .hit(Scope::SignInAccount, &form.email, limits.login_attempts_per_account)
+            .hit(
+                Scope::SignInAccount,
+                &form.email,
+                limits.login_attempts_per_account,
+            )
             .await
     };
     if let Err(wait) = counted.await {
@@ -215,11 +223,19 @@ pub async fn forgot(
     let limits = &state.config;
     state
         .limiter
-        .hit(Scope::ForgotAddress, &address_key(addr), limits.login_attempts_per_address)
+        .hit(
+            Scope::ForgotAddress,
+            &address_key(addr),
+            limits.login_attempts_per_address,
+        )
         .await?;
     state
         .limiter
-        .hit(Scope::ForgotAccount, email.as_str(), limits.login_attempts_per_account)
+        .hit(
+            Scope::ForgotAccount,
+            email.as_str(),
+            limits.login_attempts_per_account,
+        )
         .await?;
     let accounts_url = state
         .config

@@ -145,7 +145,9 @@ pub enum Refused {
     Expired,
     #[error("This invitation has already been used.")]
     Used,
-    #[error("Your access to this hub was deactivated by its team; an invitation does not restore it.")]
+    #[error(
+        "Your access to this hub was deactivated by its team; an invitation does not restore it."
+    )]
     Deactivated,
 }
 

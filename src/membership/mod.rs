@@ -41,11 +41,8 @@ pub async fn ensure_contact<C: ConnectionTrait>(
         status: Set(ContactStatus::Active),
         created_at: Set(now()),
     };
-    db.insert_or_ignore(
-        row,
-        [contacts::Column::TenantId, contacts::Column::UserId],
-    )
-    .await?;
+    db.insert_or_ignore(row, [contacts::Column::TenantId, contacts::Column::UserId])
+        .await?;
     db.select::<contacts::Entity>()
         .filter(contacts::Column::UserId.eq(user.id))
         .one()

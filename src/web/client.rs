@@ -85,7 +85,11 @@ mod tests {
         );
         // A forged entry on the left does not help: the rightmost untrusted one wins.
         assert_eq!(
-            client_address(ip("10.0.0.2"), xff("6.6.6.6, 198.51.100.7, 10.0.0.3"), &trusted),
+            client_address(
+                ip("10.0.0.2"),
+                xff("6.6.6.6, 198.51.100.7, 10.0.0.3"),
+                &trusted
+            ),
             ip("198.51.100.7")
         );
         // No header, or nothing usable: the proxy itself.

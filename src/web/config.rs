@@ -98,7 +98,7 @@ impl PublicUrl {
             Some(url::Host::Domain(d)) => HostName::parse(d).ok(),
             _ => None,
         }
-            .ok_or_else(|| format!("'{raw}' does not name a domain"))?;
+        .ok_or_else(|| format!("'{raw}' does not name a domain"))?;
         Ok((
             Self {
                 https,
@@ -150,7 +150,9 @@ impl Config {
             (Some((_, host)), Some(root)) if !root.eq_ignore_ascii_case(host) => {
                 return Err(bad(
                     "RALLY_ROOT_DOMAIN",
-                    format!("'{root}' differs from the host of RALLY_PUBLIC_URL ({host}); set only one"),
+                    format!(
+                        "'{root}' differs from the host of RALLY_PUBLIC_URL ({host}); set only one"
+                    ),
                 ))
             }
             (Some((_, host)), _) => host.clone(),
@@ -201,10 +203,7 @@ impl Config {
             Some("off" | "false" | "0" | "no") => Ok(false),
             Some(other) => Err(bad(var, format!("'{other}' is neither on nor off"))),
         };
-        let mail_viewer = switch(
-            "RALLY_MAIL_VIEWER",
-            environment == Environment::Development,
-        )?;
+        let mail_viewer = switch("RALLY_MAIL_VIEWER", environment == Environment::Development)?;
         Ok(Self {
             data_dir,
             database_url,
@@ -450,11 +449,17 @@ mod tests {
         );
         let c = cfg(&[("RALLY_PUBLIC_URL", "https://rally.example")]).unwrap();
         assert_eq!(c.public_port(), None, "443 is https's own");
-        assert_eq!(c.url_for_host("accounts.rally.example"), "https://accounts.rally.example");
+        assert_eq!(
+            c.url_for_host("accounts.rally.example"),
+            "https://accounts.rally.example"
+        );
         // Development over plain http on another port than the one listened on.
         let c = cfg(&[("RALLY_PUBLIC_URL", "http://localhost:8080")]).unwrap();
         assert!(!c.https());
-        assert_eq!(c.url_for_host("acme.localhost"), "http://acme.localhost:8080");
+        assert_eq!(
+            c.url_for_host("acme.localhost"),
+            "http://acme.localhost:8080"
+        );
 
         for bad in [
             "rally.example",
@@ -489,12 +494,19 @@ mod tests {
             ("RALLY_SMTP_URL", "smtps://u:p@smtp.example:465"),
         ];
         assert_eq!(cfg(&safe).unwrap().production_refusal(), None);
-        assert!(!cfg(&safe).unwrap().mail_viewer, "off by default in production");
+        assert!(
+            !cfg(&safe).unwrap().mail_viewer,
+            "off by default in production"
+        );
         let without = |var: &str| -> Vec<(&str, &str)> {
             safe.iter().copied().filter(|(k, _)| *k != var).collect()
         };
-        let refused = |pairs: &[(&str, &str)]| cfg(pairs).unwrap().production_refusal().map(|e| e.var);
-        assert_eq!(refused(&without("RALLY_PUBLIC_URL")), Some("RALLY_PUBLIC_URL"));
+        let refused =
+            |pairs: &[(&str, &str)]| cfg(pairs).unwrap().production_refusal().map(|e| e.var);
+        assert_eq!(
+            refused(&without("RALLY_PUBLIC_URL")),
+            Some("RALLY_PUBLIC_URL")
+        );
         let mut http = without("RALLY_PUBLIC_URL");
         http.push(("RALLY_PUBLIC_URL", "http://rally.example"));
         assert_eq!(refused(&http), Some("RALLY_PUBLIC_URL"));

@@ -95,7 +95,10 @@ impl AttemptLimiter {
                     *entry = (0, now);
                 }
                 entry.0 += 1;
-                (entry.0, self.window.saturating_sub(now.duration_since(entry.1)))
+                (
+                    entry.0,
+                    self.window.saturating_sub(now.duration_since(entry.1)),
+                )
             }
             Counters::Redis(pool) => match redis_hit(pool, &key, self.window).await {
                 Ok(hit) => hit,
@@ -224,7 +227,10 @@ mod tests {
     async fn counts_attempts_per_key_and_forgives_on_request() {
         let limiter = AttemptLimiter::in_memory(Duration::from_secs(60));
         for _ in 0..2 {
-            assert!(limiter.hit(Scope::SignInAccount, "a@x.test", 2).await.is_ok());
+            assert!(limiter
+                .hit(Scope::SignInAccount, "a@x.test", 2)
+                .await
+                .is_ok());
         }
         // The same key however it is typed.
         let wait = limiter
@@ -233,23 +239,47 @@ mod tests {
             .unwrap_err();
         assert!(wait.0 > Duration::ZERO && wait.0 <= Duration::from_secs(60));
         // Another key, or the same subject in another scope, is unaffected.
-        assert!(limiter.hit(Scope::SignInAccount, "b@x.test", 2).await.is_ok());
-        assert!(limiter.hit(Scope::ForgotAccount, "a@x.test", 2).await.is_ok());
+        assert!(limiter
+            .hit(Scope::SignInAccount, "b@x.test", 2)
+            .await
+            .is_ok());
+        assert!(limiter
+            .hit(Scope::ForgotAccount, "a@x.test", 2)
+            .await
+            .is_ok());
         // Cleared: a full allowance again. Undone: one back.
         limiter.clear(Scope::SignInAccount, "a@x.test").await;
-        assert!(limiter.hit(Scope::SignInAccount, "a@x.test", 1).await.is_ok());
+        assert!(limiter
+            .hit(Scope::SignInAccount, "a@x.test", 1)
+            .await
+            .is_ok());
         limiter.undo(Scope::SignInAccount, "a@x.test").await;
-        assert!(limiter.hit(Scope::SignInAccount, "a@x.test", 1).await.is_ok());
-        assert!(limiter.hit(Scope::SignInAccount, "a@x.test", 1).await.is_err());
+        assert!(limiter
+            .hit(Scope::SignInAccount, "a@x.test", 1)
+            .await
+            .is_ok());
+        assert!(limiter
+            .hit(Scope::SignInAccount, "a@x.test", 1)
+            .await
+            .is_err());
     }
 
     #[tokio::test]
     async fn a_window_ends() {
         let limiter = AttemptLimiter::in_memory(Duration::from_millis(50));
-        assert!(limiter.hit(Scope::SignUpAddress, "10.0.0.1", 1).await.is_ok());
-        assert!(limiter.hit(Scope::SignUpAddress, "10.0.0.1", 1).await.is_err());
+        assert!(limiter
+            .hit(Scope::SignUpAddress, "10.0.0.1", 1)
+            .await
+            .is_ok());
+        assert!(limiter
+            .hit(Scope::SignUpAddress, "10.0.0.1", 1)
+            .await
+            .is_err());
         tokio::time::sleep(Duration::from_millis(60)).await;
         limiter.shrink();
-        assert!(limiter.hit(Scope::SignUpAddress, "10.0.0.1", 1).await.is_ok());
+        assert!(limiter
+            .hit(Scope::SignUpAddress, "10.0.0.1", 1)
+            .await
+            .is_ok());
     }
 }

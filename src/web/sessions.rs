@@ -125,10 +125,13 @@ pub async fn keep_alive(
     // one of them, made from the session as it was read before that click's own write,
     // would put the older session back (a lost SSO state, seen in Playwright). They never
     // need the session renewed, so they never write it.
-    if !is_static_asset(req.uri().path()) && !session.is_empty().await {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    if !is_static_asset(req.uri().path()) {
+        // Read first: until the record is loaded, tower-sessions counts a session whose
+        // cookie names no stored record as not empty, and marking it would store it — a
+        // new row for every unknown or expired cookie.
         let seen: Option<i64> = session.get(SEEN_KEY).await.ok().flatten();
-        if seen.is_none_or(|s| now - s >= refresh) {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        if !session.is_empty().await && seen.is_none_or(|s| now - s >= refresh) {
             if let Err(e) = session.insert(SEEN_KEY, now).await {
                 tracing::warn!(error = %e, "could not mark the session as seen");
             }

@@ -3,11 +3,12 @@
 //! writes one JSON object per line (for a log collector), anything else the readable form.
 use tracing_subscriber::{fmt, EnvFilter};
 
-/// tower-sessions warns on every request whose cookie names no stored session ("possibly
-/// suspicious activity"): an expired cookie, or garbage, is normal traffic that Rally
-/// answers by dropping the cookie. One warning per such request would flood the logs.
-const DEFAULT_FILTER: &str =
-    "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn,tower_sessions_core::session=error";
+/// tower-sessions warns on every request whose cookie names no stored session, or is not a
+/// session id at all ("possibly suspicious activity"): an expired cookie, or garbage, is
+/// normal traffic that Rally answers by dropping the cookie. One warning per such request
+/// would flood the logs.
+const DEFAULT_FILTER: &str = "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn,\
+     tower_sessions_core::session=error,tower_sessions::service=error";
 
 pub fn init() {
     let filter =

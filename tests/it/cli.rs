@@ -245,7 +245,11 @@ fn production_start_is_refused_for_each_unsafe_setting() {
     ] {
         let o = cli.run_env(&["serve"], &with(var, value));
         assert_fails_with(&o, var);
-        assert!(stderr(&o).contains("refusing to start in production"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("refusing to start in production"),
+            "{}",
+            stderr(&o)
+        );
     }
     let o = cli.run_env(&["seed", "demo"], &safe);
     assert_fails_with(&o, "demo seed");
@@ -312,7 +316,12 @@ fn serve_exits_cleanly_on_sigterm() {
     };
     assert!(status.success(), "exit status {status:?}");
     let mut out = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
     let messages: Vec<String> = out
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -320,9 +329,18 @@ fn serve_exits_cleanly_on_sigterm() {
             let v: serde_json::Value =
                 serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"));
             assert!(v["level"].is_string() && v["timestamp"].is_string(), "{l}");
-            v["fields"]["message"].as_str().unwrap_or_default().to_string()
+            v["fields"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
         })
         .collect();
-    assert!(messages.iter().any(|m| m.contains("Rally is listening")), "{out}");
-    assert!(messages.iter().any(|m| m.contains("shutting down")), "{out}");
+    assert!(
+        messages.iter().any(|m| m.contains("Rally is listening")),
+        "{out}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("shutting down")),
+        "{out}"
+    );
 }

@@ -3,7 +3,7 @@
 //! nothing half done, and the advocate can simply submit again.
 use crate::helpers::{hub_db, spawn_demo, TestEnv};
 use rally::challenges::{service, Answer, ChallengeForm, STATUS_PUBLISHED};
-use rally::db::sea_orm::{ColumnTrait, QueryFilter};
+use rally::db::sea_orm::ColumnTrait;
 use rally::db::tenant::{completions, contacts, points_ledger};
 use std::process::Command;
 
@@ -22,7 +22,9 @@ async fn a_process_killed_between_completion_and_award_leaves_nothing_half_done(
         max_per_advocate: "1".into(),
         ..Default::default()
     };
-    let challenge = service::create(&db, &form.validate().unwrap()).await.unwrap();
+    let challenge = service::create(&db, &form.validate().unwrap())
+        .await
+        .unwrap();
     service::set_status(&db, challenge.id, STATUS_PUBLISHED)
         .await
         .unwrap();
@@ -50,7 +52,10 @@ async fn a_process_killed_between_completion_and_award_leaves_nothing_half_done(
         .env(CHILD_DIR, env.dir.path())
         .env(
             CHILD_IDS,
-            format!("{} {} {} {}", tenant.id, tenant.shard_id, challenge.id, alice.id),
+            format!(
+                "{} {} {} {}",
+                tenant.id, tenant.shard_id, challenge.id, alice.id
+            ),
         )
         .output()
         .unwrap();
@@ -105,8 +110,8 @@ async fn submit_in_a_child_process() {
         .split(' ')
         .map(|s| s.parse().unwrap())
         .collect();
-    let config = rally::web::Config::from_lookup(|k| (k == "RALLY_DATA_DIR").then(|| dir.clone()))
-        .unwrap();
+    let config =
+        rally::web::Config::from_lookup(|k| (k == "RALLY_DATA_DIR").then(|| dir.clone())).unwrap();
     let registry = rally::startup::open_databases(&config).await.unwrap();
     let db = registry.tenant_db(ids[0], ids[1]).await.unwrap();
     let contact = db

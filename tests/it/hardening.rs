@@ -28,28 +28,31 @@ async fn a_thousand_random_session_cookies_leave_the_sessions_table_as_it_was() 
         app.host("accounts.localhost"),
         app.host("hub.globex.test"),
     ];
+    let app = &app;
     for batch in 0..20 {
         let requests = (0..50).map(|i| {
             let host = &hosts[(batch + i) % hosts.len()];
             let cookie = format!("rally_session={}", rand_token(batch * 50 + i));
             async move {
                 let path = if i % 2 == 0 { "/" } else { "/leaderboard" };
-                app.request(host, path, &[("cookie", &cookie)]).await
+                let r = app.request(host, path, &[("cookie", &cookie)]).await;
+                (format!("GET {host}{path}"), r)
             }
         });
-        for r in futures::future::join_all(requests).await {
-            assert!(r.status < 500, "{}", r.status);
+        for (what, r) in futures::future::join_all(requests).await {
+            assert!(r.status < 500, "{what}: {}", r.status);
             // No new session cookie is handed out for a garbage one.
             assert!(
                 !r.set_cookies
                     .iter()
                     .any(|c| c.starts_with("rally_session=") && !c.contains("Max-Age=0")),
-                "{:?}",
+                "{what} ({}): {:?}",
+                r.status,
                 r.set_cookies
             );
         }
     }
-    assert_eq!(session_rows(&app).await, before);
+    assert_eq!(session_rows(app).await, before);
 }
 
 /// A different 22-character token per request (the shape of a session id, but unknown).
@@ -93,7 +96,11 @@ async fn a_failed_form_keeps_only_a_few_kilobytes() {
     assert!(size < 12 * 1024, "a session row of {size} bytes");
     // The form still comes back with its errors.
     let page = b.get(&accounts, "/signup").await;
-    assert!(page.body.contains("data-testid=\"error-email\""), "{}", page.body);
+    assert!(
+        page.body.contains("data-testid=\"error-email\""),
+        "{}",
+        page.body
+    );
 }
 
 /// 3 MB is refused with 413 on every kind of route: pages, form posts, the API host,
@@ -149,22 +156,34 @@ async fn a_stuck_outbox_row_is_sent_after_restart() {
         next_attempt_at: Set(next),
     };
     // Inserted straight into the databases, as a crashed sender would have left them.
-    let crashed = row("crashed@example.com", mail_outbox::STATUS_SENDING, Some(past))
-        .insert(&global)
-        .await
-        .unwrap();
+    let crashed = row(
+        "crashed@example.com",
+        mail_outbox::STATUS_SENDING,
+        Some(past),
+    )
+    .insert(&global)
+    .await
+    .unwrap();
     let legacy = row("legacy@example.com", mail_outbox::STATUS_SENDING, None)
         .insert(&global)
         .await
         .unwrap();
-    let leased = row("leased@example.com", mail_outbox::STATUS_SENDING, Some(future))
-        .insert(&global)
-        .await
-        .unwrap();
-    let backing_off = row("later@example.com", mail_outbox::STATUS_QUEUED, Some(future))
-        .insert(&global)
-        .await
-        .unwrap();
+    let leased = row(
+        "leased@example.com",
+        mail_outbox::STATUS_SENDING,
+        Some(future),
+    )
+    .insert(&global)
+    .await
+    .unwrap();
+    let backing_off = row(
+        "later@example.com",
+        mail_outbox::STATUS_QUEUED,
+        Some(future),
+    )
+    .insert(&global)
+    .await
+    .unwrap();
     let hub_mail = acme
         .insert(outbound_mail::ActiveModel {
             id: Set(rally::db::new_id()),
@@ -212,8 +231,14 @@ async fn a_stuck_outbox_row_is_sent_after_restart() {
     let crashed = status_of(crashed.id).await;
     assert_eq!(crashed.attempts, 1, "sent once, by one sender");
     assert_eq!(crashed.next_attempt_at, None);
-    assert_eq!(status_of(leased.id).await.status, mail_outbox::STATUS_SENDING);
-    assert_eq!(status_of(backing_off.id).await.status, mail_outbox::STATUS_QUEUED);
+    assert_eq!(
+        status_of(leased.id).await.status,
+        mail_outbox::STATUS_SENDING
+    );
+    assert_eq!(
+        status_of(backing_off.id).await.status,
+        mail_outbox::STATUS_QUEUED
+    );
     let untouched = mail_outbox::Entity::find()
         .filter(mail_outbox::Column::ToAddress.is_in(["leased@example.com", "later@example.com"]))
         .filter(mail_outbox::Column::Attempts.eq(0))

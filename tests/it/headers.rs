@@ -82,12 +82,19 @@ async fn static_files_are_cacheable_and_responses_compressed() {
     assert!(css.headers.contains_key("last-modified"));
     // Revalidation answers 304 without the body.
     let again = app
-        .request(&acme, "/pkg/rally.css", &[("if-modified-since", header(&css, "last-modified"))])
+        .request(
+            &acme,
+            "/pkg/rally.css",
+            &[("if-modified-since", header(&css, "last-modified"))],
+        )
         .await;
     assert_eq!(again.status, 304);
     // Pages are not marked cacheable.
     let page = app.get(&acme, "/").await;
-    assert!(!page.headers.contains_key("cache-control") || !header(&page, "cache-control").contains("public"));
+    assert!(
+        !page.headers.contains_key("cache-control")
+            || !header(&page, "cache-control").contains("public")
+    );
 
     for path in ["/", "/pkg/rally.css"] {
         let r = app
@@ -99,5 +106,9 @@ async fn static_files_are_cacheable_and_responses_compressed() {
         assert_eq!(header(&r, "content-encoding"), "br", "{path}");
     }
     // Without Accept-Encoding, plain.
-    assert!(!app.get(&acme, "/").await.headers.contains_key("content-encoding"));
+    assert!(!app
+        .get(&acme, "/")
+        .await
+        .headers
+        .contains_key("content-encoding"));
 }

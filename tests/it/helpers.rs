@@ -81,7 +81,8 @@ impl TestEnv {
     pub async fn postgres_with(extra: &[(&str, &str)]) -> Option<Self> {
         let pg = PgDatabases::create(&["global", "s1", "s2"]).await?;
         let dir = TempDir::new();
-        let mut vars: Vec<(&str, String)> = extra.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let mut vars: Vec<(&str, String)> =
+            extra.iter().map(|(k, v)| (*k, v.to_string())).collect();
         vars.push(("RALLY_DATABASE_URL", pg.url("global")));
         let config = Self::config(dir.path(), &vars);
         let registry = startup::open_databases(&config)
@@ -314,7 +315,9 @@ impl TestApp {
         };
         let raw = tokio::time::timeout(REPLY_TIMEOUT, exchange)
             .await
-            .unwrap_or_else(|_| panic!("no reply to {method} {host}{path} within {REPLY_TIMEOUT:?}"));
+            .unwrap_or_else(|_| {
+                panic!("no reply to {method} {host}{path} within {REPLY_TIMEOUT:?}")
+            });
         parse_reply(&raw)
     }
 

@@ -336,7 +336,10 @@ async fn an_invitation_is_spent_only_by_a_successful_join() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(inv.accepted_at, None, "not spent by a join that did not happen");
+        assert_eq!(
+            inv.accepted_at, None,
+            "not spent by a join that did not happen"
+        );
 
         // Nina uses it: she joins, and now it is spent.
         let nina = new_user(&app, "nina@example.com").await;

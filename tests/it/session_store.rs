@@ -71,7 +71,10 @@ const REDIS_URL: &str = "redis://127.0.0.1:6379";
 
 /// Redis, when reachable; under CI its absence is a failure, not a skip.
 async fn redis_available() -> bool {
-    match rally::web::sessions::redis_pool(REDIS_URL).await.map(rally::web::sessions::AnyStore::redis) {
+    match rally::web::sessions::redis_pool(REDIS_URL)
+        .await
+        .map(rally::web::sessions::AnyStore::redis)
+    {
         Ok(_) => true,
         Err(e) => {
             if std::env::var("CI").as_deref() == Ok("true") {
@@ -108,7 +111,10 @@ async fn two_app_servers_share_sessions_through_redis() {
     assert!(page.body.contains("My hubs"), "{}", page.body);
 
     // It lives in Redis, not in the database.
-    let store = rally::web::sessions::redis_pool(REDIS_URL).await.map(rally::web::sessions::AnyStore::redis).unwrap();
+    let store = rally::web::sessions::redis_pool(REDIS_URL)
+        .await
+        .map(rally::web::sessions::AnyStore::redis)
+        .unwrap();
     let id: Id = cookie.parse().expect("a session id");
     assert!(store.load(&id).await.unwrap().is_some());
     let db_store = SeaOrmSessionStore::new(first.state.registry.global().clone());
@@ -143,7 +149,10 @@ async fn two_servers_on_postgres_and_redis_behave_as_one_site() {
     };
     let first = spawn_demo(&env).await;
     let second = spawn_app(&env).await;
-    let (acc1, acc2) = (first.host("accounts.localhost"), second.host("accounts.localhost"));
+    let (acc1, acc2) = (
+        first.host("accounts.localhost"),
+        second.host("accounts.localhost"),
+    );
 
     // A session made on one is a session on the other.
     let mut on_first = Browser::new(&first);
@@ -162,10 +171,34 @@ async fn two_servers_on_postgres_and_redis_behave_as_one_site() {
     // One rate-limit budget: failures on either server add up.
     let email = format!("nobody-{}@example.com", rally::db::new_id().simple());
     let wrong = [("email", email.as_str()), ("password", "wrong-password")];
-    assert_eq!(Browser::new(&first).post_form(&acc1, "/login", &wrong).await.status, 303);
-    assert_eq!(Browser::new(&second).post_form(&acc2, "/login", &wrong).await.status, 303);
-    assert_eq!(Browser::new(&first).post_form(&acc1, "/login", &wrong).await.status, 303);
-    assert_eq!(Browser::new(&second).post_form(&acc2, "/login", &wrong).await.status, 429);
+    assert_eq!(
+        Browser::new(&first)
+            .post_form(&acc1, "/login", &wrong)
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        Browser::new(&second)
+            .post_form(&acc2, "/login", &wrong)
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        Browser::new(&first)
+            .post_form(&acc1, "/login", &wrong)
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        Browser::new(&second)
+            .post_form(&acc2, "/login", &wrong)
+            .await
+            .status,
+        429
+    );
 
     // A custom domain added through the first is served by the second within a second
     // (after its cached "no such host" runs out).
@@ -186,5 +219,8 @@ async fn two_servers_on_postgres_and_redis_behave_as_one_site() {
         r.status == 200 && r.body.contains("Acme Advocates")
     })
     .await;
-    assert!(served, "the new domain was not served by the other server in time");
+    assert!(
+        served,
+        "the new domain was not served by the other server in time"
+    );
 }

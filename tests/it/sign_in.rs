@@ -123,7 +123,10 @@ async fn successful_sign_ins_do_not_count_against_the_limit_failures_do() {
     let mut b = Browser::new(&app);
     let wrong = [("email", ALICE), ("password", "wrong-password")];
     for _ in 0..2 {
-        assert_eq!(b.post_form(&accounts, "/login", &wrong).await.location(), "/login");
+        assert_eq!(
+            b.post_form(&accounts, "/login", &wrong).await.location(),
+            "/login"
+        );
     }
     // Two failures, then a success: the count starts again from nothing.
     Browser::new(&app).sign_in(ALICE, DEMO_PASSWORD).await;
@@ -163,7 +166,10 @@ async fn clients_behind_a_trusted_proxy_are_limited_by_their_forwarded_address()
     let app = spawn_demo(&TestEnv::sqlite_with(&trusted).await).await;
     // A forged entry on the left changes nothing: the proxy's own entry is the client.
     assert_eq!(fail_from(&app, "198.51.100.1", "a@example.com").await, 303);
-    assert_eq!(fail_from(&app, "6.6.6.6, 198.51.100.1", "b@example.com").await, 303);
+    assert_eq!(
+        fail_from(&app, "6.6.6.6, 198.51.100.1", "b@example.com").await,
+        303
+    );
     assert_eq!(fail_from(&app, "198.51.100.1", "c@example.com").await, 429);
     // Another client behind the same proxy has its own budget.
     assert_eq!(fail_from(&app, "198.51.100.2", "d@example.com").await, 303);
@@ -183,9 +189,19 @@ async fn sign_up_forgot_and_reset_are_rate_limited() {
     let accounts = app.host("accounts.localhost");
     let mut b = Browser::new(&app);
     for (path, fields) in [
-        ("/signup", vec![("display_name", "Sam"), ("email", "sam@example.com"), ("password", "short")]),
+        (
+            "/signup",
+            vec![
+                ("display_name", "Sam"),
+                ("email", "sam@example.com"),
+                ("password", "short"),
+            ],
+        ),
         ("/password/forgot", vec![("email", "nobody@example.com")]),
-        ("/password/reset", vec![("token", "bogus"), ("password", "a-long-enough-password")]),
+        (
+            "/password/reset",
+            vec![("token", "bogus"), ("password", "a-long-enough-password")],
+        ),
     ] {
         for _ in 0..2 {
             let r = b.post_form(&accounts, path, &fields).await;

@@ -122,6 +122,7 @@ async fn tickets_are_single_use_bound_and_short_lived() {
             global,
             tickets::NewTicket {
                 user_id: user.id,
+                session_epoch: user.session_epoch,
                 tenant_id: tenant.id,
                 host: "acme.localhost",
                 state: &state,
@@ -251,9 +252,16 @@ async fn a_ticket_issued_before_sign_out_is_refused_after_it() {
     let r = alice.post_form(&accounts, "/logout", &[]).await;
     assert_eq!(r.status, 303);
     let (_, refused) = alice.get_url(&callback, &acme).await;
-    assert_eq!(refused.status, 400, "ticket after sign-out: {}", refused.body);
+    assert_eq!(
+        refused.status, 400,
+        "ticket after sign-out: {}",
+        refused.body
+    );
     let page = alice.get(&acme, "/").await;
-    assert!(!page.body.contains("Alice Advocate"), "not signed in on the hub");
+    assert!(
+        !page.body.contains("Alice Advocate"),
+        "not signed in on the hub"
+    );
 
     // Control: the same steps without the sign-out sign in.
     alice.sign_in(ALICE, DEMO_PASSWORD).await;
