@@ -145,27 +145,36 @@ impl Application {
 }
 
 /// Ctrl-C, or SIGTERM (what a process manager or orchestrator sends): new connections
-/// stop, requests in flight finish, then the process exits 0.
-pub async fn shutdown_signal() {
-    let terminate = async {
+/// stop, requests in flight finish, then the process exits 0. The handlers are installed
+/// here, before serving starts: a signal that arrives as soon as the server answers must
+/// not find the default action (death by the signal) still in place.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        )
+    };
+    async move {
         #[cfg(unix)]
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut sigterm) => {
-                sigterm.recv().await;
+        match signals {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = int.recv() => {}
+                }
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM/SIGINT; stop with SIGKILL");
                 std::future::pending::<()>().await;
             }
         }
         #[cfg(not(unix))]
-        std::future::pending::<()>().await;
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminate => {}
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }
 
 /// The listener with TCP_NODELAY on every accepted connection. Without it a small
@@ -183,11 +192,23 @@ pub fn nodelay(
     listener.tap_io(set as fn(&mut tokio::net::TcpStream))
 }
 
+/// The app's routes, generated once per process. Generating them renders the app with
+/// resource loading switched off through a process-global flag (leptos_server's
+/// `SuppressResourceLoad`): a page whose data starts loading in any server of this process
+/// meanwhile waits for it forever (leptos-rs/leptos#4773). Tests start many servers in one
+/// process, and a page hung now and then; generated once, before any server exists, the
+/// list cannot overlap a render.
+pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The full router: request ids and tracing outermost, then the body limit, host routing,
 /// the same-origin check and sessions; inside them the pages (one Leptos router) and each
 /// feature's own routes (form posts, redirects, downloads), merged here.
 pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let features = Router::new()
         .merge(crate::accounts::routes())
         .merge(crate::sso::routes())
@@ -203,6 +224,15 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
             move || shell(options.clone())
         })
         .merge(features)
+        // The bundle is served here rather than by Leptos' fallback, which passes on no
+        // request header but Accept-Encoding: here `If-Modified-Since` gets its 304.
+        .nest_service(
+            "/pkg",
+            tower_http::services::ServeDir::new(format!(
+                "{}/{}",
+                state.leptos_options.site_root, state.leptos_options.site_pkg_dir
+            )),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone())
         // Inside the session layer, which provides the session they touch.

@@ -23,7 +23,8 @@ async fn advocates_get_403_from_every_team_page_and_form() {
     let acme = app.host("acme.localhost");
     let id = rally::db::new_id().to_string();
 
-    let pages: Vec<String> = leptos_axum::generate_route_list(rally::app::App)
+    // The process's one route list: generating another would stall other tests' pages.
+    let pages: Vec<String> = rally::startup::route_list()
         .iter()
         .map(|r| r.path().to_string())
         .filter(|p| p.starts_with("/admin"))

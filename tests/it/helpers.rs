@@ -294,6 +294,17 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: &str,
     ) -> Reply {
+        // Every request carries an id of its own, named if it gets no answer, to find it in
+        // the server's log.
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let request_id = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("x-request-id"))
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_else(|| {
+                let n = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                format!("test-request-{:08}-{n:08}", std::process::id())
+            });
         // A server that never answers fails the test instead of hanging the suite.
         let exchange = async {
             let mut stream = tokio::net::TcpStream::connect(self.addr)
@@ -304,8 +315,11 @@ impl TestApp {
                 body.len()
             );
             for (k, v) in headers {
-                req.push_str(&format!("{k}: {v}\r\n"));
+                if !k.eq_ignore_ascii_case("x-request-id") {
+                    req.push_str(&format!("{k}: {v}\r\n"));
+                }
             }
+            req.push_str(&format!("x-request-id: {request_id}\r\n"));
             req.push_str("\r\n");
             req.push_str(body);
             stream.write_all(req.as_bytes()).await.expect("write");
@@ -316,7 +330,7 @@ impl TestApp {
         let raw = tokio::time::timeout(REPLY_TIMEOUT, exchange)
             .await
             .unwrap_or_else(|_| {
-                panic!("no reply to {method} {host}{path} within {REPLY_TIMEOUT:?}")
+                panic!("no reply to {method} {host}{path} (request {request_id}) within {REPLY_TIMEOUT:?}")
             });
         parse_reply(&raw)
     }
