@@ -61,6 +61,8 @@ test('a member of another hub accepts an invitation without signing up again', a
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.goto(at('globex.localhost'));
   await page.getByRole('link', { name: 'Sign in' }).click();
+  // Not a member yet: asked once whether to continue to globex as this account.
+  await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('button', { name: 'Join Globex Insiders' }).click();
   await expect(page.getByTestId('member-role')).toBeVisible();
 
@@ -68,6 +70,9 @@ test('a member of another hub accepts an invitation without signing up again', a
   await openInvitation(browser, page, email);
   // An account exists: sign in, which the accounts session makes a single click.
   await page.getByRole('link', { name: 'Sign in to accept' }).click();
+  // Signed in on the accounts host already, but not a member of acme: asked once.
+  await expect(page.getByTestId('consent-question')).toContainText('Continue to Acme Advocates');
+  await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('button', { name: 'Accept and join Acme Advocates' }).click();
   await expect(page.getByTestId('member-role')).toContainText('Advocate');
   await page.goto(at('accounts.localhost'));

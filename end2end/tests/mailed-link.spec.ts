@@ -60,6 +60,9 @@ test('a signed-in non-member lands on join and, after joining, on that challenge
   await expect(page.getByRole('heading', { level: 1, name: 'My hubs' })).toBeVisible();
 
   await page.goto(url);
+  // Signed in on the accounts host, never in acme: asked once whether to continue there.
+  await expect(page.getByTestId('consent-question')).toContainText('Continue to Acme Advocates');
+  await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(/acme\.localhost:\d+\/join\?return_to=/);
   await expect(page.getByRole('heading', { level: 1, name: 'Join Acme Advocates' })).toBeVisible();
   await page.getByRole('button', { name: 'Join Acme Advocates' }).click();

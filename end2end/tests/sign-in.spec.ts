@@ -18,10 +18,18 @@ async function signUp(page: Page, name: string, email: string, password: string)
   await expect(page.getByRole('heading', { level: 1, name: 'My hubs' })).toBeVisible();
 }
 
-/** Clicks the hub's "Sign in" and expects to come back signed in, without a form. */
-async function signInToHub(page: Page, host: string, name: string) {
+/**
+ * Clicks the hub's "Sign in" and expects to come back signed in, without a form; when
+ * `consent` names the hub, the accounts host first asks "Continue to <hub> as <email>?".
+ */
+async function signInToHub(page: Page, host: string, name: string, consent?: { hub: string; email: string }) {
   await page.goto(at(host));
   await page.getByRole('link', { name: 'Sign in' }).click();
+  if (consent) {
+    await expect(page).toHaveURL(/accounts\.localhost:\d+\/sso\/consent\?/);
+    await expect(page.getByTestId('consent-question')).toHaveText(`Continue to ${consent.hub} as ${consent.email}?`);
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
   await expect(page).toHaveURL(at(host, '/'));
   await expect(page.getByTestId('hub-signed-in-as')).toHaveText(name);
 }
@@ -38,16 +46,17 @@ test('sign up, join a hub, then every hub signs in without the password; sign-ou
   await signUp(page, name, email, 'correct-horse-battery');
   await expect(page.getByTestId('no-hubs')).toBeVisible();
 
-  // acme: one click, no typing; then join it.
-  await signInToHub(page, 'acme.localhost', name);
+  // acme: one click, no typing, after saying yes to it once; then join it.
+  await signInToHub(page, 'acme.localhost', name, { hub: 'Acme Advocates', email });
   await page.getByRole('button', { name: 'Join Acme Advocates' }).click();
   await expect(page.getByTestId('notice')).toHaveText('Welcome to Acme Advocates!');
   await expect(page.getByTestId('member-role')).toContainText('Advocate');
   await page.goto(at(ACCOUNTS));
   await expect(page.getByTestId('my-hubs')).toContainText('Acme Advocates');
 
-  // globex on its subdomain and on its custom domain: signed in by ticket, no form.
-  await signInToHub(page, 'globex.localhost', name);
+  // globex on its subdomain and on its custom domain: signed in by ticket, no form; asked
+  // once for the hub, not again on its other domain.
+  await signInToHub(page, 'globex.localhost', name, { hub: 'Globex Insiders', email });
   await expect(page.getByRole('button', { name: 'Join Globex Insiders' })).toBeVisible();
   await signInToHub(page, 'hub.globex.test', name);
   await page.screenshot({ path: `artifacts/signed-in-custom-domain-${testInfo.project.name}.png`, fullPage: true });
@@ -59,6 +68,21 @@ test('sign up, join a hub, then every hub signs in without the password; sign-ou
   await expectSignedOut(page, 'globex.localhost');
   await page.goto(at(ACCOUNTS));
   await expect(page.getByRole('heading', { level: 1, name: 'One account for every advocate hub' })).toBeVisible();
+});
+
+test('saying no to a hub you do not belong to leaves you signed out there; it asks again', async ({ page }, testInfo) => {
+  const email = newEmail('nora', testInfo.project.name);
+  await signUp(page, 'Nora No', email, 'nora-password-12');
+  await page.goto(at('globex.localhost'));
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('consent-question')).toHaveText(`Continue to Globex Insiders as ${email}?`);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page).toHaveURL(at('globex.localhost', '/'));
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByTestId('hub-signed-in-as')).toHaveCount(0);
+  // Not remembered: the next sign-in asks again.
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('consent-question')).toBeVisible();
 });
 
 test('signing in from a hub shows its branding and returns to it', async ({ page }) => {

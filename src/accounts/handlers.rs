@@ -43,6 +43,21 @@ fn with_sso(path: &str, sso: &SsoParams) -> String {
     }
 }
 
+/// The sign-in and sign-up forms of an SSO round trip show the hub they lead to: filling
+/// one in is consent to be signed in there (see `sso::consent`); nobody is asked twice.
+async fn consent_by_form(
+    state: &AppState,
+    sso: &SsoParams,
+    user_id: uuid::Uuid,
+) -> Result<(), AppError> {
+    if let Some(host) = sso.host.as_deref() {
+        if let Some((tenant, _)) = crate::sso::handlers::verify_hub_host(state, host).await {
+            crate::sso::consent::give(state.registry.global(), user_id, tenant.id).await?;
+        }
+    }
+    Ok(())
+}
+
 /// These forms exist on the accounts host only.
 fn accounts_only(site: &Site) -> Result<(), AppError> {
     match site {
@@ -103,6 +118,7 @@ pub async fn signup(
     match register(state.registry.global(), &name, &email, &password).await {
         Ok(user) => {
             sign_in(&session, &user).await?;
+            consent_by_form(&state, &sso, user.id).await?;
             Ok(Redirect::to(&continuation(&sso)).into_response())
         }
         Err(RegisterError::EmailTaken) => {
@@ -174,6 +190,7 @@ pub async fn login(
             state.limiter.clear(Scope::SignInAccount, &form.email).await;
             state.limiter.undo(Scope::SignInAddress, &address).await;
             sign_in(&session, &user).await?;
+            consent_by_form(&state, &sso, user.id).await?;
             Ok(Redirect::to(&continuation(&sso)).into_response())
         }
         Ok(None) => {

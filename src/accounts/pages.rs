@@ -189,6 +189,51 @@ pub fn LoginPage() -> impl IntoView {
     })
 }
 
+/// `/sso/consent`: "Continue to <hub> as <email>?", asked on the first sign-in to a hub the
+/// person is not a member of (see `sso::consent`).
+#[component]
+pub fn ConsentPage() -> impl IntoView {
+    with_auth_page("consent", |d: AuthPage, sso: SsoParams| {
+        match (d.hub, d.account) {
+            (Some(hub), Some(account)) => {
+                let hub_name = hub.name.clone();
+                view! {
+                <AuthCard title="Continue to this hub?" hub=Some(hub) account=Some(account.clone())>
+                    <p class="mt-4 text-slate-700" data-testid="consent-question">
+                        "Continue to " <strong>{hub_name.clone()}</strong> " as "
+                        <strong>{account.email.clone()}</strong> "?"
+                    </p>
+                    <p class="mt-2 text-sm text-slate-600">
+                        {hub_name} " will see your name and email address. You will not be asked again for this hub."
+                    </p>
+                    <form method="post" action="/sso/consent" class="mt-6 flex gap-3">
+                        <SsoHiddenFields sso />
+                        <button type="submit" name="decision" value="continue"
+                            class="flex-1 rounded-lg bg-slate-900 px-4 py-2.5 font-semibold text-white hover:bg-slate-700">
+                            "Continue"
+                        </button>
+                        <button type="submit" name="decision" value="cancel"
+                            class="rounded-lg border border-slate-300 px-4 py-2.5 font-medium text-slate-700 hover:bg-slate-50">
+                            "Cancel"
+                        </button>
+                    </form>
+                </AuthCard>
+            }
+            .into_any()
+            }
+            // Signed out: sign in first (the round trip then comes back through authorize).
+            (Some(_), None) => view! {
+                <ErrorPage error=crate::web::AppError::invalid(
+                    format!("/login{}", sso.query()),
+                    crate::web::flash::Flash::new("login"),
+                ) />
+            }
+            .into_any(),
+            (None, _) => view! { <ErrorPage error=crate::web::AppError::NotFound /> }.into_any(),
+        }
+    })
+}
+
 #[component]
 pub fn SignupPage() -> impl IntoView {
     with_auth_page("signup", |d: AuthPage, sso: SsoParams| {
@@ -345,5 +390,6 @@ crate::ui::routes::page_routes!(
         "/password/forgot" => ForgotPage,
         "/password/reset" => ResetPage,
         "/dev/mail" => DevMailPage,
+        "/sso/consent" => ConsentPage,
     }
 );

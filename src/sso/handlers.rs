@@ -149,6 +149,10 @@ pub async fn authorize(
         };
         return Ok(Redirect::to(&format!("{form}?{query}")).into_response());
     };
+    if !super::consent::given(global, user.id, tenant.id).await? {
+        let query = sso_query(host, pending_state, return_to.as_str());
+        return Ok(Redirect::to(&format!("/sso/consent?{query}")).into_response());
+    }
     let ticket = tickets::issue(
         global,
         NewTicket {
@@ -168,6 +172,50 @@ pub async fn authorize(
         url_encode(return_to.as_str())
     ))
     .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ConsentForm {
+    host: Option<String>,
+    state: Option<String>,
+    return_to: Option<String>,
+    /// `continue`, or anything else (the "Cancel" button) for no.
+    decision: String,
+}
+
+/// Accounts: the answer to "Continue to <hub> as <email>?". Yes is remembered for the hub
+/// and the round trip goes on; no goes back to the hub, signed out.
+pub async fn consent(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    session: Session,
+    axum::Form(form): axum::Form<ConsentForm>,
+) -> FormResult {
+    if !matches!(site, Site::Accounts) {
+        return Err(AppError::NotFound);
+    }
+    let (Some(host), Some(pending_state)) = (form.host.as_deref(), form.state.as_deref()) else {
+        return Err(AppError::NotFound);
+    };
+    let Some((tenant, bare_host)) = verify_hub_host(&state, host).await else {
+        return Err(AppError::NotFound);
+    };
+    let return_to = ReturnTo::sanitize(form.return_to.as_deref());
+    let query = sso_query(host, pending_state, return_to.as_str());
+    let global = state.registry.global();
+    let Some(user) = current_user(&session, global).await? else {
+        return Ok(Redirect::to(&format!("/login?{query}")).into_response());
+    };
+    if form.decision != "continue" {
+        return Ok(
+            Redirect::to(&format!("{}/", state.config.url_for_host(&bare_host))).into_response(),
+        );
+    }
+    super::consent::give(global, user.id, tenant.id)
+        .await
+        .map_err(AppError::unavailable)?;
+    Ok(Redirect::to(&format!("/sso/authorize?{query}")).into_response())
 }
 
 #[derive(Deserialize)]

@@ -5,9 +5,12 @@
 //! 1. hub `GET /sso/start?return_to=…` puts a random `state` in the hub's session and
 //!    redirects to the accounts host;
 //! 2. accounts `GET /sso/authorize?host=…&state=…&return_to=…` checks the host is a
-//!    verified hub host, signs the visitor in if needed, and issues a ticket;
+//!    verified hub host, signs the visitor in if needed, asks their consent if they are
+//!    not a member of that hub and never agreed before (`/sso/consent`, see [`consent`]),
+//!    and issues a ticket;
 //! 3. hub `GET /sso/callback?ticket=…` redeems it (bound to host and `state`), starts a
 //!    fresh session and returns to the (relative) `return_to`.
+pub mod consent;
 pub mod handlers;
 pub mod tickets;
 
@@ -19,6 +22,7 @@ pub fn routes() -> axum::Router<crate::web::AppState> {
     axum::Router::new()
         .route("/sso/start", get(handlers::start))
         .route("/sso/authorize", get(handlers::authorize))
+        .route("/sso/consent", axum::routing::post(handlers::consent))
         .route("/sso/callback", get(handlers::callback))
 }
 

@@ -559,8 +559,27 @@ impl<'a> Browser<'a> {
         let q: String = form_encode(&[("return_to", return_to)]);
         let start = self.get(hub, &format!("/sso/start?{q}")).await;
         assert_eq!(start.status, 303, "{}", start.body);
-        let (_, authorize) = self.get_url(start.location(), hub).await;
+        let (accounts, mut authorize) = self.get_url(start.location(), hub).await;
         assert_eq!(authorize.status, 303, "authorize: {}", authorize.body);
+        // Not a member, never asked before: the consent question first, answered yes.
+        if let Some(query) = authorize.location().strip_prefix("/sso/consent?") {
+            let fields: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect();
+            let mut form: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            form.push(("decision", "continue"));
+            let yes = self.post_form(&accounts, "/sso/consent", &form).await;
+            assert_eq!(yes.status, 303, "consent: {}", yes.body);
+            authorize = self.get(&accounts, yes.location()).await;
+            assert_eq!(
+                authorize.status, 303,
+                "authorize after consent: {}",
+                authorize.body
+            );
+        }
         let callback = authorize.location().to_string();
         assert!(callback.contains("/sso/callback?ticket="), "{callback}");
         callback

@@ -269,3 +269,133 @@ async fn a_ticket_issued_before_sign_out_is_refused_after_it() {
     let (_, ok) = alice.get_url(&callback, &acme).await;
     assert_eq!(ok.status, 303, "{}", ok.body);
 }
+
+/// The accounts host's answer to `hub`'s "Sign in" (the hop after `/sso/start`).
+async fn authorize_from(b: &mut Browser<'_>, hub: String) -> crate::helpers::Reply {
+    let start = b.get(&hub, "/sso/start?return_to=%2F").await;
+    let (_, r) = b.get_url(start.location(), &hub).await;
+    r
+}
+
+/// Signed in on the accounts host and not a member of a hub: the first sign-in to it asks
+/// "Continue to <hub> as <email>?"; yes is remembered for that hub, no goes back to the hub
+/// signed out. Members and people who signed in on the hub-branded form are not asked.
+#[tokio::test]
+async fn the_first_sign_in_to_a_hub_one_does_not_belong_to_asks_consent_once() {
+    for env in backends().await {
+        let app = spawn_demo(&env).await;
+        let (acme, globex) = (app.host("acme.localhost"), app.host("globex.localhost"));
+        let accounts = app.host("accounts.localhost");
+        // Mia is a marketer of acme, not a member of globex.
+        let mut mia = Browser::new(&app);
+        mia.sign_in("mia@example.com", DEMO_PASSWORD).await;
+        let r = authorize_from(&mut mia, globex.clone()).await;
+        assert_eq!(r.status, 303);
+        let consent = r.location().to_string();
+        assert!(consent.starts_with("/sso/consent?"), "{consent}");
+        let page = mia.get(&accounts, &consent).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(
+            crate::helpers::testid_text(&page.body, "consent-question").as_deref(),
+            Some("Continue to")
+        );
+        assert!(page.body.contains("Globex Insiders") && page.body.contains("mia@example.com"));
+
+        // No: back to the hub, not signed in, and nothing remembered.
+        let query = consent.trim_start_matches("/sso/consent?");
+        let fields: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let answer = |decision: &'static str| {
+            let mut f: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            f.push(("decision", decision));
+            f
+        };
+        let no = mia
+            .post_form(&accounts, "/sso/consent", &answer("cancel"))
+            .await;
+        assert_eq!(no.status, 303);
+        assert!(
+            no.location().starts_with("http://globex.localhost:"),
+            "{}",
+            no.location()
+        );
+        assert!(!no.location().contains("ticket"));
+        let r = authorize_from(&mut mia, globex.clone()).await;
+        assert!(
+            r.location().starts_with("/sso/consent?"),
+            "asked again after a no"
+        );
+
+        // Yes: the round trip goes on to a ticket…
+        let r = authorize_from(&mut mia, globex.clone()).await;
+        let query = r.location().trim_start_matches("/sso/consent?").to_string();
+        let fields: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let mut yes_form: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        yes_form.push(("decision", "continue"));
+        let yes = mia.post_form(&accounts, "/sso/consent", &yes_form).await;
+        assert!(
+            yes.location().starts_with("/sso/authorize?"),
+            "{}",
+            yes.location()
+        );
+        let (_, authorize) = mia.get_url(yes.location(), &accounts).await;
+        assert!(
+            authorize.location().contains("/sso/callback?ticket="),
+            "{}",
+            authorize.location()
+        );
+        // …and it is not asked again for globex.
+        let r = authorize_from(&mut mia, globex.clone()).await;
+        assert!(
+            r.location().contains("/sso/callback?ticket="),
+            "{}",
+            r.location()
+        );
+        // A member is never asked.
+        let r = authorize_from(&mut mia, acme.clone()).await;
+        assert!(
+            r.location().contains("/sso/callback?ticket="),
+            "{}",
+            r.location()
+        );
+
+        // Signing in on the form branded with the hub is consent already.
+        let mut owner = Browser::new(&app);
+        let start = owner.get(&globex, "/sso/start?return_to=%2F").await;
+        let (_, to_login) = owner.get_url(start.location(), &globex).await;
+        let login_query = to_login
+            .location()
+            .trim_start_matches("/login?")
+            .to_string();
+        let mut login: Vec<(String, String)> = url::form_urlencoded::parse(login_query.as_bytes())
+            .into_owned()
+            .collect();
+        login.push(("email".into(), "owner@example.com".into()));
+        login.push(("password".into(), DEMO_PASSWORD.into()));
+        let login: Vec<(&str, &str)> = login
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let r = owner.post_form(&accounts, "/login", &login).await;
+        assert!(
+            r.location().starts_with("/sso/authorize?"),
+            "{}",
+            r.location()
+        );
+        let (_, authorize) = owner.get_url(r.location(), &accounts).await;
+        assert!(
+            authorize.location().contains("/sso/callback?ticket="),
+            "{}",
+            authorize.location()
+        );
+    }
+}

@@ -4,6 +4,9 @@
 //!
 //! SSO tickets carry the user's session epoch at issue: signing out or resetting the
 //! password bumps the epoch, and a ticket issued before that is refused.
+//!
+//! `sso_consents`: the hubs a person agreed to be signed in to without being a member
+//! ("Continue to <hub> as <email>?"), asked once per hub.
 use crate::cols::*;
 use sea_orm_migration::prelude::*;
 
@@ -20,6 +23,15 @@ enum MailOutbox {
 enum SsoTickets {
     Table,
     SessionEpoch,
+}
+
+#[derive(DeriveIden)]
+enum SsoConsents {
+    Table,
+    Id,
+    UserId,
+    TenantId,
+    CreatedAt,
 }
 
 #[async_trait::async_trait]
@@ -39,10 +51,34 @@ impl MigrationTrait for Migration {
                 .add_column(big_int(SsoTickets::SessionEpoch, -1))
                 .to_owned(),
         )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(SsoConsents::Table)
+                .if_not_exists()
+                .col(id(SsoConsents::Id))
+                .col(uuid(SsoConsents::UserId))
+                .col(uuid(SsoConsents::TenantId))
+                .col(timestamp(SsoConsents::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        index(
+            m,
+            "uq_sso_consents_user_tenant",
+            SsoConsents::Table,
+            vec![
+                SsoConsents::UserId.into_iden(),
+                SsoConsents::TenantId.into_iden(),
+            ],
+            true,
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(SsoConsents::Table).to_owned())
+            .await?;
         m.alter_table(
             Table::alter()
                 .table(MailOutbox::Table)

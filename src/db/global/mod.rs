@@ -6,6 +6,7 @@ pub mod memberships;
 pub mod password_resets;
 pub mod sessions;
 pub mod shards;
+pub mod sso_consents;
 pub mod sso_tickets;
 pub mod tenants;
 pub mod users;
