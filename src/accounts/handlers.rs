@@ -2,7 +2,7 @@
 //! answers with a redirect (post/redirect/get); errors and typed values travel to the next
 //! page in the session's flash. Sign-out also works on hub hosts.
 use super::reset;
-use super::users::{authenticate, register, RegisterError};
+use super::users::authenticate;
 use crate::domain::{DisplayName, Email, NewPassword};
 use crate::sso::handlers::sso_query;
 use crate::sso::SsoParams;
@@ -82,7 +82,7 @@ pub async fn signup(
     State(state): State<AppState>,
     Extension(site): Extension<Site>,
     ClientAddr(addr): ClientAddr,
-    session: Session,
+    headers: HeaderMap,
     Form(form): Form<SignupForm>,
 ) -> FormResult {
     accounts_only(&site)?;
@@ -115,21 +115,31 @@ pub async fn signup(
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return Err(AppError::invalid(with_sso("/signup", &sso), flash));
     };
-    match register(state.registry.global(), &name, &email, &password).await {
-        Ok(user) => {
-            sign_in(&session, &user).await?;
-            consent_by_form(&state, &sso, user.id).await?;
-            Ok(Redirect::to(&continuation(&sso)).into_response())
-        }
-        Err(RegisterError::EmailTaken) => {
-            let flash = flash.with_error(
-                "email",
-                "An account with this email already exists. Sign in instead.",
-            );
-            Err(AppError::invalid(with_sso("/signup", &sso), flash))
-        }
-        Err(e) => Err(AppError::unavailable(e)),
+    let accounts_url = state
+        .config
+        .url_for_host(&format!("accounts.{}", state.config.root_domain));
+    super::verification::sign_up(
+        state.registry.global(),
+        &name,
+        &email,
+        &password,
+        &accounts_url,
+        request_id_of(&headers),
+    )
+    .await
+    .map_err(AppError::unavailable)?;
+    // The same answer whether or not the address had an account already (no session, no
+    // flash, not even the address): the page says where to look and how to go on.
+    let mut to = "/signup/sent".to_string();
+    if let (Some(host), Some(state_)) = (&sso.host, &sso.state) {
+        to.push('?');
+        to.push_str(&sso_query(
+            host,
+            state_,
+            sso.return_to.as_deref().unwrap_or("/"),
+        ));
     }
+    Ok(Redirect::to(&to).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -221,7 +231,6 @@ pub async fn forgot(
     State(state): State<AppState>,
     Extension(site): Extension<Site>,
     ClientAddr(addr): ClientAddr,
-    session: Session,
     headers: HeaderMap,
     Form(form): Form<ForgotForm>,
 ) -> FormResult {
@@ -264,8 +273,7 @@ pub async fn forgot(
         request_id_of(&headers),
     )
     .await?;
-    let flash = Flash::notice("forgot", RESET_SENT);
-    Ok(back(&session, "/password/forgot", flash).await)
+    Ok(Redirect::to("/password/forgot?sent=1").into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -321,5 +329,39 @@ pub async fn reset_password(
             Err(AppError::invalid("/password/forgot", flash))
         }
         Err(e) => Err(AppError::unavailable(e)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VerifyQuery {
+    token: String,
+}
+
+/// `GET /verify?token=…`, the link mailed at sign-up: the address is confirmed.
+pub async fn verify(
+    State(state): State<AppState>,
+    Extension(site): Extension<Site>,
+    axum::extract::Query(q): axum::extract::Query<VerifyQuery>,
+) -> FormResult {
+    use crate::web::pages::message_page;
+    use axum::http::StatusCode;
+    accounts_only(&site)?;
+    match super::verification::confirm(state.registry.global(), &q.token).await? {
+        Some(user) => Ok(message_page(
+            StatusCode::OK,
+            "Your email address is confirmed",
+            &format!(
+                "Thank you. {} is confirmed as yours; invitations sent to other addresses can be accepted with this account now.",
+                user.email
+            ),
+            Some(("/", "Go to your Rally account")),
+        )),
+        None => Ok(message_page(
+            StatusCode::BAD_REQUEST,
+            "This confirmation link is not valid",
+            "It was already used, or a newer one replaced it. Sign in and ask for a new one if your address is not confirmed yet.",
+            Some(("/", "Go to your Rally account")),
+        )),
     }
 }

@@ -12,6 +12,8 @@ pub mod password;
 pub mod reset;
 #[cfg(feature = "ssr")]
 pub mod users;
+#[cfg(feature = "ssr")]
+pub mod verification;
 
 use serde::{Deserialize, Serialize};
 
@@ -36,4 +38,5 @@ pub fn routes() -> axum::Router<crate::web::AppState> {
         .route("/logout", post(handlers::logout))
         .route("/password/forgot", post(handlers::forgot))
         .route("/password/reset", post(handlers::reset_password))
+        .route("/verify", axum::routing::get(handlers::verify))
 }

@@ -189,6 +189,25 @@ pub fn LoginPage() -> impl IntoView {
     })
 }
 
+/// `/signup/sent`: where a sign-up lands, whether the address was new or not (the page
+/// cannot tell): look for our mail, then sign in.
+#[component]
+pub fn SignupSentPage() -> impl IntoView {
+    with_auth_page("signup", move |d: AuthPage, sso: SsoParams| {
+        let login_href = format!("/login{}", sso.query());
+        view! {
+            <AuthCard title="Check your inbox" hub=d.hub account=d.account>
+                <p class="mt-4 text-slate-700" data-testid="signup-sent">
+                    "We sent a mail to the address you gave. If it is new to Rally, your account is ready: sign in, and follow the link in the mail to confirm the address. If it already had an account, the mail says so."
+                </p>
+                <a href=login_href class="mt-6 inline-block rounded-lg bg-slate-900 px-4 py-2.5 font-semibold text-white hover:bg-slate-700">
+                    "Sign in"
+                </a>
+            </AuthCard>
+        }
+    })
+}
+
 /// `/sso/consent`: "Continue to <hub> as <email>?", asked on the first sign-in to a hub the
 /// person is not a member of (see `sso::consent`).
 #[component]
@@ -260,8 +279,15 @@ pub fn SignupPage() -> impl IntoView {
 
 #[component]
 pub fn ForgotPage() -> impl IntoView {
-    with_auth_page("forgot", |d: AuthPage, _| {
-        let flash = d.flash.unwrap_or_default();
+    // `?sent=1`: the request was taken. Said by the URL, not a flash, so the answer to the
+    // form is the same bytes whether or not the address has an account.
+    let sent = use_query_map().get_untracked().get("sent").is_some();
+    with_auth_page("forgot", move |d: AuthPage, _| {
+        let flash = match d.flash {
+            Some(f) => f,
+            None if sent => crate::web::flash::Flash::notice("forgot", super::handlers::RESET_SENT),
+            None => Default::default(),
+        };
         view! {
             <AuthCard title="Reset your password" hub=None account=d.account>
                 <p class="mt-2 text-sm text-slate-600">
@@ -391,5 +417,6 @@ crate::ui::routes::page_routes!(
         "/password/reset" => ResetPage,
         "/dev/mail" => DevMailPage,
         "/sso/consent" => ConsentPage,
+        "/signup/sent" => SignupSentPage,
     }
 );

@@ -35,6 +35,9 @@ pub async fn register(
         is_platform_operator: Set(false),
         session_epoch: Set(0),
         created_at: Set(now()),
+        // Unverified until the mailed link is followed (see `verification`).
+        email_verified_at: Set(None),
+        email_verification_hash: Set(None),
     }
     .insert(global)
     .await

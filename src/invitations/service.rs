@@ -149,6 +149,8 @@ pub enum Refused {
         "Your access to this hub was deactivated by its team; an invitation does not restore it."
     )]
     Deactivated,
+    #[error("Confirm your email address first, with the link we mailed you when you signed up: an invitation sent to another address needs a confirmed account.")]
+    Unverified,
 }
 
 /// The state of a token, without using it.
@@ -180,8 +182,16 @@ pub async fn accept(
     token: &str,
     user: &users::Model,
 ) -> Result<Result<(), Refused>, DbErr> {
-    if let Err(why) = check(db, token).await? {
-        return Ok(Err(why));
+    let invitation = match check(db, token).await? {
+        Ok(i) => i,
+        Err(why) => return Ok(Err(why)),
+    };
+    // Sent to this account's own address: the token, mailed there, proves the address.
+    // Sent elsewhere: only a confirmed account may take it (else anyone could sign up with
+    // someone's address and collect what was meant for them).
+    let to_own_address = invitation.email.eq_ignore_ascii_case(&user.email);
+    if user.email_verified_at.is_none() && !to_own_address {
+        return Ok(Err(Refused::Unverified));
     }
     let at = now();
     let tx = db.begin().await?;
@@ -205,5 +215,8 @@ pub async fn accept(
     }
     tx.commit().await?;
     crate::membership::ensure_membership(global, user.id, db.tenant_id()).await?;
+    if to_own_address {
+        crate::accounts::verification::mark_verified(global, user.id).await?;
+    }
     Ok(Ok(()))
 }

@@ -265,6 +265,8 @@ pub async fn seed_hub(
             is_platform_operator: Set(false),
             session_epoch: Set(0),
             created_at: Set(now()),
+            email_verified_at: Set(Some(now())),
+            email_verification_hash: Set(None),
         }
         .insert(global)
         .await;

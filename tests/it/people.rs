@@ -104,6 +104,26 @@ async fn invitations_bring_new_and_existing_people_in_even_when_invite_only() {
                 ],
             )
             .await;
+        // Sign-up answers as it would for an address with an account (look for our mail),
+        // then the new account signs in, still inside the round trip.
+        assert!(
+            r.location().starts_with("/signup/sent?"),
+            "{}",
+            r.location()
+        );
+        let r = newbie
+            .post_form(
+                &accounts,
+                "/login",
+                &[
+                    ("email", "new.person@example.com"),
+                    ("password", "a-long-password"),
+                    ("host", &host),
+                    ("state", &state),
+                    ("return_to", &return_to),
+                ],
+            )
+            .await;
         let (_, authorize) = newbie.get_url(r.location(), &accounts).await;
         let (_, callback) = newbie.get_url(authorize.location(), &accounts).await;
         assert_eq!(callback.location(), "/invite");

@@ -294,7 +294,10 @@ async fn sign_up_with_an_emoji_name_and_field_errors() {
                 ],
             )
             .await;
-        assert_eq!(r.location(), "/");
+        // No session yet: the same answer as for a taken address (see below); then sign in.
+        assert_eq!(r.location(), "/signup/sent");
+        assert!(r.set_cookies.is_empty(), "{:?}", r.set_cookies);
+        b.sign_in("zoe@example.com", "long-enough-pw").await;
         let home = b.get(&accounts, "/").await;
         assert!(
             home.body.contains(name),
@@ -309,9 +312,10 @@ async fn sign_up_with_an_emoji_name_and_field_errors() {
             .unwrap();
         assert_eq!(stored.display_name, name);
 
-        // The same address in another case: a field error from the unique index.
+        // The same address in another case: the unique index keeps one account, the form
+        // does not say so (the owner is mailed instead).
         let mut other = Browser::new(&app);
-        other
+        let r = other
             .post_form(
                 &accounts,
                 "/signup",
@@ -322,8 +326,17 @@ async fn sign_up_with_an_emoji_name_and_field_errors() {
                 ],
             )
             .await;
-        let page = other.get(&accounts, "/signup").await;
-        assert!(page.body.contains("already exists"), "{}", page.body);
+        assert_eq!(r.location(), "/signup/sent");
+        let accounts_of_zoe = users::Entity::find()
+            .filter(users::Column::Email.eq("zoe@example.com"))
+            .all(app.state.registry.global())
+            .await
+            .unwrap();
+        assert_eq!(accounts_of_zoe.len(), 1);
+        assert_eq!(
+            accounts_of_zoe[0].display_name, name,
+            "the account is unchanged"
+        );
     }
 }
 
@@ -343,8 +356,8 @@ async fn password_reset_by_mail() {
         let r = b
             .post_form(&accounts, "/password/forgot", &[("email", email)])
             .await;
-        assert_eq!(r.location(), "/password/forgot");
-        let page = b.get(&accounts, "/password/forgot").await;
+        assert_eq!(r.location(), "/password/forgot?sent=1");
+        let page = b.get(&accounts, r.location()).await;
         assert!(page.body.contains("If an account uses that address"));
     }
     let mails = mail_outbox::Entity::find()
@@ -534,4 +547,172 @@ async fn bogus_resets_run_no_password_hash() {
     }
     let ran = rally::accounts::password::hashes_run() - before;
     assert!(ran < 32, "{ran} hashes for 64 bogus resets");
+}
+
+/// Sign-up and "forgot password" answer the same bytes (all but the Date header) whether
+/// or not the address has an account; what differs goes to the address's inbox.
+#[tokio::test]
+async fn sign_up_and_forgot_answer_byte_identically_for_known_and_unknown_emails() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    let unknown = format!("nobody-{}@example.com", rally::db::new_id().simple());
+    let answer = |fields: String| {
+        let app = &app;
+        let accounts = accounts.clone();
+        async move {
+            let origin = format!("http://{accounts}");
+            let headers = [
+                ("origin", origin.as_str()),
+                ("content-type", "application/x-www-form-urlencoded"),
+                // The same request id for both, as it is echoed.
+                ("x-request-id", "same-request-id-for-both-answers"),
+            ];
+            let path = if fields.contains("display_name") {
+                "/signup"
+            } else {
+                "/password/forgot"
+            };
+            let mut r = app
+                .send_body("POST", &accounts, path, &headers, &fields)
+                .await;
+            r.headers.remove("date");
+            (r.status, r.headers, r.set_cookies, r.body)
+        }
+    };
+    let enc = |s: &str| -> String { url::form_urlencoded::byte_serialize(s.as_bytes()).collect() };
+    // "Forgot" first: the sign-up then makes the unknown address known.
+    for form in [
+        "email=",
+        "display_name=Someone&password=a-long-enough-password&email=",
+    ] {
+        let known = answer(format!("{form}{}", enc(ALICE))).await;
+        let fresh = answer(format!("{form}{}", enc(&unknown))).await;
+        assert_eq!(known.0, 303, "{form}");
+        assert!(known.2.is_empty(), "no session either way: {:?}", known.2);
+        assert_eq!(known, fresh, "{form}");
+    }
+    // What differs is in the mail: a confirmation link for the new address, a note for the
+    // owner of the known one (besides the reset link each asked for).
+    let global = app.state.registry.global();
+    let subjects = |to: String| async move {
+        mail_outbox::Entity::find()
+            .filter(mail_outbox::Column::ToAddress.eq(to))
+            .all(global)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.subject)
+            .collect::<Vec<_>>()
+    };
+    let to_alice = subjects(ALICE.to_string()).await;
+    assert!(
+        to_alice.contains(&"You already have a Rally account".to_string()),
+        "{to_alice:?}"
+    );
+    assert!(
+        to_alice.contains(&"Reset your Rally password".to_string()),
+        "{to_alice:?}"
+    );
+    let to_new = subjects(unknown.clone()).await;
+    assert!(
+        to_new.contains(&"Confirm your email address".to_string()),
+        "{to_new:?}"
+    );
+    assert!(
+        !to_new.contains(&"Reset your Rally password".to_string()),
+        "{to_new:?}"
+    );
+}
+
+/// A new account can sign in at once, but accepts an invitation sent to another address
+/// only once it has followed the link mailed at sign-up; an invitation to its own address
+/// confirms it.
+#[tokio::test]
+async fn an_unverified_account_cannot_accept_an_invitation_sent_elsewhere() {
+    use rally::db::tenant::outbound_mail;
+    use rally::invitations::service::{self, InviteMail, Refused};
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    let global = app.state.registry.global();
+    let mut b = Browser::new(&app);
+    let r = b
+        .post_form(
+            &accounts,
+            "/signup",
+            &[
+                ("display_name", "Val"),
+                ("email", "val@example.com"),
+                ("password", "val-password-12"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/signup/sent");
+    b.sign_in("val@example.com", "val-password-12").await;
+    let val = || async {
+        users::Entity::find()
+            .filter(users::Column::Email.eq("val@example.com"))
+            .one(global)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(val().await.email_verified_at, None);
+
+    // An invitation sent to another address is refused while unconfirmed…
+    let db = crate::helpers::hub_db(&app, "acme").await;
+    let mail = InviteMail {
+        hub_name: "Acme Advocates",
+        hub_url: "http://acme.localhost",
+        inviter: "Acme",
+        request_id: None,
+    };
+    service::invite(&db, "val.work@example.com", None, &mail)
+        .await
+        .unwrap()
+        .unwrap();
+    let invite_token = db
+        .select::<outbound_mail::Entity>()
+        .filter(outbound_mail::Column::ToAddress.eq("val.work@example.com"))
+        .one()
+        .await
+        .unwrap()
+        .unwrap()
+        .body_text
+        .split("token=")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let refused = service::accept(global, &db, &invite_token, &val().await)
+        .await
+        .unwrap();
+    assert_eq!(refused, Err(Refused::Unverified));
+
+    // …and taken once the mailed link is followed (once: a second use is refused).
+    let confirm = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::ToAddress.eq("val@example.com"))
+        .filter(mail_outbox::Column::Subject.eq("Confirm your email address"))
+        .one(global)
+        .await
+        .unwrap()
+        .expect("the confirmation mail");
+    let link = confirm
+        .body_text
+        .split_whitespace()
+        .find(|w| w.contains("/verify?token="))
+        .unwrap()
+        .to_string();
+    let path = &link[link.find("/verify").unwrap()..];
+    let r = b.get(&accounts, path).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("is confirmed"));
+    assert_eq!(b.get(&accounts, path).await.status, 400);
+    assert!(val().await.email_verified_at.is_some());
+    service::accept(global, &db, &invite_token, &val().await)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(b.get(&accounts, "/verify?token=garbage").await.status, 400);
 }

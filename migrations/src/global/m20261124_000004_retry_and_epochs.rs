@@ -5,6 +5,9 @@
 //! SSO tickets carry the user's session epoch at issue: signing out or resetting the
 //! password bumps the epoch, and a ticket issued before that is refused.
 //!
+//! Users get `email_verified_at` and the digest of their pending verification link.
+//! Accounts made before verification existed count as verified (from their creation).
+//!
 //! `sso_consents`: the hubs a person agreed to be signed in to without being a member
 //! ("Continue to <hub> as <email>?"), asked once per hub.
 use crate::cols::*;
@@ -31,6 +34,14 @@ enum SsoConsents {
     Id,
     UserId,
     TenantId,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    EmailVerifiedAt,
+    EmailVerificationHash,
     CreatedAt,
 }
 
@@ -63,6 +74,27 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Users::Table)
+                .add_column(timestamp_null(Users::EmailVerifiedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Users::Table)
+                .add_column(text_null(Users::EmailVerificationHash))
+                .to_owned(),
+        )
+        .await?;
+        m.exec_stmt(
+            Query::update()
+                .table(Users::Table)
+                .value(Users::EmailVerifiedAt, Expr::col(Users::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
         index(
             m,
             "uq_sso_consents_user_tenant",
@@ -79,6 +111,15 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(SsoConsents::Table).to_owned())
             .await?;
+        for col in [Users::EmailVerifiedAt, Users::EmailVerificationHash] {
+            m.alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .drop_column(col)
+                    .to_owned(),
+            )
+            .await?;
+        }
         m.alter_table(
             Table::alter()
                 .table(MailOutbox::Table)

@@ -16,6 +16,11 @@ pub struct Model {
     /// Bumped to end every session of this user on every host at once.
     pub session_epoch: i64,
     pub created_at: DateTimeUtc,
+    /// When the person showed they read mail at `email` (the link mailed at sign-up, or an
+    /// invitation sent there); `None` until then.
+    pub email_verified_at: Option<DateTimeUtc>,
+    /// Digest of the pending verification link's token.
+    pub email_verification_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
