@@ -1,5 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import { at } from './hosts';
+import { signInAfterSignUp } from './accounts';
 
 const ACME = 'acme.localhost';
 
@@ -38,9 +39,11 @@ test('an advocate answers, the marketer approves, the advocate sees points, leve
   const advocate = await advocateContext.newPage();
   await advocate.goto(at('accounts.localhost', '/signup'));
   await advocate.getByLabel('Your name').fill(advocateName);
-  await advocate.getByLabel('Email').fill(`ava-${project}-${Date.now()}@example.com`);
+  const avaEmail = `ava-${project}-${Date.now()}@example.com`;
+  await advocate.getByLabel('Email').fill(avaEmail);
   await advocate.getByLabel('Password').fill('ava-password-123');
   await advocate.getByRole('button', { name: 'Create account' }).click();
+  await signInAfterSignUp(advocate, avaEmail, 'ava-password-123');
   await advocate.goto(at(ACME));
   await advocate.getByRole('link', { name: 'Sign in' }).click();
   // Signed up on the accounts host, not a member of acme yet: asked once.

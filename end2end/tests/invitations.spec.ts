@@ -1,5 +1,6 @@
 import { Browser, expect, Page, test } from '@playwright/test';
 import { at } from './hosts';
+import { signInAfterSignUp } from './accounts';
 import { mailedLink } from './mail';
 
 const ACME = 'acme.localhost';
@@ -42,6 +43,8 @@ test('a brand-new address is invited, signs up through the link and lands in the
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('nova-password-1');
   await page.getByRole('button', { name: 'Create account' }).click();
+  // Signed in on the form branded with acme: no consent question after it.
+  await signInAfterSignUp(page, email, 'nova-password-1');
   await page.getByRole('button', { name: 'Accept and join Acme Advocates' }).click();
   await expect(page).toHaveURL(at(ACME, '/'));
   await expect(page.getByTestId('notice')).toHaveText('Welcome to Acme Advocates!');
@@ -59,6 +62,7 @@ test('a member of another hub accepts an invitation without signing up again', a
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('gil-password-12');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await signInAfterSignUp(page, email, 'gil-password-12');
   await page.goto(at('globex.localhost'));
   await page.getByRole('link', { name: 'Sign in' }).click();
   // Not a member yet: asked once whether to continue to globex as this account.

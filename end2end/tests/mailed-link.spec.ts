@@ -1,5 +1,6 @@
 import { Browser, expect, Page, test } from '@playwright/test';
 import { at } from './hosts';
+import { signInAfterSignUp } from './accounts';
 
 const ACME = 'acme.localhost';
 const PASSWORD = 'rally-demo-password';
@@ -57,6 +58,7 @@ test('a signed-in non-member lands on join and, after joining, on that challenge
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct-horse-battery');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await signInAfterSignUp(page, email, 'correct-horse-battery');
   await expect(page.getByRole('heading', { level: 1, name: 'My hubs' })).toBeVisible();
 
   await page.goto(url);

@@ -1,5 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import { at } from './hosts';
+import { signInAfterSignUp } from './accounts';
 import { mailedLink } from './mail';
 
 const ACCOUNTS = 'accounts.localhost';
@@ -15,6 +16,7 @@ async function signUp(page: Page, name: string, email: string, password: string)
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await signInAfterSignUp(page, email, password);
   await expect(page.getByRole('heading', { level: 1, name: 'My hubs' })).toBeVisible();
 }
 
@@ -83,6 +85,16 @@ test('saying no to a hub you do not belong to leaves you signed out there; it as
   // Not remembered: the next sign-in asks again.
   await page.getByRole('link', { name: 'Sign in' }).click();
   await expect(page.getByTestId('consent-question')).toBeVisible();
+});
+
+test('a new account confirms its address from the mailed link', async ({ page, browser }, testInfo) => {
+  const email = newEmail('cora', testInfo.project.name);
+  await signUp(page, 'Cora Confirm', email, 'cora-password-12');
+  await page.goto(await mailedLink(browser, email, 'Confirm your email address', /\/verify\?token=/));
+  await expect(page.getByRole('heading', { name: 'Your email address is confirmed' })).toBeVisible();
+  // The link works once.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'This confirmation link is not valid' })).toBeVisible();
 });
 
 test('signing in from a hub shows its branding and returns to it', async ({ page }) => {

@@ -200,7 +200,7 @@ pub fn SignupSentPage() -> impl IntoView {
                 <p class="mt-4 text-slate-700" data-testid="signup-sent">
                     "We sent a mail to the address you gave. If it is new to Rally, your account is ready: sign in, and follow the link in the mail to confirm the address. If it already had an account, the mail says so."
                 </p>
-                <a href=login_href class="mt-6 inline-block rounded-lg bg-slate-900 px-4 py-2.5 font-semibold text-white hover:bg-slate-700">
+                <a href=login_href data-testid="signup-sent-sign-in" class="mt-6 inline-block rounded-lg bg-slate-900 px-4 py-2.5 font-semibold text-white hover:bg-slate-700">
                     "Sign in"
                 </a>
             </AuthCard>
