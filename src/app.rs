@@ -13,7 +13,7 @@ use crate::rewards::pages::RewardRoutes;
 use crate::ui::{NotFound, SiteLayout};
 use crate::web::site_view::{current_site, SiteView};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
@@ -28,6 +28,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
+                // `rally.css`, or `rally.<hash>.css` in a release build with hashed names.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
@@ -51,7 +53,6 @@ pub fn App() -> impl IntoView {
         }
     }
     view! {
-        <Stylesheet id="leptos" href="/pkg/rally.css" />
         <Title formatter=|text: String| if text.is_empty() { "Rally".to_string() } else { format!("{text} · Rally") } />
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>

@@ -52,13 +52,20 @@ fn spawn_housekeeping(
 }
 
 /// Leptos options for the built site. `LEPTOS_SITE_ROOT` (set by cargo-leptos) overrides
-/// the default `target/site`.
+/// the default `target/site`. A release build made with hashed file names
+/// (`scripts/build-release.sh`) leaves `hash.txt` beside the binary: the pages then name
+/// `rally.<hash>.js` and friends, which browsers may keep for a year.
 pub fn leptos_options() -> LeptosOptions {
     let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    let hashed = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|f| f.exists());
     LeptosOptions::builder()
         .output_name("rally")
         .site_root(site_root)
         .site_pkg_dir("pkg")
+        .hash_files(hashed)
         .build()
 }
 

@@ -1,7 +1,7 @@
 //! Password hashing: argon2id with OWASP's parameters (19 MiB, 2 iterations, 1 lane), run on
 //! a blocking thread so a sign-in never stalls the async executor, inside the caller's
-//! tracing span. At most one hash per core runs at a time: a burst of sign-ins, sign-ups
-//! or resets waits its turn instead of taking every core from the pages.
+//! tracing span. At most one hash per core but one runs at a time: a burst of sign-ins,
+//! sign-ups or resets waits its turn instead of taking every core from the pages.
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,12 +15,14 @@ pub fn hashes_run() -> u64 {
     HASHES_RUN.load(Ordering::Relaxed)
 }
 
-/// One permit per core: argon2 is pure CPU, more at once only slows everything else.
+/// One permit per core but one: argon2 is pure CPU, so more at once only slows everything
+/// else, and the core left over keeps pages answering during a burst of sign-ins (one
+/// permit on one or two cores).
 fn permits() -> &'static Semaphore {
     static PERMITS: OnceLock<Semaphore> = OnceLock::new();
     PERMITS.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Semaphore::new(cores)
+        Semaphore::new(cores.saturating_sub(1).max(1))
     })
 }
 

@@ -67,16 +67,16 @@ pub async fn static_cache(req: Request, next: Next) -> Response {
     res
 }
 
-/// `name.<hash>.ext`: a middle part of the file name that looks like a digest.
+/// `name.<hash>.ext`: a middle part of the file name long enough to be a digest
+/// (cargo-leptos writes 22 URL-safe base64 characters).
 pub fn has_content_hash(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let parts: Vec<&str> = file.split('.').collect();
     parts.len() >= 3
         && parts[1..parts.len() - 1].iter().any(|p| {
-            p.len() >= 10
+            p.len() >= 16
                 && p.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                && p.bytes().any(|b| b.is_ascii_digit())
         })
 }
 
@@ -86,7 +86,8 @@ mod tests {
 
     #[test]
     fn hashed_asset_names_are_told_apart() {
-        assert!(has_content_hash("/pkg/rally.7Fq2x9LmZ0aBcD.js"));
+        assert!(has_content_hash("/pkg/rally.7Fq2x9LmZ0aBcDxyzw.js"));
+        assert!(has_content_hash("/pkg/rally.AbCdEfGhIjKlMnOpQrStUv.css"));
         assert!(has_content_hash("/pkg/rally_bg.0123456789abcdef.wasm"));
         assert!(!has_content_hash("/pkg/rally.js"));
         assert!(!has_content_hash("/pkg/rally.css"));
