@@ -13,12 +13,13 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 # Hashed file names (rally.<hash>.js, .wasm, .css): browsers keep them for a year, and a
-# new build has new names. The server finds hash.txt beside its binary.
-rm -rf target/site/pkg
-LEPTOS_HASH_FILES=true cargo leptos build --release
+# new build has new names. The server finds hash.txt beside its binary. The site is
+# assembled apart from the development one (target/site), which the tests serve.
+rm -rf target/release-site
+LEPTOS_HASH_FILES=true LEPTOS_SITE_ROOT=target/release-site cargo leptos build --release
 rm -rf dist
 mkdir -p dist
 cp "$CARGO_TARGET_DIR/release/rally" dist/rally
 cp "$CARGO_TARGET_DIR/release/hash.txt" dist/hash.txt
-cp -r target/site dist/site
+cp -r target/release-site dist/site
 echo "==> dist/rally and dist/site are ready ($(du -sh dist | cut -f1))"
