@@ -15,7 +15,7 @@ cat <<MSG
     http://acme.localhost:$port       Acme Advocates (shard1)
     http://globex.localhost:$port     Globex Insiders (shard2)
     http://accounts.localhost:$port   accounts (sign in, My hubs)
-    http://accounts.localhost:$port/dev/mail   mail Rally would have sent
+    http://accounts.localhost:$port/dev/mail   mail Rally would have sent (as ops@example.com)
 
   Demo accounts, all with the password  rally-demo-password
     alice@example.com  advocate in acme and globex
