@@ -399,3 +399,56 @@ async fn the_first_sign_in_to_a_hub_one_does_not_belong_to_asks_consent_once() {
         );
     }
 }
+
+/// Posts a consent answer.
+async fn answer(b: &mut Browser<'_>, on: &str, fields: &[(&str, String)]) -> crate::helpers::Reply {
+    let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.post_form(on, "/sso/consent", &f).await
+}
+
+/// The consent form's error paths: only on the accounts host, only for a real hub host, and
+/// a signed-out visitor is sent to sign in (inside the same round trip), not consented.
+#[tokio::test]
+async fn the_consent_answer_is_refused_off_the_accounts_host_and_for_unknown_hubs() {
+    let env = crate::helpers::TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let (acme, accounts) = (app.host("acme.localhost"), app.host("accounts.localhost"));
+    let state = "a".repeat(64);
+    let form = |host: &str| {
+        vec![
+            ("host", host.to_string()),
+            ("state", state.clone()),
+            ("return_to", "/".to_string()),
+            ("decision", "continue".to_string()),
+        ]
+    };
+    let mut mia = Browser::new(&app);
+    mia.sign_in("mia@example.com", DEMO_PASSWORD).await;
+    let globex = app.host("globex.localhost");
+
+    // On a hub host, or naming a host that is not a hub, or with nothing at all: 404.
+    let r = answer(&mut mia, &acme, &form(&globex)).await;
+    assert_eq!(r.status, 404);
+    let r = answer(&mut mia, &accounts, &form(&app.host("evil.test"))).await;
+    assert_eq!(r.status, 404);
+    let r = answer(&mut mia, &accounts, &[("decision", "continue".into())]).await;
+    assert_eq!(r.status, 404);
+    // Nothing was remembered by any of them: globex still asks.
+    let r = authorize_from(&mut mia, globex.clone()).await;
+    assert!(
+        r.location().starts_with("/sso/consent?"),
+        "{}",
+        r.location()
+    );
+
+    // Signed out: to the sign-in form of the same round trip, and no consent stored.
+    let mut stranger = Browser::new(&app);
+    let r = answer(&mut stranger, &accounts, &form(&globex)).await;
+    assert_eq!(r.status, 303);
+    assert!(r.location().starts_with("/login?host="), "{}", r.location());
+    let consents = rally::db::global::sso_consents::Entity::find()
+        .all(app.state.registry.global())
+        .await
+        .unwrap();
+    assert!(consents.is_empty(), "{consents:?}");
+}
