@@ -12,4 +12,12 @@ export RALLY_DATA_DIR="$data" RALLY_LISTEN="127.0.0.1:$port" LEPTOS_SITE_ROOT="t
 # Every browser of the suite signs in from 127.0.0.1: the per-address limit would trip.
 export RALLY_LOGIN_ATTEMPTS_PER_ADDRESS=10000
 "$bin" seed demo
+# Hubs whose branding the tests change, one per Playwright project (they run at once), so
+# no other test sees their colours move.
+for lab in brand-hydrated brand-no-js a11y-hydrated a11y-no-js; do
+  "$bin" tenant create "$lab" --name "Lab ${lab%%-*}" >/dev/null
+  "$bin" tenant add-member "$lab" owner@example.com --role admin >/dev/null
+  "$bin" tenant add-member "$lab" mia@example.com --role marketer >/dev/null
+  "$bin" tenant add-member "$lab" alice@example.com --role advocate >/dev/null
+done
 exec "$bin" serve

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Rally needs, skipping whatever is already there:
 # the wasm32 target, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock, the npm
-# packages (Tailwind CLI; Playwright for tests) and, for tests, Debian's Chromium.
+# packages (Tailwind CLI; Playwright for tests) and, for tests, Debian's Chromium, dnsmasq
+# and Caddy, and moto (S3) from PyPI.
 #
 #   scripts/setup.sh          build tools only
 #   scripts/setup.sh --e2e    also Playwright and Chromium
@@ -42,7 +43,7 @@ if ! command -v wasm-opt >/dev/null 2>&1; then
 fi
 
 if [ "${1:-}" = "--e2e" ]; then
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
     say "installing Playwright (npm; it drives Debian's Chromium, no browser download)"
     (cd end2end && npm install --no-audit --no-fund --loglevel=error)
   fi
@@ -50,5 +51,19 @@ if [ "${1:-}" = "--e2e" ]; then
     say "installing Chromium (apt)"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  # Real peers for the domain and upload tests: a DNS server the test starts (dnsmasq, the
+  # binary only), a TLS proxy (Caddy, on-demand certificates) and an S3-compatible server
+  # (moto in server mode, from PyPI).
+  if ! command -v dnsmasq >/dev/null 2>&1 || ! command -v caddy >/dev/null 2>&1; then
+    say "installing dnsmasq and Caddy (apt)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsmasq-base caddy >/dev/null
+    # The package starts a Caddy on port 80 for its default site; tests start their own.
+    systemctl disable --now caddy >/dev/null 2>&1 || pkill -x caddy || true
+  fi
+  if ! python3 -c 'import moto.server' >/dev/null 2>&1; then
+    say "installing moto (an S3-compatible server, pip)"
+    python3 -m pip install --quiet 'moto[server]'
   fi
 fi

@@ -3,7 +3,9 @@
 //! before any page runs. Each feature lists its own pages (its `…Routes` component); they
 //! are placed here inside the site layout, whose frame surrounds them.
 use crate::accounts::pages::{AccountsHome, AccountsRoutes};
+use crate::branding::pages::BrandingRoutes;
 use crate::challenges::pages::ChallengeRoutes;
+use crate::domains::pages::DomainRoutes;
 use crate::home::pages::{HomeRoutes, HubHome};
 use crate::invitations::pages::InvitationRoutes;
 use crate::membership::pages::MembershipRoutes;
@@ -66,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <RewardRoutes />
                     <InvitationRoutes />
                     <PeopleRoutes />
+                    <BrandingRoutes />
+                    <DomainRoutes />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -140,22 +140,143 @@ impl BrandColor {
         &self.0
     }
 
-    /// Black or white, whichever reads better on this colour (WCAG relative luminance).
-    pub fn contrast_text(&self) -> &'static str {
-        let channel = |i: usize| {
-            let v = u8::from_str_radix(&self.0[i..i + 2], 16).unwrap_or(0) as f64 / 255.0;
-            if v <= 0.03928 {
+    fn rgb(&self) -> [u8; 3] {
+        let c = |i: usize| u8::from_str_radix(&self.0[i..i + 2], 16).unwrap_or(0);
+        [c(1), c(3), c(5)]
+    }
+
+    fn from_rgb([r, g, b]: [u8; 3]) -> Self {
+        Self(format!("#{r:02x}{g:02x}{b:02x}"))
+    }
+
+    /// WCAG 2.1 relative luminance.
+    pub fn luminance(&self) -> f64 {
+        let lin = |v: u8| {
+            let v = v as f64 / 255.0;
+            if v <= 0.04045 {
                 v / 12.92
             } else {
                 ((v + 0.055) / 1.055).powf(2.4)
             }
         };
-        let lum = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-        if lum > 0.4 {
-            "#111827"
-        } else {
-            "#ffffff"
+        let [r, g, b] = self.rgb();
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    }
+
+    /// WCAG 2.1 contrast ratio between two colours (1 to 21).
+    pub fn contrast(&self, other: &BrandColor) -> f64 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// This colour moved `t` (0 to 1) of the way towards `to`.
+    fn mix(&self, to: [u8; 3], t: f64) -> Self {
+        let from = self.rgb();
+        let ch = |i: usize| (from[i] as f64 + (to[i] as f64 - from[i] as f64) * t).round() as u8;
+        Self::from_rgb([ch(0), ch(1), ch(2)])
+    }
+
+    /// Text for this colour used as a background: white where white passes AA, else
+    /// Rally's near-black, else black (one of white and black always reaches 4.58:1).
+    pub fn contrast_text(&self) -> &'static str {
+        for text in [WHITE, NEAR_BLACK, "#000000"] {
+            if self.contrast(&BrandColor(text.into())) >= AA_TEXT {
+                return text;
+            }
         }
+        "#000000"
+    }
+
+    /// This colour, darkened just enough for text in it to reach AA on `background`.
+    fn ink_on(&self, background: &BrandColor) -> Self {
+        let mut c = self.clone();
+        for step in 1..=20 {
+            if c.contrast(background) >= AA_TEXT {
+                return c;
+            }
+            c = self.mix([0, 0, 0], step as f64 * 0.05);
+        }
+        BrandColor::from_rgb([0, 0, 0])
+    }
+}
+
+impl fmt::Display for BrandColor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// WCAG 2.1 AA: normal text needs a contrast of 4.5:1 with its background.
+pub const AA_TEXT: f64 = 4.5;
+const WHITE: &str = "#ffffff";
+const NEAR_BLACK: &str = "#111827";
+
+/// A contrast ratio as people read it: "3.75:1", rounded down so 4.499 never shows as 4.5.
+pub fn format_ratio(ratio: f64) -> String {
+    format!("{:.2}:1", (ratio * 100.0).floor() / 100.0)
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{color} on a white page has a contrast of {ratio}; text needs at least 4.5:1 (WCAG AA): choose a darker colour")]
+pub struct LowContrast {
+    pub color: String,
+    pub ratio: String,
+}
+
+/// The accent colour is used as is for links and highlights on the white page, so it must
+/// itself read there.
+pub fn check_text_colour(color: &BrandColor) -> Result<(), LowContrast> {
+    let ratio = color.contrast(&BrandColor(WHITE.into()));
+    if ratio >= AA_TEXT {
+        Ok(())
+    } else {
+        Err(LowContrast {
+            color: color.to_string(),
+            ratio: format_ratio(ratio),
+        })
+    }
+}
+
+/// Every colour a hub's pages use, derived from its brand (and accent) colour so that all
+/// text on them passes WCAG AA whatever the admin picked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Palette {
+    /// The header and buttons: the admin's colour, exactly.
+    pub brand: String,
+    /// Text on `brand`.
+    pub on_brand: String,
+    /// A light wash of the brand (highlighted rows, current tab).
+    pub tint: String,
+    /// The brand as text: on white and on `tint` (darkened where the brand is too light).
+    pub ink: String,
+    /// Links: the accent colour when set (checked on save), else `ink`.
+    pub accent: String,
+}
+
+impl Palette {
+    pub fn derive(brand: &BrandColor, accent: Option<&BrandColor>) -> Self {
+        let tint = brand.mix([255, 255, 255], 0.9);
+        let ink = brand.ink_on(&tint);
+        let accent = match accent {
+            Some(a) if check_text_colour(a).is_ok() => a.to_string(),
+            _ => ink.to_string(),
+        };
+        Self {
+            brand: brand.to_string(),
+            on_brand: brand.contrast_text().to_string(),
+            tint: tint.to_string(),
+            ink: ink.to_string(),
+            accent,
+        }
+    }
+
+    /// The CSS variables Tailwind's `brand` colours read (see `style/tailwind.css`). Safe
+    /// in a `style` attribute: every value is a validated `#rrggbb`.
+    pub fn css_vars(&self) -> String {
+        format!(
+            "--brand: {}; --brand-contrast: {}; --brand-tint: {}; --brand-ink: {}; --accent: {};",
+            self.brand, self.on_brand, self.tint, self.ink, self.accent
+        )
     }
 }
 
@@ -402,6 +523,7 @@ stored_enum!(
         Review = "review",
         Referral = "referral",
         Action = "action",
+        Upload = "upload",
     }
 );
 
@@ -544,6 +666,50 @@ mod tests {
             BrandColor::parse("#1e3a8a").unwrap().contrast_text(),
             "#ffffff"
         );
+        // White on the demo's rose is 4.698:1, shown rounded down.
+        let rose = BrandColor::parse("#e11d48").unwrap();
+        let white = BrandColor::parse("#fff").unwrap();
+        assert_eq!(format_ratio(rose.contrast(&white)), "4.69:1");
+        assert_eq!(format_ratio(white.contrast(&white)), "1.00:1");
+    }
+
+    /// Whatever colour an admin picks, every text colour the palette puts on a background
+    /// reaches AA: on the brand, the brand's ink on white and on the tint, the accent on
+    /// white.
+    #[test]
+    fn every_derived_colour_passes_aa() {
+        let white = BrandColor::parse("#ffffff").unwrap();
+        let c = |s: &str| BrandColor::parse(s).unwrap();
+        let mut checked = 0;
+        for r in (0..=255).step_by(17) {
+            for g in (0..=255).step_by(17) {
+                for b in (0..=255).step_by(17) {
+                    let brand = BrandColor::from_rgb([r as u8, g as u8, b as u8]);
+                    let p = Palette::derive(&brand, None);
+                    assert!(c(&p.on_brand).contrast(&brand) >= AA_TEXT, "{brand} text");
+                    assert!(c(&p.ink).contrast(&white) >= AA_TEXT, "{brand} ink");
+                    assert!(c(&p.ink).contrast(&c(&p.tint)) >= AA_TEXT, "{brand} tint");
+                    assert!(c(&p.accent).contrast(&white) >= AA_TEXT, "{brand} accent");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 16 * 16 * 16);
+        // A dark colour is its own ink; a light one is darkened.
+        assert_eq!(Palette::derive(&c("#1e3a8a"), None).ink, "#1e3a8a");
+        assert_ne!(Palette::derive(&c("#fde047"), None).ink, "#fde047");
+    }
+
+    #[test]
+    fn a_light_accent_is_refused_with_its_ratio() {
+        let yellow = BrandColor::parse("#facc15").unwrap();
+        let err = check_text_colour(&yellow).unwrap_err();
+        assert_eq!(err.ratio, "1.53:1");
+        assert!(err.to_string().contains("1.53:1"), "{err}");
+        assert!(check_text_colour(&BrandColor::parse("#1d4ed8").unwrap()).is_ok());
+        // A refused accent never reaches the page: links fall back to the brand's ink.
+        let p = Palette::derive(&yellow, Some(&yellow));
+        assert_eq!(p.accent, p.ink);
     }
 
     #[test]

@@ -3,13 +3,15 @@
 //! Layers, bottom to top (nothing imports upward):
 //!
 //! 1. [`domain`] — validated value types (slugs, hosts, emails, roles).
-//! 2. [`db`] — entities, the shard registry and the tenant-scoped handle [`db::TenantDb`].
+//! 2. [`db`] — entities, the shard registry and the tenant-scoped handle [`db::TenantDb`];
+//!    [`storage`] — uploaded files: the store, content checks, signed URLs.
 //! 3. [`web`] — the web kernel: host → site resolution, request context, the one role
 //!    guard, the one error type, sessions, limits; and [`ui`] — layouts (the hub frame as
 //!    a layout route), the error page, form pieces.
 //! 4. Features, one folder each, holding their pages, loaders, form handlers and routes:
 //!    [`accounts`], [`sso`], [`membership`], [`home`], [`challenges`], [`points`],
-//!    [`rewards`], [`invitations`], [`people`], [`mail`], [`platform`] (CLI operations),
+//!    [`rewards`], [`invitations`], [`people`], [`branding`], [`domains`], [`files`],
+//!    [`mail`], [`platform`] (CLI operations),
 //!    [`api`] (the service API host).
 //! 5. [`app`] (the HTML shell and the page router) and [`startup`] (the composition root:
 //!    builds the app and merges every feature's routes).
@@ -32,11 +34,17 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod app;
 #[cfg(feature = "ssr")]
+pub mod branding;
+#[cfg(feature = "ssr")]
 pub mod challenges;
 #[cfg(feature = "ssr")]
 pub mod crash;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod domains;
+#[cfg(feature = "ssr")]
+pub mod files;
 #[cfg(feature = "ssr")]
 pub mod invitations;
 #[cfg(feature = "ssr")]
@@ -55,6 +63,8 @@ pub mod rewards;
 pub mod sso;
 #[cfg(feature = "ssr")]
 pub mod startup;
+#[cfg(feature = "ssr")]
+pub mod storage;
 #[cfg(feature = "ssr")]
 pub mod ui;
 

@@ -103,8 +103,20 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 #[derive(Subcommand)]
 enum DomainCommand {
-    /// Add a custom domain to a tenant (verified: the operator vouches for it).
-    Add { slug: String, host: String },
+    /// Add a custom domain to a tenant; it routes once its TXT record is verified, or at
+    /// once with --verified (the operator vouches for it).
+    Add {
+        slug: String,
+        host: String,
+        #[arg(long)]
+        verified: bool,
+    },
+    /// Look the domain's TXT record up now (RALLY_DNS_RESOLVER) and verify it.
+    Verify { host: String },
+    /// List custom domains, of one tenant or all.
+    List { slug: Option<String> },
+    /// Remove a custom domain; it stops routing within a second.
+    Remove { host: String },
 }
 
 #[derive(Subcommand)]
@@ -248,9 +260,51 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 anyhow::bail!("shards unreachable for: {}", r.skipped.join(", "));
             }
         }
-        Command::Domain(DomainCommand::Add { slug, host }) => {
-            let d = domains::add_custom(&registry, &config.root_domain, &slug, &host, true).await?;
-            println!("added verified domain {} to {slug}", d.host);
+        Command::Domain(DomainCommand::Add {
+            slug,
+            host,
+            verified,
+        }) => {
+            let d =
+                domains::add_custom(&registry, &config.root_domain, &slug, &host, verified).await?;
+            if verified {
+                println!("added verified domain {} to {slug}", d.host);
+            } else {
+                println!(
+                    "added domain {} to {slug}; publish this record, then run `rally domain verify {}`:\n  _rally.{} TXT \"{}\"",
+                    d.host, d.host, d.host, d.verification_token
+                );
+            }
+        }
+        Command::Domain(DomainCommand::Verify { host }) => {
+            match domains::verify(&registry, config.dns_resolver, &host).await? {
+                Ok(()) => println!("{} is verified", host.trim()),
+                Err(found) => anyhow::bail!(
+                    "{} is not verified: _rally.{} holds {}",
+                    host.trim(),
+                    host.trim(),
+                    if found.is_empty() {
+                        "no TXT record".to_string()
+                    } else {
+                        found.join(", ")
+                    }
+                ),
+            }
+        }
+        Command::Domain(DomainCommand::List { slug }) => {
+            for (tenant, d) in domains::list(&registry, slug.as_deref()).await? {
+                let state = match (d.verified_at, d.failing_since) {
+                    (Some(_), Some(_)) => "verified, record missing",
+                    (Some(_), None) => "verified",
+                    (None, _) => "unverified",
+                };
+                let primary = if d.is_primary { " primary" } else { "" };
+                println!("{}\t{tenant}\t{state}{primary}", d.host);
+            }
+        }
+        Command::Domain(DomainCommand::Remove { host }) => {
+            let d = domains::remove(&registry, &host).await?;
+            println!("removed {}", d.host);
         }
         Command::Seed(SeedCommand::Demo) => {
             if production {

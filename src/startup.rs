@@ -4,6 +4,7 @@
 use crate::app::{shell, App};
 use crate::db::{self, PoolSettings, ShardRegistry};
 use crate::platform::migrate;
+use crate::storage::{signing::UrlSigner, Storage};
 use crate::web::limits::AttemptLimiter;
 use crate::web::{
     hosts, hub_config, limits, request_id, respond, same_origin, sessions, site, AppState, Config,
@@ -93,6 +94,28 @@ pub async fn open_databases(config: &Config) -> anyhow::Result<Arc<ShardRegistry
     Ok(Arc::new(registry))
 }
 
+/// `RALLY_SECRET_KEY`, or in development a random key kept in `<data dir>/secret.key`
+/// (made on first start), so signed URLs survive a restart.
+fn secret_key(config: &Config) -> anyhow::Result<String> {
+    if let Some(k) = &config.secret_key {
+        return Ok(k.clone());
+    }
+    anyhow::ensure!(
+        config.environment == crate::web::config::Environment::Development,
+        "RALLY_SECRET_KEY: production needs a secret shared by every app server"
+    );
+    let file = config.data_dir.join("secret.key");
+    if let Ok(k) = std::fs::read_to_string(&file) {
+        if k.trim().len() >= 32 {
+            return Ok(k.trim().to_string());
+        }
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let key = hex::encode(rand::random::<[u8; 32]>());
+    std::fs::write(&file, &key).with_context(|| format!("cannot write {}", file.display()))?;
+    Ok(key)
+}
+
 pub struct Application {
     pub state: AppState,
     pub router: Router,
@@ -119,14 +142,24 @@ impl Application {
         };
         crate::mail::sender::Sender::new(registry.clone(), &config)?.spawn(MAIL_POLL_EVERY);
         spawn_housekeeping(registry.clone(), store.clone(), limiter.clone());
+        let secret = secret_key(&config)?;
+        let signer = UrlSigner::new(secret.as_bytes());
+        let storage = Storage::open(config.storage_url.as_deref(), &config.data_dir)?;
+        crate::domains::recheck::spawn(
+            registry.clone(),
+            config.dns_resolver,
+            config.domain_grace_hours,
+        );
         let state = AppState {
             leptos_options,
             limiter,
+            storage: Arc::new(storage),
+            signer: Arc::new(signer.clone()),
             tenants: Arc::new(hosts::TenantResolver::new(
                 registry.global().clone(),
                 Duration::from_secs(config.host_cache_seconds),
             )),
-            hub_config: Arc::new(hub_config::HubConfigCache::new(HUB_CONFIG_TTL)),
+            hub_config: Arc::new(hub_config::HubConfigCache::new(HUB_CONFIG_TTL, signer)),
             config: Arc::new(config),
             registry,
         };
@@ -224,7 +257,10 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
         .merge(crate::points::routes())
         .merge(crate::invitations::routes())
         .merge(crate::people::routes())
-        .merge(crate::rewards::routes());
+        .merge(crate::rewards::routes())
+        .merge(crate::branding::routes())
+        .merge(crate::domains::routes())
+        .merge(crate::files::routes());
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();

@@ -39,7 +39,7 @@ fn MyHubs(account: AccountView, hubs: Vec<super::HubLink>) -> impl IntoView {
                         <ul class="mt-8 grid gap-4 sm:grid-cols-2" data-testid="my-hubs">
                             {hubs.into_iter().map(|h| view! {
                                 <li class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-                                    <a href=h.url.clone() class="text-lg font-semibold text-indigo-700 hover:underline">{h.name}</a>
+                                    <a href=h.url.clone() class="text-lg font-semibold text-accent hover:underline">{h.name}</a>
                                     <p class="mt-1 text-sm text-slate-500">{h.url}</p>
                                 </li>
                             }).collect_view()}
@@ -114,20 +114,21 @@ fn AuthCard(
     account: Option<AccountView>,
     children: Children,
 ) -> impl IntoView {
-    let brand = hub.as_ref().map(|h| {
-        format!(
-            "--brand: {}; --brand-contrast: {};",
-            h.brand_color, h.brand_contrast
-        )
-    });
+    let brand = hub.as_ref().map(|h| h.palette.css_vars());
     view! {
         <Title text=title />
         <AccountsFrame account>
             <main class="mx-auto w-full max-w-md px-4 py-12" style=brand>
                 {hub.map(|h| view! {
                     <div class="mb-6 rounded-xl bg-brand px-5 py-4 text-brand-contrast shadow-sm" data-testid="sso-hub">
-                        <p class="text-sm opacity-90">"Continue to"</p>
+                        <p class="text-sm">"Continue to"</p>
                         <p class="text-lg font-semibold">{h.name}</p>
+                        {h.signin_image_url.map(|src| view! {
+                            <img src=src alt="" class="mt-3 max-h-40 w-full rounded-lg bg-white object-contain" data-testid="sso-hub-image" />
+                        })}
+                        {(!h.signin_text.is_empty()).then(|| view! {
+                            <p class="mt-3 whitespace-pre-line text-sm" data-testid="sso-hub-text">{h.signin_text}</p>
+                        })}
                     </div>
                 })}
                 <div class="rounded-2xl border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
@@ -181,8 +182,8 @@ pub fn LoginPage() -> impl IntoView {
                     <SubmitButton label="Sign in" />
                 </form>
                 <div class="mt-6 flex justify-between text-sm">
-                    <a href=signup_href class="text-indigo-700 hover:underline">"Create an account"</a>
-                    <a href="/password/forgot" class="text-indigo-700 hover:underline">"Forgot your password?"</a>
+                    <a href=signup_href class="text-accent hover:underline">"Create an account"</a>
+                    <a href="/password/forgot" class="text-accent hover:underline">"Forgot your password?"</a>
                 </div>
             </AuthCard>
         }
@@ -270,7 +271,7 @@ pub fn SignupPage() -> impl IntoView {
                 </form>
                 <p class="mt-6 text-sm">
                     "Already have an account? "
-                    <a href=login_href class="text-indigo-700 hover:underline">"Sign in"</a>
+                    <a href=login_href class="text-accent hover:underline">"Sign in"</a>
                 </p>
             </AuthCard>
         }
@@ -388,7 +389,7 @@ fn linkify(text: &str) -> impl IntoView {
         parts.push(before.to_string().into_any());
         let (href, text) = (url.to_string(), url.to_string());
         parts.push(
-            view! { <a href=href rel="external" class="text-indigo-700 underline">{text}</a> }
+            view! { <a href=href rel="external" class="text-accent underline">{text}</a> }
                 .into_any(),
         );
         rest = after;

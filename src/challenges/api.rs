@@ -17,6 +17,8 @@ pub struct ChallengeDetail {
     pub points: i64,
     pub requires_approval: bool,
     pub action_url: Option<String>,
+    /// The challenge's image (a signed URL).
+    pub image_url: Option<String>,
     /// Why it cannot be done now, if it cannot.
     pub closed: Option<String>,
     pub flash: Option<Flash>,
@@ -48,6 +50,8 @@ pub struct AdminChallenges {
 pub struct AdminChallenge {
     pub id: String,
     pub status: ChallengeStatus,
+    pub image_url: Option<String>,
+    pub image_flash: Option<Flash>,
     pub form: super::ChallengeForm,
     pub groups: Vec<GroupOption>,
     pub flash: Option<Flash>,
@@ -59,6 +63,8 @@ pub struct QueueRow {
     pub challenge: String,
     pub advocate: String,
     pub answer: String,
+    /// An upload challenge's file: its signed URL, and whether it is an image (else a PDF).
+    pub file: Option<(String, bool)>,
     pub submitted: String,
     pub status: CompletionStatus,
     pub note: Option<String>,
@@ -79,6 +85,7 @@ mod server {
     use crate::challenges::{Answer, ChallengeForm};
     use crate::db::tenant::{challenges, completions, groups};
     use crate::db::TenantDb;
+    pub use crate::storage::signing::UrlSigner;
 
     pub use crate::web::context::parse_id;
     pub use crate::web::guard::hub_with_role;
@@ -129,8 +136,14 @@ mod server {
         }
     }
 
+    /// A signed URL of one of the tenant's files, valid for an hour or two.
+    pub fn file_url(signer: &UrlSigner, db: &TenantDb, key: &str) -> String {
+        signer.url(db.tenant_id(), key, chrono::Utc::now().timestamp())
+    }
+
     pub async fn queue_rows(
         db: &TenantDb,
+        signer: &UrlSigner,
         rows: Vec<completions::Model>,
     ) -> Result<Vec<QueueRow>, AppError> {
         use crate::points::ledger::{names, titles};
@@ -145,6 +158,10 @@ mod server {
                 answer: serde_json::from_str::<Answer>(&r.answer)
                     .map(|a| a.summary())
                     .unwrap_or_default(),
+                file: r.answer_file_key.as_deref().map(|k| {
+                    let image = r.answer_file_type.as_deref() != Some("application/pdf");
+                    (file_url(signer, db, k), image)
+                }),
                 submitted: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
                 status: r.status,
                 note: r.review_note,
@@ -157,9 +174,10 @@ mod server {
 #[cfg(feature = "ssr")]
 pub async fn queue_rows_for(
     db: &crate::db::TenantDb,
+    signer: &crate::storage::signing::UrlSigner,
     rows: Vec<crate::db::tenant::completions::Model>,
 ) -> Result<Vec<QueueRow>, AppError> {
-    server::queue_rows(db, rows).await
+    server::queue_rows(db, signer, rows).await
 }
 
 /// `/challenges`: what the signed-in member can do now.
@@ -206,6 +224,10 @@ pub async fn load_challenge(id: String) -> Result<ChallengeDetail, AppError> {
         points: c.points,
         requires_approval: c.requires_approval,
         action_url: c.action_url.clone(),
+        image_url: c
+            .image_key
+            .as_deref()
+            .map(|k| file_url(&ctx.state.signer, db, k)),
         title: c.title,
         closed,
         flash: ctx.flash("submit").await,
@@ -261,6 +283,11 @@ pub async fn load_admin_challenge(id: String) -> Result<AdminChallenge, AppError
     Ok(AdminChallenge {
         id: c.id.to_string(),
         status: c.status,
+        image_url: c
+            .image_key
+            .as_deref()
+            .map(|k| file_url(&ctx.state.signer, db, k)),
+        image_flash: ctx.flash("challenge-image").await,
         form,
         groups: group_options(db).await?,
         flash,
@@ -290,8 +317,8 @@ pub async fn load_admin_completions() -> Result<Queue, AppError> {
         .all()
         .await?;
     Ok(Queue {
-        pending: queue_rows(db, pending).await?,
-        recent: queue_rows(db, recent).await?,
+        pending: queue_rows(db, &ctx.state.signer, pending).await?,
+        recent: queue_rows(db, &ctx.state.signer, recent).await?,
         flash: ctx.flash("review").await,
     })
 }

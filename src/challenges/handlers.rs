@@ -4,12 +4,14 @@
 use super::service::{self, Review, SubmitError};
 use super::{AnswerForm, ChallengeForm, STATUS_ARCHIVED, STATUS_PUBLISHED};
 use crate::db::tenant::challenges;
+use crate::files::keys;
+use crate::storage::content::{self, Accept};
 use crate::web::context::parse_id;
 use crate::web::flash::Flash;
 use crate::web::guard::{Advocate, Marketer, Member};
 use crate::web::respond::{back, existing, once, FormResult};
-use crate::web::AppError;
-use axum::extract::Path;
+use crate::web::{AppError, AppState};
+use axum::extract::{Multipart, Path, State};
 
 use axum::Form;
 use serde::Deserialize;
@@ -120,14 +122,8 @@ pub async fn submit(
     Path(id): Path<String>,
     Form(form): Form<AnswerForm>,
 ) -> FormResult {
-    let id = parse_id(&id)?;
-    let challenge = hub
-        .db
-        .find_by_id::<challenges::Entity>(id)
-        .await?
-        .filter(|c| c.status != super::STATUS_DRAFT)
-        .ok_or(AppError::NotFound)?;
-    let to = format!("/challenges/{id}");
+    let challenge = open_challenge(&hub, &id).await?;
+    let to = format!("/challenges/{}", challenge.id);
     let answer = form
         .validate(service::kind_of(&challenge))
         .map_err(|errors| {
@@ -136,14 +132,38 @@ pub async fn submit(
                 Flash::new("submit").with_form(&form).with_errors(errors),
             )
         })?;
-    match service::submit(&hub.db, id, &contact, &answer).await {
+    finish_submit(&hub, &session, &challenge, &contact, &answer).await
+}
+
+/// A challenge advocates can see (not a draft), or 404.
+async fn open_challenge(
+    hub: &crate::web::site::HubRequest,
+    id: &str,
+) -> Result<challenges::Model, AppError> {
+    hub.db
+        .find_by_id::<challenges::Entity>(parse_id(id)?)
+        .await?
+        .filter(|c| c.status != super::STATUS_DRAFT)
+        .ok_or(AppError::NotFound)
+}
+
+/// Records a validated answer and says how it went.
+async fn finish_submit(
+    hub: &crate::web::site::HubRequest,
+    session: &Session,
+    challenge: &challenges::Model,
+    contact: &crate::db::tenant::contacts::Model,
+    answer: &super::Answer,
+) -> FormResult {
+    let to = format!("/challenges/{}", challenge.id);
+    match service::submit(&hub.db, challenge.id, contact, answer).await {
         Ok(c) => {
             let text = if c.status == super::COMPLETION_APPROVED {
                 format!("Done! You earned {} points.", challenge.points)
             } else {
                 "Submitted! Your answer is waiting for the team's approval.".to_string()
             };
-            Ok(back(&session, &to, Flash::notice("submit", text)).await)
+            Ok(back(session, &to, Flash::notice("submit", text)).await)
         }
         Err(SubmitError::NotFound) => Err(AppError::NotFound),
         Err(SubmitError::Closed(why)) => Err(AppError::invalid(
@@ -265,4 +285,119 @@ pub async fn bulk(
     };
     let flash = Flash::notice("review", format!("{verb} {done} submission(s)."));
     Ok(back(&session, "/admin/completions", flash).await)
+}
+
+/// An upload challenge's answer: the file (an image or a PDF, decided by its content) is
+/// stored under the advocate's contact, then submitted like any answer. A submission that
+/// is refused (closed, used up) leaves no file behind.
+pub async fn submit_upload(
+    State(state): State<AppState>,
+    Member { hub, contact, .. }: Member<Advocate>,
+    session: Session,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> FormResult {
+    let challenge = open_challenge(&hub, &id).await?;
+    let to = format!("/challenges/{}", challenge.id);
+    if service::kind_of(&challenge) != super::Kind::Upload {
+        return Err(AppError::NotFound);
+    }
+    let form = crate::web::upload::read(multipart, "file").await?;
+    let checked =
+        content::check(&form.file, Accept::ImagesAndPdf, content::MAX_SIDE).map_err(|e| {
+            AppError::invalid(&to, Flash::new("submit").with_error("file", e.to_string()))
+        })?;
+    let key = keys::answer(contact.id, checked.file_type);
+    state
+        .storage
+        .put(hub.tenant.id, &key, checked.bytes)
+        .await
+        .map_err(AppError::unavailable)?;
+    let answer = super::Answer::Upload {
+        key: key.clone(),
+        file_type: checked.file_type.mime().to_string(),
+    };
+    let result = finish_submit(&hub, &session, &challenge, &contact, &answer).await;
+    if result.is_err() {
+        if let Err(e) = state.storage.delete(hub.tenant.id, &key).await {
+            tracing::warn!(%key, error = %e, "could not delete a refused upload");
+        }
+    }
+    result
+}
+
+/// A challenge's image (marketers): shown on its page.
+pub async fn upload_image(
+    State(state): State<AppState>,
+    Member { hub, .. }: Member<Marketer>,
+    session: Session,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> FormResult {
+    let c = existing::<challenges::Entity>(&hub.db, &id).await?;
+    let to = format!("/admin/challenges/{c}");
+    let form = crate::web::upload::read(multipart, "file").await?;
+    let checked = content::check(&form.file, Accept::Images, content::MAX_SIDE).map_err(|e| {
+        AppError::invalid(
+            &to,
+            Flash::new("challenge-image").with_error("file", e.to_string()),
+        )
+    })?;
+    let key = keys::challenge_image(checked.file_type);
+    state
+        .storage
+        .put(hub.tenant.id, &key, checked.bytes)
+        .await
+        .map_err(AppError::unavailable)?;
+    set_image(&state, &hub, c, Some(key)).await?;
+    Ok(back(
+        &session,
+        &to,
+        Flash::notice("challenge-image", "Image uploaded."),
+    )
+    .await)
+}
+
+pub async fn remove_image(
+    State(state): State<AppState>,
+    Member { hub, .. }: Member<Marketer>,
+    session: Session,
+    Path(id): Path<String>,
+) -> FormResult {
+    let c = existing::<challenges::Entity>(&hub.db, &id).await?;
+    set_image(&state, &hub, c, None).await?;
+    let to = format!("/admin/challenges/{c}");
+    Ok(back(
+        &session,
+        &to,
+        Flash::notice("challenge-image", "Image removed."),
+    )
+    .await)
+}
+
+async fn set_image(
+    state: &AppState,
+    hub: &crate::web::site::HubRequest,
+    id: Uuid,
+    key: Option<String>,
+) -> Result<(), AppError> {
+    let before = hub
+        .db
+        .find_by_id::<challenges::Entity>(id)
+        .await?
+        .and_then(|c| c.image_key);
+    hub.db
+        .update(challenges::ActiveModel {
+            id: sea_orm::Set(id),
+            image_key: sea_orm::Set(key),
+            updated_at: sea_orm::Set(crate::db::now()),
+            ..Default::default()
+        })
+        .await?;
+    if let Some(old) = before {
+        if let Err(e) = state.storage.delete(hub.tenant.id, &old).await {
+            tracing::warn!(key = %old, error = %e, "could not delete a replaced image");
+        }
+    }
+    Ok(())
 }

@@ -21,6 +21,7 @@ impl Kind {
             Kind::Review => "Write a review",
             Kind::Referral => "Refer someone",
             Kind::Action => "Take an action",
+            Kind::Upload => "Upload a file",
         }
     }
 }
@@ -227,6 +228,12 @@ pub enum Answer {
     Action {
         confirmed: bool,
     },
+    /// An image or PDF, kept in storage under the advocate's contact (see `files::keys`).
+    Upload {
+        key: String,
+        /// Its MIME type, decided by content.
+        file_type: String,
+    },
 }
 
 /// The submission form (all text).
@@ -304,6 +311,11 @@ impl AnswerForm {
                 }
                 Answer::Action { confirmed: true }
             }
+            // The file arrives as a multipart post (`handlers::submit_upload`), never here.
+            Kind::Upload => {
+                err(&mut e, "file", "choose a file to upload");
+                Answer::Action { confirmed: false }
+            }
         };
         if e.is_empty() {
             Ok(answer)
@@ -326,6 +338,10 @@ impl Answer {
                 company,
             } => format!("{name} <{email}>, {company}"),
             Answer::Action { .. } => "Done".to_string(),
+            Answer::Upload { file_type, .. } => match file_type.as_str() {
+                "application/pdf" => "A PDF file".to_string(),
+                _ => "An image".to_string(),
+            },
         }
     }
 }
@@ -340,6 +356,20 @@ pub fn routes() -> axum::Router<crate::web::AppState> {
         .route("/admin/challenges/{id}/publish", post(handlers::publish))
         .route("/admin/challenges/{id}/archive", post(handlers::archive))
         .route("/challenges/{id}", post(handlers::submit))
+        // Bounded by `web::limits` (uploads get room for a 10 MB PDF); axum's own 2 MB
+        // multipart default would answer before the handler can name the limit.
+        .route(
+            "/challenges/{id}/upload",
+            post(handlers::submit_upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/admin/challenges/{id}/image",
+            post(handlers::upload_image).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/admin/challenges/{id}/image/remove",
+            post(handlers::remove_image),
+        )
         .route("/admin/completions/bulk", post(handlers::bulk))
         .route("/admin/completions/{id}/approve", post(handlers::approve))
         .route("/admin/completions/{id}/reject", post(handlers::reject))

@@ -3,9 +3,10 @@
 use super::api::*;
 use super::{ChallengeForm, Kind, STATUS_ARCHIVED, STATUS_PUBLISHED};
 use crate::ui::cards::ChallengeCardView;
+use crate::ui::cards::FileLink;
 use crate::ui::forms::{Field, FlashMessages, SubmitButton, TextArea};
 use crate::ui::hub_page;
-use crate::ui::style::{BUTTON, CARD, SECONDARY};
+use crate::ui::style::{BUTTON, CARD, SECONDARY, SMALL};
 use crate::web::flash::Flash;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -47,7 +48,14 @@ pub fn ChallengePage() -> impl IntoView {
         move || load_challenge(id.clone()),
         |_, c: ChallengeDetail| {
             let flash = c.flash.clone().unwrap_or_default();
-            let action = format!("/challenges/{}", c.id);
+            // An upload's file goes as multipart to its own route.
+            let upload = c.kind == Kind::Upload;
+            let action = if upload {
+                format!("/challenges/{}/upload", c.id)
+            } else {
+                format!("/challenges/{}", c.id)
+            };
+            let enctype = upload.then_some("multipart/form-data");
             view! {
                 <Title text=c.title.clone() />
                 <main class="mx-auto max-w-3xl px-4 py-10 sm:px-6">
@@ -56,13 +64,16 @@ pub fn ChallengePage() -> impl IntoView {
                         <h1 class="text-3xl font-bold">{c.title.clone()}</h1>
                         <span class="shrink-0 rounded-full bg-brand px-3 py-1 font-semibold text-brand-contrast" data-testid="challenge-points">{c.points} " pts"</span>
                     </div>
+                    {c.image_url.clone().map(|src| view! {
+                        <img src=src alt="" class="mt-4 max-h-80 w-full rounded-xl bg-white object-contain" data-testid="challenge-image" />
+                    })}
                     <div class="prose mt-4 max-w-none text-slate-700" inner_html=c.description_html.clone()></div>
                     <div class="mt-8 space-y-4">
                         <FlashMessages flash=Some(flash.clone()) />
                         {match c.closed.clone() {
                             Some(why) => view! { <p class="rounded-lg bg-slate-100 px-4 py-3 text-slate-700" data-testid="closed">{why}</p> }.into_any(),
                             None => view! {
-                                <form method="post" action=action class=format!("{CARD} space-y-4") novalidate>
+                                <form method="post" action=action enctype=enctype class=format!("{CARD} space-y-4") novalidate>
                                     <AnswerFields kind=c.kind flash=flash.clone() action_url=c.action_url.clone() />
                                     <p class="text-sm text-slate-500">
                                         {if c.requires_approval { "The team reviews submissions before points are awarded." } else { "Points are awarded as soon as you submit." }}
@@ -105,7 +116,7 @@ fn AnswerFields(kind: Kind, flash: Flash, action_url: Option<String>) -> impl In
             {action_url.map(|u| {
                 let href = u.clone();
                 view! {
-                    <a href=href target="_blank" rel="noopener noreferrer" class="inline-block font-semibold text-brand underline">"Open " {u}</a>
+                    <a href=href target="_blank" rel="noopener noreferrer" class="inline-block font-semibold text-accent underline">"Open " {u}</a>
                 }
             })}
             <label class="flex items-center gap-2">
@@ -114,6 +125,19 @@ fn AnswerFields(kind: Kind, flash: Flash, action_url: Option<String>) -> impl In
             </label>
             {flash.error("confirmed").map(|m| view! { <p class="text-sm text-rose-700" data-testid="error-confirmed">{m}</p> })}
         }.into_any(),
+        Kind::Upload => {
+            let error = flash.error("file");
+            view! {
+                <div>
+                    <label for="field-file" class="block text-sm font-medium text-slate-700">"Your file"</label>
+                    <input id="field-file" type="file" name="file" accept="image/png,image/jpeg,image/webp,image/x-icon,application/pdf"
+                        aria-invalid=error.is_some().then_some("true") aria-describedby=error.is_some().then_some("field-file-error")
+                        class="mt-1 block w-full text-sm" />
+                    <p class="mt-1 text-xs text-slate-600">"An image (PNG, JPEG, WebP, up to 5 MB) or a PDF (up to 10 MB). Only the team sees it."</p>
+                    {error.map(|m| view! { <p id="field-file-error" class="mt-1 text-sm text-rose-700" data-testid="error-file">{m}</p> })}
+                </div>
+            }.into_any()
+        }
     }
 }
 
@@ -178,7 +202,7 @@ pub fn AdminChallengesPage() -> impl IntoView {
                     <tbody>
                         {data.rows.into_iter().map(|r| view! {
                             <tr class="border-t border-slate-100">
-                                <td class="px-4 py-2"><a href=format!("/admin/challenges/{}", r.id) class="font-medium text-indigo-700 hover:underline">{r.title}</a></td>
+                                <td class="px-4 py-2"><a href=format!("/admin/challenges/{}", r.id) class="font-medium text-accent hover:underline">{r.title}</a></td>
                                 <td class="px-4 py-2">{r.kind_label}</td>
                                 <td class="px-4 py-2">{r.points}</td>
                                 <td class="px-4 py-2">{r.status.as_str()}</td>
@@ -228,6 +252,7 @@ pub fn AdminChallengePage() -> impl IntoView {
                         <ChallengeFields form=data.form.clone() flash=flash.clone() groups=data.groups.clone() />
                         <div class="max-w-xs"><SubmitButton label="Save" /></div>
                     </form>
+                    <ChallengeImageForm base=base.clone() url=data.image_url.clone() flash=data.image_flash.clone().unwrap_or_default() />
                 </main>
             }
         },
@@ -284,6 +309,7 @@ fn QueueItem(row: QueueRow) -> impl IntoView {
                     <p class="text-sm text-slate-500">{row.submitted.clone()} " · " {row.challenge.clone()}</p>
                     <p class="font-semibold">{row.advocate.clone()}</p>
                     <p class="mt-2 whitespace-pre-wrap break-words" data-testid="queue-answer">{row.answer.clone()}</p>
+                    <FileLink file=row.file.clone() />
                     <div class="mt-3 flex flex-wrap items-center gap-2">
                         <form method="post" action=format!("{base}/approve") class="flex items-center gap-2">
                             <input type="text" name="note" placeholder="Note (optional)" aria-label="Note" class="rounded-lg border border-slate-300 px-3 py-1.5 text-sm" />
@@ -356,3 +382,28 @@ crate::ui::routes::page_routes!(
         "/admin/referrals" => ReferralsPage,
     }
 );
+
+/// The image shown on a challenge's page, uploaded apart from its text form.
+#[component]
+fn ChallengeImageForm(base: String, url: Option<String>, flash: Flash) -> impl IntoView {
+    let error = flash.error("file");
+    view! {
+        <section class=format!("mt-6 space-y-3 {CARD}") data-testid="challenge-image-form">
+            <h2 class="font-semibold">"Image"</h2>
+            {flash.notice.clone().map(|n| view! { <p role="status" class="text-sm text-emerald-800" data-testid="notice">{n}</p> })}
+            {url.clone().map(|src| view! { <img src=src alt="The challenge's image" class="max-h-40 rounded-lg bg-slate-100 object-contain" /> })}
+            <form method="post" action=format!("{base}/image") enctype="multipart/form-data" class="space-y-2">
+                <label for="challenge-image-file" class="block text-sm font-medium text-slate-700">"Upload an image (PNG, JPEG or WebP, up to 5 MB)"</label>
+                <input id="challenge-image-file" type="file" name="file" accept="image/png,image/jpeg,image/webp"
+                    aria-invalid=error.is_some().then_some("true") class="block w-full text-sm" />
+                {error.map(|e| view! { <p class="text-sm text-rose-700" data-testid="error-file">{e}</p> })}
+                <button type="submit" class=SMALL>"Upload"</button>
+            </form>
+            {url.is_some().then(|| view! {
+                <form method="post" action=format!("{base}/image/remove")>
+                    <button type="submit" class=SMALL>"Remove image"</button>
+                </form>
+            })}
+        </section>
+    }
+}

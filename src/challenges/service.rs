@@ -44,6 +44,8 @@ fn row(input: &ChallengeInput) -> Result<challenges::ActiveModel, DbErr> {
         max_per_advocate: Set(input.max_per_advocate),
         target_group_id: Set(group),
         action_url: Set(input.action_url.clone()),
+        // Set by its own form (`handlers::upload_image`), never by the text form.
+        image_key: NotSet,
         status: NotSet,
         created_at: NotSet,
         updated_at: Set(now()),
@@ -254,6 +256,14 @@ pub async fn submit(
             seq: Set(last_seq + 1),
             status: Set(status),
             answer: Set(serde_json::to_string(answer).map_err(|e| DbErr::Custom(e.to_string()))?),
+            answer_file_key: Set(match answer {
+                Answer::Upload { key, .. } => Some(key.clone()),
+                _ => None,
+            }),
+            answer_file_type: Set(match answer {
+                Answer::Upload { file_type, .. } => Some(file_type.clone()),
+                _ => None,
+            }),
             review_note: Set(None),
             reviewed_by: Set(None),
             created_at: Set(now()),

@@ -169,7 +169,7 @@ pub async fn load_me() -> Result<Me, AppError> {
         level,
         history,
         badges,
-        completions: crate::challenges::api::queue_rows_for(db, mine).await?,
+        completions: crate::challenges::api::queue_rows_for(db, &ctx.state.signer, mine).await?,
     })
 }
 

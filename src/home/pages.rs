@@ -66,7 +66,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             <section aria-labelledby="next-up">
                 <div class="flex items-baseline justify-between">
                     <h2 id="next-up" class="text-xl font-semibold">"Next up"</h2>
-                    <a href="/challenges" class="text-sm font-medium text-brand hover:underline">"All challenges"</a>
+                    <a href="/challenges" class="text-sm font-medium text-accent hover:underline">"All challenges"</a>
                 </div>
                 {if d.next_challenges.is_empty() {
                     view! { <p class="mt-4 text-slate-600">"You are all caught up."</p> }.into_any()
@@ -132,7 +132,8 @@ pub fn MePage() -> impl IntoView {
                             {me.completions.into_iter().map(|c| view! {
                                 <li class="rounded-lg bg-white px-4 py-2 text-sm shadow-sm">
                                     <span class="font-medium">{c.challenge}</span> " · " <span data-testid="submission-status">{c.status.as_str()}</span>
-                                    {c.note.map(|n| view! { <span class="text-slate-500">" — " {n}</span> })}
+                                    {c.note.map(|n| view! { <span class="text-slate-600">" — " {n}</span> })}
+                                    <crate::ui::cards::FileLink file=c.file />
                                 </li>
                             }).collect_view()}
                         </ol>
@@ -149,6 +150,7 @@ pub fn HubHome(hub: HubView) -> impl IntoView {
     let dashboard: DashboardResource = Resource::new(|| (), |_| load_dashboard());
     let name = hub.name.clone();
     let tagline = hub.tagline.clone();
+    let welcome = hub.welcome_text.clone();
     let invite_only = hub.invite_only;
     view! {
         <Title text=name.clone() />
@@ -163,6 +165,9 @@ pub fn HubHome(hub: HubView) -> impl IntoView {
                     <p class="mt-4 max-w-2xl text-lg text-slate-600" data-testid="hub-tagline">
                         {tagline}
                     </p>
+                    {(!welcome.is_empty()).then(|| view! {
+                        <p class="mt-4 max-w-2xl whitespace-pre-line text-slate-700" data-testid="hub-welcome">{welcome}</p>
+                    })}
                 </section>
                 <section aria-labelledby="how-it-works">
                     <h2 id="how-it-works" class="text-xl font-semibold">
@@ -218,6 +223,8 @@ pub fn HubAdminPage() -> impl IntoView {
                         ("/admin/contacts", "Contacts"),
                         ("/admin/groups", "Groups"),
                         ("/admin/levels", "Levels (admins)"),
+                        ("/admin/branding", "Branding (admins)"),
+                        ("/admin/domains", "Domains (admins)"),
                     ].into_iter().map(|(href, label)| view! {
                         <a href=href class="rounded-xl border border-slate-200 bg-white p-4 font-semibold shadow-sm hover:border-brand">{label}</a>
                     }).collect_view()}

@@ -92,9 +92,9 @@ pub fn ContactsPage() -> impl IntoView {
                         </tbody>
                     </table>
                     <nav class="mt-4 flex justify-between text-sm" aria-label="Pages">
-                        {prev.map(|h| view! { <a href=h class="text-indigo-700 hover:underline">"← Previous"</a> })}
+                        {prev.map(|h| view! { <a href=h class="text-accent hover:underline">"← Previous"</a> })}
                         <span></span>
-                        {next.map(|h| view! { <a href=h class="text-indigo-700 hover:underline">"Next →"</a> })}
+                        {next.map(|h| view! { <a href=h class="text-accent hover:underline">"Next →"</a> })}
                     </nav>
                 </main>
             }
@@ -113,7 +113,7 @@ pub fn GroupsPage() -> impl IntoView {
                 <ul class="mt-6 space-y-2" data-testid="groups">
                     {data.groups.into_iter().map(|g| view! {
                         <li class=format!("{CARD} flex justify-between")>
-                            <a href=format!("/admin/groups/{}", g.id) class="font-medium text-indigo-700 hover:underline">{g.name}</a>
+                            <a href=format!("/admin/groups/{}", g.id) class="font-medium text-accent hover:underline">{g.name}</a>
                             <span class="text-sm text-slate-500" data-testid="group-size">
                                 {if g.members == 1 { "1 member".to_string() } else { format!("{} members", g.members) }}
                             </span>

@@ -119,6 +119,12 @@ pub async fn ensure_hub_settings(
         tagline: Set(tagline.to_string()),
         brand_color: Set(color.to_string()),
         logo_url: Set(None),
+        welcome_text: Set(String::new()),
+        accent_color: Set(None),
+        logo_key: Set(None),
+        favicon_key: Set(None),
+        signin_text: Set(String::new()),
+        signin_image_key: Set(None),
         invite_only: Set(false),
         updated_at: Set(now()),
     };

@@ -51,13 +51,13 @@ pub fn LeaderboardPage() -> impl IntoView {
 #[component]
 fn RankRow(r: Rank) -> impl IntoView {
     let class = if r.is_viewer {
-        "flex items-center justify-between border-t border-slate-100 bg-brand/10 px-4 py-2 font-semibold first:border-t-0"
+        "flex items-center justify-between border-t border-slate-100 bg-brand-tint px-4 py-2 font-semibold first:border-t-0"
     } else {
         "flex items-center justify-between border-t border-slate-100 px-4 py-2 first:border-t-0"
     };
     view! {
         <li class=class data-testid=r.is_viewer.then_some("viewer-rank")>
-            <span><span class="inline-block w-8 text-slate-500">{r.rank} "."</span>{r.name}</span>
+            <span><span class="inline-block w-8 text-slate-700">{r.rank} "."</span>{r.name}</span>
             <span>{r.points} " pts"</span>
         </li>
     }

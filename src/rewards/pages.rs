@@ -86,7 +86,7 @@ pub fn AdminRewardsPage() -> impl IntoView {
                     <tbody>
                         {data.rows.into_iter().map(|r| view! {
                             <tr class="border-t border-slate-100">
-                                <td class="px-4 py-2"><a href=format!("/admin/rewards/{}", r.id) class="font-medium text-indigo-700 hover:underline">{r.name}</a></td>
+                                <td class="px-4 py-2"><a href=format!("/admin/rewards/{}", r.id) class="font-medium text-accent hover:underline">{r.name}</a></td>
                                 <td class="px-4 py-2">{r.cost}</td>
                                 <td class="px-4 py-2">{r.stock.map(|s| s.to_string()).unwrap_or_else(|| "unlimited".into())}</td>
                                 <td class="px-4 py-2">{if r.active { "yes" } else { "no" }}</td>

@@ -34,3 +34,24 @@ pub fn ChallengeCardView(card: ChallengeCard) -> impl IntoView {
         </li>
     }
 }
+
+/// An upload challenge's file in a list: the image itself, or a link to the PDF.
+#[component]
+pub fn FileLink(file: Option<(String, bool)>) -> impl IntoView {
+    file.map(|(url, image)| {
+        if image {
+            let href = url.clone();
+            view! {
+                <a href=href target="_blank" rel="noopener" class="mt-2 block" data-testid="answer-file">
+                    <img src=url alt="The submitted image" class="max-h-48 rounded-lg border border-slate-200 bg-white object-contain" />
+                </a>
+            }
+            .into_any()
+        } else {
+            view! {
+                <a href=url target="_blank" rel="noopener" class="mt-2 inline-block font-medium text-accent underline" data-testid="answer-file">"Open the PDF"</a>
+            }
+            .into_any()
+        }
+    })
+}

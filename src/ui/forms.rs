@@ -30,7 +30,7 @@ pub fn Field(
                 autocomplete=autocomplete
                 aria-invalid=invalid.then_some("true")
                 aria-describedby=invalid.then_some(error_id.clone())
-                class="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-500"
+                class="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 shadow-sm focus:border-brand-ink focus:outline-none focus:ring-2 focus:ring-brand-tint aria-[invalid=true]:border-rose-500"
             />
             {(!hint.is_empty()).then(|| view! { <p class="mt-1 text-xs text-slate-500">{hint}</p> })}
             {error.map(|e| view! {
@@ -65,7 +65,7 @@ pub fn SubmitButton(label: &'static str) -> impl IntoView {
     view! {
         <button
             type="submit"
-            class="w-full rounded-lg bg-indigo-600 px-4 py-2.5 font-semibold text-white shadow-sm hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-300"
+            class="w-full rounded-lg bg-brand px-4 py-2.5 font-semibold text-brand-contrast shadow-sm hover:opacity-90 focus:outline-none focus:ring-2 focus:ring-brand-ink focus:ring-offset-2"
         >
             {label}
         </button>
@@ -85,7 +85,7 @@ pub fn TextArea(
         <div>
             <label for=id.clone() class="block text-sm font-medium text-slate-700">{label}</label>
             <textarea id=id name=name rows="5" aria-invalid=invalid.then_some("true")
-                class="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200">
+                class="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 shadow-sm focus:border-brand-ink focus:outline-none focus:ring-2 focus:ring-brand-tint">
                 {value}
             </textarea>
             {invalid.then(|| view! { <p class="mt-1 text-sm text-rose-700" data-testid=format!("error-{name}")>{error}</p> })}

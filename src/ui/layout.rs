@@ -41,10 +41,8 @@ pub fn SiteLayout() -> impl IntoView {
 /// read them), and a header with the hub's name.
 #[component]
 fn HubFrame(hub: HubView, children: Children) -> impl IntoView {
-    let style = format!(
-        "--brand: {}; --brand-contrast: {};",
-        hub.brand_color, hub.brand_contrast
-    );
+    let style = hub.palette.css_vars();
+    let favicon = hub.favicon_url.clone();
     let initial = hub
         .name
         .chars()
@@ -53,13 +51,14 @@ fn HubFrame(hub: HubView, children: Children) -> impl IntoView {
         .to_uppercase()
         .to_string();
     view! {
+        {favicon.map(|href| view! { <leptos_meta::Link rel="icon" href=href /> })}
         <div style=style class="flex min-h-screen flex-col">
             <header class="bg-brand text-brand-contrast shadow-sm" data-testid="hub-header">
                 <div class="mx-auto flex max-w-5xl items-center justify-between px-4 py-4 sm:px-6">
                     <a href="/" class="flex items-center gap-3 text-lg font-semibold">
                         {match hub.logo_url.clone() {
                             Some(src) => view! {
-                                <img src=src alt="" class="h-9 w-9 rounded-lg bg-white object-contain" />
+                                <img src=src alt="" class="h-9 w-9 rounded-lg bg-white object-contain" data-testid="hub-logo" />
                             }.into_any(),
                             None => view! {
                                 <span
@@ -144,7 +143,7 @@ fn AccountArea() -> impl IntoView {
                                     <a href="/admin" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Admin"</a>
                                 </nav>
                             })}
-                            <SignOutButton class="rounded-lg bg-white/20 px-3 py-1.5 font-medium hover:bg-white/30" />
+                            <SignOutButton class="rounded-lg border border-current px-3 py-1.5 font-medium hover:underline" />
                         </div>
                     }.into_any(),
                     _ => view! {

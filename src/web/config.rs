@@ -38,8 +38,9 @@ pub struct Config {
     pub environment: Environment,
     /// `RALLY_DB_MAX_CONNECTIONS` (default 10): pool size, per database.
     pub db_max_connections: u32,
-    /// `RALLY_HOST_CACHE_SECONDS` (default 5): how long a host → tenant answer (or miss) is
-    /// trusted. A domain changed by another process is seen within this time.
+    /// `RALLY_HOST_CACHE_SECONDS` (default 1): how long a host → tenant answer (or miss) is
+    /// trusted. A domain changed by another process (another app server, the CLI) is seen
+    /// within this time; a hub's host costs one global query per second per server.
     pub host_cache_seconds: u64,
     /// `RALLY_SMTP_URL` (default unset): e.g. `smtps://user:pass@smtp.example:465` or
     /// `smtp://relay:25?tls=required`. Unset: outside production mail is kept and shown at
@@ -63,6 +64,19 @@ pub struct Config {
     /// `RALLY_TRUSTED_PROXIES` (default none): comma-separated networks (CIDRs, e.g.
     /// `127.0.0.1/32,10.0.0.0/8`) whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `RALLY_SECRET_KEY` (at least 32 characters; required in production): signs file URLs.
+    /// Every app server needs the same one. Unset in development: a random key is kept in
+    /// `<data dir>/secret.key`.
+    pub secret_key: Option<String>,
+    /// `RALLY_STORAGE_URL` (default `<data dir>/uploads`): where uploads are kept,
+    /// `file:///path` or `s3://bucket?endpoint=…&region=…` (see `storage::Storage::open`).
+    pub storage_url: Option<String>,
+    /// `RALLY_DNS_RESOLVER` (default: the system's resolvers): the DNS server that custom
+    /// domains' TXT records are looked up at, as `address:port`.
+    pub dns_resolver: Option<SocketAddr>,
+    /// `RALLY_DOMAIN_GRACE_HOURS` (default 72): how long a verified domain whose TXT record
+    /// has gone keeps routing before it is unverified (its admins are mailed).
+    pub domain_grace_hours: u64,
 }
 
 /// What `RALLY_PUBLIC_URL` says about the root host: its scheme and port as browsers see
@@ -214,7 +228,7 @@ impl Config {
             listen,
             environment,
             db_max_connections: number("RALLY_DB_MAX_CONNECTIONS", 10, 1, 1000)? as u32,
-            host_cache_seconds: number("RALLY_HOST_CACHE_SECONDS", 5, 0, 3600)?,
+            host_cache_seconds: number("RALLY_HOST_CACHE_SECONDS", 1, 0, 3600)?,
             smtp_url: match get("RALLY_SMTP_URL") {
                 Some(u) if !(u.starts_with("smtp://") || u.starts_with("smtps://")) => {
                     return Err(bad(
@@ -268,6 +282,26 @@ impl Config {
                     })
                     .collect::<Result<_, _>>()?,
             },
+            secret_key: match get("RALLY_SECRET_KEY") {
+                Some(k) if k.trim().len() < 32 => {
+                    return Err(bad(
+                        "RALLY_SECRET_KEY",
+                        "use at least 32 random characters (e.g. `openssl rand -hex 32`)".into(),
+                    ))
+                }
+                other => other.map(|k| k.trim().to_string()),
+            },
+            storage_url: get("RALLY_STORAGE_URL"),
+            dns_resolver: match get("RALLY_DNS_RESOLVER") {
+                None => None,
+                Some(v) => Some(v.trim().parse().map_err(|_| {
+                    bad(
+                        "RALLY_DNS_RESOLVER",
+                        format!("'{v}' is not an address like 127.0.0.1:53"),
+                    )
+                })?),
+            },
+            domain_grace_hours: number("RALLY_DOMAIN_GRACE_HOURS", 72, 0, 24 * 365)?,
         })
     }
 
@@ -327,6 +361,12 @@ impl Config {
             return bad(
                 "RALLY_MAIL_VIEWER",
                 "the mail viewer shows every reset and invitation link; it is for development only",
+            );
+        }
+        if self.secret_key.is_none() {
+            return bad(
+                "RALLY_SECRET_KEY",
+                "production needs a secret shared by every app server (it signs file URLs)",
             );
         }
         if self.smtp_url.is_none() {
@@ -492,6 +532,7 @@ mod tests {
             ("RALLY_ENV", "production"),
             ("RALLY_PUBLIC_URL", "https://rally.example"),
             ("RALLY_SMTP_URL", "smtps://u:p@smtp.example:465"),
+            ("RALLY_SECRET_KEY", "0123456789abcdef0123456789abcdef"),
         ];
         assert_eq!(cfg(&safe).unwrap().production_refusal(), None);
         assert!(
@@ -514,6 +555,20 @@ mod tests {
         viewer.push(("RALLY_MAIL_VIEWER", "on"));
         assert_eq!(refused(&viewer), Some("RALLY_MAIL_VIEWER"));
         assert_eq!(refused(&without("RALLY_SMTP_URL")), Some("RALLY_SMTP_URL"));
+        assert_eq!(
+            refused(&without("RALLY_SECRET_KEY")),
+            Some("RALLY_SECRET_KEY")
+        );
+        assert_eq!(
+            cfg(&[("RALLY_SECRET_KEY", "short")]).unwrap_err().var,
+            "RALLY_SECRET_KEY"
+        );
+        assert_eq!(
+            cfg(&[("RALLY_DNS_RESOLVER", "dns.example")])
+                .unwrap_err()
+                .var,
+            "RALLY_DNS_RESOLVER"
+        );
         // Development has none of these demands; its mail viewer is on by default.
         let dev = cfg(&[]).unwrap();
         assert_eq!(dev.production_refusal(), None);

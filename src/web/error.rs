@@ -38,6 +38,9 @@ pub enum AppError {
     Invalid { to: String, flash: Box<Flash> },
     #[error("request body too large")]
     TooLarge,
+    /// A body that is not what the form sends (a broken upload): 400.
+    #[error("bad request")]
+    BadRequest,
     #[error("rate limited")]
     RateLimited { retry_after_seconds: u64 },
     /// A shard or database cannot answer right now (the cause was logged where it arose).
@@ -71,6 +74,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::SignInRequired { .. } | Self::NotMember { .. } | Self::Invalid { .. } => 303,
             Self::TooLarge => 413,
+            Self::BadRequest => 400,
             Self::RateLimited { .. } => 429,
             Self::Unavailable => 503,
             Self::Internal => 500,
@@ -97,6 +101,7 @@ impl AppError {
             Self::NotMember { .. } => "Join this hub",
             Self::Invalid { .. } => "Check the form",
             Self::TooLarge => "Too large",
+            Self::BadRequest => "Cannot read what was sent",
             Self::RateLimited { .. } => "Too many attempts",
             Self::Unavailable => "Temporarily unavailable",
             Self::Internal => "Something went wrong",
@@ -112,6 +117,7 @@ impl AppError {
             Self::NotMember { .. } => "Join this hub to continue.",
             Self::Invalid { .. } => "Some fields need another look.",
             Self::TooLarge => "What was sent is larger than this form accepts.",
+            Self::BadRequest => "What was sent is not what this form sends. Please try again.",
             Self::RateLimited { .. } => {
                 "There have been too many attempts. Please wait a moment and try again."
             }

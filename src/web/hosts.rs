@@ -63,6 +63,9 @@ pub struct ResolvedTenant {
     pub slug: String,
     pub name: String,
     pub shard_id: Uuid,
+    /// The verified custom domain chosen as the hub's address (`None`: its subdomain).
+    /// Every other host of the hub answers 301 to it.
+    pub primary_host: Option<String>,
 }
 
 impl From<tenants::Model> for ResolvedTenant {
@@ -72,6 +75,7 @@ impl From<tenants::Model> for ResolvedTenant {
             slug: t.slug,
             name: t.name,
             shard_id: t.shard_id,
+            primary_host: None,
         }
     }
 }
@@ -138,9 +142,18 @@ impl TenantResolver {
             }
             _ => None,
         };
-        Ok(tenant
-            .filter(|t| t.status == tenants::STATUS_ACTIVE)
-            .map(|t| Arc::new(t.into())))
+        let Some(tenant) = tenant.filter(|t| t.status == tenants::STATUS_ACTIVE) else {
+            return Ok(None);
+        };
+        let primary = domains::Entity::find()
+            .filter(domains::Column::TenantId.eq(tenant.id))
+            .filter(domains::Column::IsPrimary.eq(true))
+            .filter(domains::Column::VerifiedAt.is_not_null())
+            .one(&self.global)
+            .await?;
+        let mut resolved = ResolvedTenant::from(tenant);
+        resolved.primary_host = primary.map(|d| d.host);
+        Ok(Some(Arc::new(resolved)))
     }
 
     /// Forgets every cached answer (after a domain or tenant changed in this process).

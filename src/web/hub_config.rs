@@ -4,7 +4,8 @@
 use super::hosts::ResolvedTenant;
 use crate::db::tenant::hub_settings;
 use crate::db::TenantDb;
-use crate::domain::BrandColor;
+use crate::domain::{BrandColor, Palette};
+use crate::storage::signing::UrlSigner;
 use crate::web::site_view::HubView;
 use moka::future::Cache;
 use sea_orm::DbErr;
@@ -17,15 +18,19 @@ pub const DEFAULT_BRAND_COLOR: &str = "#4f46e5";
 
 pub struct HubConfigCache {
     cache: Cache<Uuid, Arc<HubView>>,
+    signer: UrlSigner,
 }
 
 impl HubConfigCache {
-    pub fn new(ttl: Duration) -> Self {
+    /// `ttl` bounds how stale a hub's branding may be on this server; it also stays well
+    /// under the hour that signed image URLs outlive their signing.
+    pub fn new(ttl: Duration, signer: UrlSigner) -> Self {
         Self {
             cache: Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(ttl)
                 .build(),
+            signer,
         }
     }
 
@@ -33,7 +38,7 @@ impl HubConfigCache {
     /// shard that comes back is used again at once.
     pub async fn get(&self, tenant: &ResolvedTenant, db: &TenantDb) -> Result<Arc<HubView>, DbErr> {
         self.cache
-            .try_get_with(tenant.id, load(tenant, db))
+            .try_get_with(tenant.id, load(tenant, db, &self.signer))
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))
     }
@@ -44,30 +49,52 @@ impl HubConfigCache {
     }
 }
 
-async fn load(tenant: &ResolvedTenant, db: &TenantDb) -> Result<Arc<HubView>, DbErr> {
-    let row = db.select::<hub_settings::Entity>().one().await?;
+async fn load(
+    tenant: &ResolvedTenant,
+    db: &TenantDb,
+    signer: &UrlSigner,
+) -> Result<Arc<HubView>, DbErr> {
     // A tenant whose settings row is missing (created, then interrupted before its shard
     // write) still renders, with its directory name and the default colour.
-    let (name, tagline, color, logo_url, invite_only) = match row {
-        Some(s) => (s.name, s.tagline, s.brand_color, s.logo_url, s.invite_only),
-        None => (
-            tenant.name.clone(),
-            String::new(),
-            String::new(),
-            None,
-            false,
-        ),
-    };
-    let color = BrandColor::parse(&color)
+    let s = db
+        .select::<hub_settings::Entity>()
+        .one()
+        .await?
+        .unwrap_or_else(|| hub_settings::Model {
+            id: Uuid::nil(),
+            tenant_id: tenant.id,
+            name: tenant.name.clone(),
+            tagline: String::new(),
+            brand_color: String::new(),
+            logo_url: None,
+            welcome_text: String::new(),
+            accent_color: None,
+            logo_key: None,
+            favicon_key: None,
+            signin_text: String::new(),
+            signin_image_key: None,
+            invite_only: false,
+            updated_at: chrono::Utc::now(),
+        });
+    let brand = BrandColor::parse(&s.brand_color)
         .or_else(|_| BrandColor::parse(DEFAULT_BRAND_COLOR))
         .expect("the default colour is valid");
+    let accent = s
+        .accent_color
+        .as_deref()
+        .and_then(|c| BrandColor::parse(c).ok());
+    let now = chrono::Utc::now().timestamp();
+    let url = |key: &Option<String>| key.as_ref().map(|k| signer.url(tenant.id, k, now));
     Ok(Arc::new(HubView {
         slug: tenant.slug.clone(),
-        name,
-        tagline,
-        brand_contrast: color.contrast_text().to_string(),
-        brand_color: color.as_str().to_string(),
-        logo_url,
-        invite_only,
+        palette: Palette::derive(&brand, accent.as_ref()),
+        logo_url: url(&s.logo_key),
+        favicon_url: url(&s.favicon_key),
+        signin_image_url: url(&s.signin_image_key),
+        name: s.name,
+        tagline: s.tagline,
+        welcome_text: s.welcome_text,
+        signin_text: s.signin_text,
+        invite_only: s.invite_only,
     }))
 }

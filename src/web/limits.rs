@@ -178,26 +178,49 @@ async fn redis_hit(
 /// The largest request body Rally reads. Every form is a few kilobytes; a challenge's
 /// Markdown description (up to 10,000 characters) is the longest field.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// A file upload (`multipart/form-data`) may carry the largest file accepted (a 10 MB PDF,
+/// see `storage::content`) and its form: a file a little over its own limit still reaches
+/// the handler, which answers with a field error naming both sizes.
+pub const MAX_UPLOAD_BODY_BYTES: usize = 12 * 1024 * 1024;
 
-/// Reads the body up to [`MAX_BODY_BYTES`], for every route (forms, pages, anything a
-/// client sends): more is a 413 page, before any handler or extractor sees it.
+fn body_limit(req: &axum::extract::Request) -> usize {
+    let multipart = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    if multipart && req.method() == http::Method::POST {
+        MAX_UPLOAD_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
+}
+
+/// Reads the body up to [`MAX_BODY_BYTES`] ([`MAX_UPLOAD_BODY_BYTES`] for a file upload),
+/// for every route (forms, pages, anything a client sends): more is a 413 page, before any
+/// handler or extractor sees it.
 pub async fn limit_body(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     let too_large = || super::AppError::TooLarge.into_response();
+    let limit = body_limit(&req);
     let declared = req
         .headers()
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+    if declared.is_some_and(|n| n > limit as u64) {
         return too_large();
     }
     let (parts, body) = req.into_parts();
     // A chunked body declares no length: read it with the limit.
-    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => {
             next.run(axum::extract::Request::from_parts(
                 parts,

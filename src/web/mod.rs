@@ -29,7 +29,9 @@ pub mod session_store;
 pub mod sessions;
 pub mod site;
 pub mod telemetry;
+pub mod tls_ask;
 pub mod tokens;
+pub mod upload;
 pub mod viewer;
 
 pub use error::AppError;
@@ -52,6 +54,9 @@ mod state {
         pub tenants: Arc<super::hosts::TenantResolver>,
         pub hub_config: Arc<super::hub_config::HubConfigCache>,
         pub limiter: Arc<super::limits::AttemptLimiter>,
+        /// Uploaded files, and the signer of their URLs.
+        pub storage: Arc<crate::storage::Storage>,
+        pub signer: Arc<crate::storage::signing::UrlSigner>,
     }
 
     impl FromRef<AppState> for LeptosOptions {

@@ -57,6 +57,9 @@ pub async fn route_by_host(
     if let Some(res) = super::health::answer(state, req.uri().path()).await {
         return res;
     }
+    if req.uri().path() == super::tls_ask::PATH {
+        return super::tls_ask::answer(state, req.uri().query()).await;
+    }
     let root = &state.config.root_domain;
     let kind = raw_host(&req)
         .map(|h| classify(&h, root))
@@ -78,6 +81,9 @@ pub async fn route_by_host(
         }
         HostKind::Subdomain(_) | HostKind::Custom(_) => match resolve_hub(state, &kind).await {
             Ok(Some(hub)) => {
+                if let Some(res) = to_primary_host(state, &req, &hub.tenant) {
+                    return res;
+                }
                 req.extensions_mut().insert(Site::Hub(hub));
                 req.extensions_mut().insert(RequestMemo::default());
                 next.run(req).await
@@ -86,6 +92,28 @@ pub async fn route_by_host(
             Err(res) => res,
         },
     }
+}
+
+/// A page asked for on a hub host that is not the hub's primary one: 301 to the same path
+/// there. Only reads move (a form posted to the old host still works); the SSO callback
+/// stays, as its ticket is for the host that asked for it.
+fn to_primary_host(state: &AppState, req: &Request, tenant: &ResolvedTenant) -> Option<Response> {
+    let primary = tenant.primary_host.as_deref()?;
+    let host = raw_host(req).and_then(|h| crate::domain::HostName::parse(&h).ok())?;
+    let path = req.uri().path();
+    let read = req.method() == http::Method::GET || req.method() == http::Method::HEAD;
+    if host.as_str() == primary || !read || path == "/sso/callback" {
+        return None;
+    }
+    let rest = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    let to = format!("{}{rest}", state.config.url_for_host(primary));
+    Some(
+        (
+            http::StatusCode::MOVED_PERMANENTLY,
+            [(http::header::LOCATION, to)],
+        )
+            .into_response(),
+    )
 }
 
 async fn resolve_hub(state: &AppState, kind: &HostKind) -> Result<Option<HubRequest>, Response> {

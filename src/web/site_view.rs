@@ -9,11 +9,16 @@ pub struct HubView {
     pub slug: String,
     pub name: String,
     pub tagline: String,
-    /// `#rrggbb`, validated when stored.
-    pub brand_color: String,
-    /// Black or white: whichever reads on the brand colour.
-    pub brand_contrast: String,
+    /// Shown on the hub home above the challenges.
+    pub welcome_text: String,
+    /// The colours its pages use, all derived so that their text passes WCAG AA.
+    pub palette: crate::domain::Palette,
+    /// Signed, expiring URLs of the uploaded images.
     pub logo_url: Option<String>,
+    pub favicon_url: Option<String>,
+    /// The sign-in page's text and image, when signing in to this hub.
+    pub signin_text: String,
+    pub signin_image_url: Option<String>,
     /// Joining needs an invitation.
     pub invite_only: bool,
 }

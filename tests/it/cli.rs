@@ -227,6 +227,7 @@ fn production_start_is_refused_for_each_unsafe_setting() {
         ("RALLY_ENV", "production"),
         ("RALLY_PUBLIC_URL", "https://rally.example"),
         ("RALLY_SMTP_URL", "smtp://127.0.0.1:2525"),
+        ("RALLY_SECRET_KEY", "0123456789abcdef0123456789abcdef"),
         // Not an address of this machine: were a refusal missing, binding fails instead.
         ("RALLY_LISTEN", "192.0.2.1:80"),
     ];
@@ -242,6 +243,7 @@ fn production_start_is_refused_for_each_unsafe_setting() {
         ("RALLY_PUBLIC_URL", Some("http://rally.example")),
         ("RALLY_MAIL_VIEWER", Some("on")),
         ("RALLY_SMTP_URL", None),
+        ("RALLY_SECRET_KEY", None),
     ] {
         let o = cli.run_env(&["serve"], &with(var, value));
         assert_fails_with(&o, var);

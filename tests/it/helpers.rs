@@ -253,6 +253,8 @@ pub struct Reply {
     /// Every `Set-Cookie` line (the map above keeps only one per name).
     pub set_cookies: Vec<String>,
     pub body: String,
+    /// The body as bytes (de-chunked), for files.
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -294,6 +296,19 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: &str,
     ) -> Reply {
+        self.send_bytes(method, host, path, headers, body.as_bytes())
+            .await
+    }
+
+    /// Any method with a body of bytes (a file upload).
+    pub async fn send_bytes(
+        &self,
+        method: &str,
+        host: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Reply {
         // Every request carries an id of its own, named if it gets no answer, to find it in
         // the server's log.
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -321,8 +336,9 @@ impl TestApp {
             }
             req.push_str(&format!("x-request-id: {request_id}\r\n"));
             req.push_str("\r\n");
-            req.push_str(body);
-            stream.write_all(req.as_bytes()).await.expect("write");
+            let mut bytes = req.into_bytes();
+            bytes.extend_from_slice(body);
+            stream.write_all(&bytes).await.expect("write");
             let mut raw = Vec::new();
             stream.read_to_end(&mut raw).await.expect("read");
             raw
@@ -365,11 +381,12 @@ fn parse_reply(raw: &[u8]) -> Reply {
         .map(|(_, v)| v.clone())
         .collect();
     let headers: HashMap<String, String> = pairs.into_iter().collect();
-    let body = if headers.get("transfer-encoding").map(String::as_str) == Some("chunked") {
-        String::from_utf8_lossy(&dechunk(body)).into_owned()
+    let bytes = if headers.get("transfer-encoding").map(String::as_str) == Some("chunked") {
+        dechunk(body)
     } else {
-        String::from_utf8_lossy(body).into_owned()
+        body.to_vec()
     };
+    let body = String::from_utf8_lossy(&bytes).into_owned();
     // Leptos' hydration markers split text ("Join <!>Acme"); tests read the text.
     let body = body.replace("<!>", "");
     Reply {
@@ -377,6 +394,7 @@ fn parse_reply(raw: &[u8]) -> Reply {
         headers,
         set_cookies,
         body,
+        bytes,
     }
 }
 
@@ -534,6 +552,51 @@ impl<'a> Browser<'a> {
         let reply = self
             .app
             .send_body("POST", host, path, &headers, &body)
+            .await;
+        self.remember(host, &reply);
+        reply
+    }
+
+    /// Posts a `multipart/form-data` form: text fields and one file (its name and bytes).
+    pub async fn post_multipart(
+        &mut self,
+        host: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Reply {
+        let boundary = "----rally-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let (field, filename, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let origin = format!("http://{host}");
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let cookie = self.cookie_header(host);
+        let mut headers = vec![
+            ("origin", origin.as_str()),
+            ("content-type", content_type.as_str()),
+        ];
+        if let Some(c) = &cookie {
+            headers.push(("cookie", c.as_str()));
+        }
+        let reply = self
+            .app
+            .send_bytes("POST", host, path, &headers, &body)
             .await;
         self.remember(host, &reply);
         reply

@@ -5,6 +5,7 @@ mod m20261123_000002_advocate_loop;
 mod m20261123_000003_rewards_invitations;
 mod m20261123_000004_referrals;
 mod m20261124_000005_mail_retry;
+mod m20261124_000006_branding_uploads;
 
 /// Migrates one shard database (run on every shard).
 pub struct TenantMigrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for TenantMigrator {
             Box::new(m20261123_000003_rewards_invitations::Migration),
             Box::new(m20261123_000004_referrals::Migration),
             Box::new(m20261124_000005_mail_retry::Migration),
+            Box::new(m20261124_000006_branding_uploads::Migration),
         ]
     }
 }

@@ -17,6 +17,10 @@ pub struct Model {
     pub verified_at: Option<DateTimeUtc>,
     pub is_primary: bool,
     pub created_at: DateTimeUtc,
+    /// When the TXT record was last looked up (verification and the daily re-check).
+    pub checked_at: Option<DateTimeUtc>,
+    /// The first look-up that no longer found the record; `None` while it is found.
+    pub failing_since: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

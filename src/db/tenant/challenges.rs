@@ -20,6 +20,8 @@ pub struct Model {
     pub target_group_id: Option<Uuid>,
     /// For `action` challenges: where the advocate clicks through to.
     pub action_url: Option<String>,
+    /// Storage key of the challenge's image (under the tenant's prefix).
+    pub image_key: Option<String>,
     pub status: ChallengeStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -15,6 +15,9 @@ pub struct Model {
     pub status: CompletionStatus,
     /// What was submitted, as JSON (depends on the challenge kind).
     pub answer: String,
+    /// For `upload` challenges: storage key and content type of the submitted file.
+    pub answer_file_key: Option<String>,
+    pub answer_file_type: Option<String>,
     pub review_note: Option<String>,
     pub reviewed_by: Option<Uuid>,
     pub created_at: DateTimeUtc,

@@ -11,7 +11,17 @@ pub struct Model {
     pub tagline: String,
     /// `#rrggbb`, validated by [`crate::domain::BrandColor`] before it is stored.
     pub brand_color: String,
+    /// Superseded by `logo_key` (uploads); kept so older rows load.
     pub logo_url: Option<String>,
+    pub welcome_text: String,
+    /// Links and highlights; `None`: derived from the brand colour.
+    pub accent_color: Option<String>,
+    /// Storage keys of uploaded images (under the tenant's prefix).
+    pub logo_key: Option<String>,
+    pub favicon_key: Option<String>,
+    /// Shown on the sign-in page when signing in to this hub.
+    pub signin_text: String,
+    pub signin_image_key: Option<String>,
     pub invite_only: bool,
     pub updated_at: DateTimeUtc,
 }

@@ -1,0 +1,306 @@
+//! Custom domains, self-service, against a real DNS server the test starts (Debian's
+//! dnsmasq on a high port, with `--txt-record`): the right token verifies, a wrong or
+//! missing one does not; a verified domain routes, is the primary address when chosen,
+//! passes the TLS ask; a record that disappears stops routing after the grace period.
+use crate::helpers::*;
+use rally::domains::service;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// dnsmasq answering only the given TXT records, stopped when dropped.
+struct Dns {
+    child: std::process::Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Dns {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_udp_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts dnsmasq on `port` with `records` (name, value); `None` (skip) when dnsmasq is
+/// not installed, except under CI.
+fn start_dns(port: u16, records: &[(&str, &str)]) -> Option<Dns> {
+    let mut cmd = std::process::Command::new("dnsmasq");
+    cmd.args([
+        "--keep-in-foreground",
+        &format!("--port={port}"),
+        "--listen-address=127.0.0.1",
+        "--bind-interfaces",
+        "--no-resolv",
+        "--no-hosts",
+        "--conf-file=/dev/null",
+        "--pid-file=",
+    ]);
+    for (name, value) in records {
+        cmd.arg(format!("--txt-record={name},{value}"));
+    }
+    let child = match cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "dnsmasq is missing under CI (scripts/setup.sh --e2e installs it): {e}"
+            );
+            eprintln!("skipping: dnsmasq is not installed ({e})");
+            return None;
+        }
+    };
+    Some(Dns {
+        child,
+        addr: SocketAddr::from(([127, 0, 0, 1], port)),
+    })
+}
+
+/// Waits until the DNS server answers (an empty answer counts).
+async fn until_answering(addr: SocketAddr) {
+    let up = eventually(Duration::from_secs(10), || async move {
+        rally::domains::dns::txt_records(Some(addr), "_probe.example.test")
+            .await
+            .is_ok()
+    })
+    .await;
+    assert!(up, "dnsmasq did not answer");
+}
+
+/// The value Rally asks to publish for `host`, as the admin page shows it.
+fn token_on_page(page: &str, host: &str) -> String {
+    let at = page
+        .find(&format!("data-host=\"{host}\""))
+        .unwrap_or_else(|| panic!("{host} is not listed"));
+    testid_text(&page[at..], "record-value").expect("the record's value is shown")
+}
+
+#[tokio::test]
+async fn domains_verify_through_dns_route_and_lapse_after_the_grace_period() {
+    let port = free_udp_port();
+    let dns_addr = format!("127.0.0.1:{port}");
+    let env = TestEnv::sqlite_with(&[
+        ("RALLY_DNS_RESOLVER", dns_addr.as_str()),
+        ("RALLY_DOMAIN_GRACE_HOURS", "72"),
+    ])
+    .await;
+    let app = spawn_demo(&env).await;
+    let acme = app.host("acme.localhost");
+    let mut owner = signed_in(&app, "owner@example.com", &acme).await;
+
+    // Three domains: one whose record will be right, one wrong, one with none.
+    for host in ["hub.acme.test", "wrong.acme.test", "none.acme.test"] {
+        let r = owner
+            .post_form(&acme, "/admin/domains", &[("host", host)])
+            .await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    // Bad input is a field error that keeps what was typed.
+    for (bad, says) in [
+        ("acme.localhost", "already reached"),
+        ("127.0.0.1", "address"),
+        ("not a domain", ""),
+        ("hub.acme.test", "already in use"),
+    ] {
+        owner
+            .post_form(&acme, "/admin/domains", &[("host", bad)])
+            .await;
+        let page = owner.get(&acme, "/admin/domains").await;
+        let error = testid_text(&page.body, "error-host").unwrap_or_default();
+        assert!(
+            !error.is_empty() && error.contains(says),
+            "{bad}: {error:?}"
+        );
+    }
+    let page = owner.get(&acme, "/admin/domains").await;
+    let token = token_on_page(&page.body, "hub.acme.test");
+    assert!(token.starts_with("rally-"), "{token}");
+    assert!(page.body.contains("_rally.hub.acme.test"));
+
+    let Some(dns) = start_dns(
+        port,
+        &[
+            ("_rally.hub.acme.test", token.as_str()),
+            ("_rally.wrong.acme.test", "rally-not-the-token"),
+        ],
+    ) else {
+        return;
+    };
+    until_answering(dns.addr).await;
+
+    // Unverified domains never route, nor get a certificate.
+    let hub_host = app.host("hub.acme.test");
+    assert_eq!(app.get(&hub_host, "/").await.status, 404);
+    let app_ref = &app;
+    let ask = move |domain: &str| {
+        let path = format!("/internal/tls/ask?domain={domain}");
+        async move { app_ref.get("127.0.0.1", &path).await }
+    };
+    assert_eq!(ask("hub.acme.test").await.status, 404);
+
+    let ids: Vec<(String, uuid::Uuid)> = service::list(
+        app.state.registry.global(),
+        hub_db(&app, "acme").await.tenant_id(),
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|d| (d.host, d.id))
+    .collect();
+    let id = |host: &str| ids.iter().find(|(h, _)| h == host).unwrap().1;
+
+    // A wrong or missing record does not verify; the page says what was found.
+    for (host, says) in [
+        ("wrong.acme.test", "rally-not-the-token"),
+        ("none.acme.test", "no TXT record was found"),
+    ] {
+        let r = owner
+            .post_form(&acme, &format!("/admin/domains/{}/verify", id(host)), &[])
+            .await;
+        assert_eq!(r.status, 303);
+        let page = owner.get(&acme, "/admin/domains").await;
+        let error = testid_text(&page.body, "form-error").unwrap_or_default();
+        assert!(error.contains(says), "{host}: {error}");
+        assert_eq!(app.get(&app.host(host), "/").await.status, 404, "{host}");
+    }
+    // A domain cannot be primary before it is verified.
+    owner
+        .post_form(
+            &acme,
+            &format!("/admin/domains/{}/primary", id("wrong.acme.test")),
+            &[],
+        )
+        .await;
+    let page = owner.get(&acme, "/admin/domains").await;
+    assert!(testid_text(&page.body, "form-error")
+        .unwrap_or_default()
+        .contains("verify"));
+
+    // The right record verifies; the domain routes at once on this server.
+    let r = owner
+        .post_form(
+            &acme,
+            &format!("/admin/domains/{}/verify", id("hub.acme.test")),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = owner.get(&acme, "/admin/domains").await;
+    assert!(
+        testid_text(&page.body, "notice")
+            .unwrap_or_default()
+            .contains("verified"),
+        "{}",
+        page.body
+    );
+    let home = app.get(&hub_host, "/").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Acme"), "the custom domain serves acme");
+    assert_eq!(ask("hub.acme.test").await.status, 200);
+    assert_eq!(ask("wrong.acme.test").await.status, 404);
+    assert_eq!(ask("acme.localhost").await.status, 200);
+    assert_eq!(ask("accounts.localhost").await.status, 200);
+    assert_eq!(ask("nobody.localhost").await.status, 404);
+    assert_eq!(ask("").await.status, 404);
+
+    // Made primary: the subdomain answers 301 to it (reads only; posts still work).
+    owner
+        .post_form(
+            &acme,
+            &format!("/admin/domains/{}/primary", id("hub.acme.test")),
+            &[],
+        )
+        .await;
+    let moved = app.get(&acme, "/challenges?tab=open").await;
+    assert_eq!(moved.status, 301);
+    assert_eq!(
+        moved.location(),
+        format!(
+            "http://hub.acme.test:{}/challenges?tab=open",
+            app.addr.port()
+        )
+    );
+    assert_eq!(
+        app.get(&hub_host, "/").await.status,
+        200,
+        "no loop on the primary"
+    );
+
+    // The record disappears: the daily re-check notices, the domain keeps routing through
+    // the grace period, then stops (and is no longer primary), and the admins are mailed.
+    drop(dns);
+    let Some(dns) = start_dns(port, &[]) else {
+        return;
+    };
+    until_answering(dns.addr).await;
+    let registry = &app.state.registry;
+    let resolver = Some(dns.addr);
+    let grace = chrono::Duration::hours(72);
+    let day_later = chrono::Utc::now() + chrono::Duration::hours(25);
+    let r = service::recheck_due(registry, resolver, grace, day_later)
+        .await
+        .unwrap();
+    assert_eq!(r.failing, vec!["hub.acme.test".to_string()]);
+    assert!(r.unverified.is_empty());
+    app.state.tenants.invalidate_all();
+    assert_eq!(
+        app.get(&hub_host, "/").await.status,
+        200,
+        "still within the grace period"
+    );
+    let after_grace = day_later + chrono::Duration::hours(73);
+    let r = service::recheck_due(registry, resolver, grace, after_grace)
+        .await
+        .unwrap();
+    assert_eq!(r.unverified, vec!["hub.acme.test".to_string()]);
+    // Within a second every server's host cache follows (its TTL is 1 s here).
+    let gone = eventually(Duration::from_secs(3), || async {
+        app.get(&hub_host, "/").await.status == 404
+    })
+    .await;
+    assert!(gone, "the lapsed domain stops routing");
+    assert_eq!(
+        app.get(&acme, "/").await.status,
+        200,
+        "the subdomain is primary again"
+    );
+    assert_eq!(ask("hub.acme.test").await.status, 404);
+    let mailed = rally::mail::outbox::recent(registry, 20).await.unwrap();
+    assert!(
+        mailed
+            .iter()
+            .any(|m| m.to_address == "owner@example.com" && m.subject.contains("hub.acme.test")),
+        "the hub's admin is told"
+    );
+
+    // Removing a domain: gone from the page, and another hub's admin cannot touch it.
+    let r = owner
+        .post_form(
+            &acme,
+            &format!("/admin/domains/{}/remove", id("none.acme.test")),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = owner.get(&acme, "/admin/domains").await;
+    assert!(!page.body.contains("none.acme.test"));
+    let mut alice = signed_in(&app, "alice@example.com", &acme).await;
+    let r = alice
+        .post_form(
+            &acme,
+            &format!("/admin/domains/{}/remove", id("wrong.acme.test")),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 403, "an advocate cannot");
+}
