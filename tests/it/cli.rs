@@ -167,16 +167,38 @@ fn shard_and_domain_commands_validate_their_input() {
     );
     assert_fails_with(
         &cli.run(&["domain", "add", "acme", "x.localhost"]),
-        "under the root domain",
+        "is under localhost",
     );
-    assert!(cli
-        .run(&["domain", "add", "acme", "Hub.Acme.Test"])
-        .status
-        .success());
+    // Without --verified a domain waits for its TXT record, which the command prints.
+    let added = cli.run(&["domain", "add", "acme", "Hub.Acme.Test"]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    let out = String::from_utf8_lossy(&added.stdout).to_string();
+    assert!(out.contains("_rally.hub.acme.test TXT \"rally-"), "{out}");
     assert_fails_with(
         &cli.run(&["domain", "add", "acme", "hub.acme.test"]),
         "already in use",
     );
+    assert!(cli
+        .run(&["domain", "add", "acme", "vouched.acme.test", "--verified"])
+        .status
+        .success());
+    let list = cli.run(&["domain", "list", "acme"]);
+    let list = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(list.contains("hub.acme.test\tacme\tunverified"), "{list}");
+    assert!(list.contains("vouched.acme.test\tacme\tverified"), "{list}");
+    assert_fails_with(&cli.run(&["domain", "list", "nobody"]), "no tenant with slug");
+    assert_fails_with(
+        &cli.run(&["domain", "verify", "unknown.acme.test"]),
+        "no custom domain",
+    );
+    assert!(cli.run(&["domain", "remove", "hub.acme.test"]).status.success());
+    assert_fails_with(
+        &cli.run(&["domain", "remove", "hub.acme.test"]),
+        "no custom domain",
+    );
+    let list = cli.run(&["domain", "list"]);
+    let list = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(!list.contains("hub.acme.test"), "{list}");
 }
 
 #[test]

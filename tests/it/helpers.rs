@@ -696,3 +696,6 @@ pub async fn signed_in<'a>(app: &'a TestApp, email: &str, hub: &str) -> Browser<
     assert_eq!(b.sso_sign_in(hub, "/").await.status, 303);
     b
 }
+
+/// `RALLY_SECRET_KEY` for tests that run as production (which requires one).
+pub const TEST_SECRET: &str = "test-secret-0123456789abcdef0123456789";
