@@ -186,12 +186,18 @@ fn shard_and_domain_commands_validate_their_input() {
     let list = String::from_utf8_lossy(&list.stdout).to_string();
     assert!(list.contains("hub.acme.test\tacme\tunverified"), "{list}");
     assert!(list.contains("vouched.acme.test\tacme\tverified"), "{list}");
-    assert_fails_with(&cli.run(&["domain", "list", "nobody"]), "no tenant with slug");
+    assert_fails_with(
+        &cli.run(&["domain", "list", "nobody"]),
+        "no tenant with slug",
+    );
     assert_fails_with(
         &cli.run(&["domain", "verify", "unknown.acme.test"]),
         "no custom domain",
     );
-    assert!(cli.run(&["domain", "remove", "hub.acme.test"]).status.success());
+    assert!(cli
+        .run(&["domain", "remove", "hub.acme.test"])
+        .status
+        .success());
     assert_fails_with(
         &cli.run(&["domain", "remove", "hub.acme.test"]),
         "no custom domain",

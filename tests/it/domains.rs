@@ -297,7 +297,9 @@ async fn domains_verify_through_dns_route_and_lapse_after_the_grace_period() {
     assert_eq!(r.status, 303);
     let page = owner.get(&acme, "/admin/domains").await;
     assert!(!page.body.contains("data-host=\"none.acme.test\""));
-    assert!(testid_text(&page.body, "notice").unwrap_or_default().contains("Removed none.acme.test"));
+    assert!(testid_text(&page.body, "notice")
+        .unwrap_or_default()
+        .contains("Removed none.acme.test"));
     let mut alice = signed_in(&app, "alice@example.com", &acme).await;
     let r = alice
         .post_form(

@@ -63,7 +63,11 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn https_sites_send_hsts() {
-    let env = TestEnv::sqlite_with(&[("RALLY_ENV", "production"), ("RALLY_SECRET_KEY", crate::helpers::TEST_SECRET)]).await;
+    let env = TestEnv::sqlite_with(&[
+        ("RALLY_ENV", "production"),
+        ("RALLY_SECRET_KEY", crate::helpers::TEST_SECRET),
+    ])
+    .await;
     let app = spawn_demo(&env).await;
     let r = app.get(&app.host("acme.localhost"), "/").await;
     assert!(header(&r, "strict-transport-security").starts_with("max-age="));

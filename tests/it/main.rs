@@ -21,5 +21,6 @@ mod sign_in;
 mod sqlite;
 mod sso;
 mod tenant_isolation;
+mod tls_proxy;
 mod uploads;
 mod web_kernel;

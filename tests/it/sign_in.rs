@@ -448,7 +448,11 @@ async fn password_reset_by_mail() {
 #[tokio::test]
 async fn session_cookies_are_host_only_httponly_lax_and_secure_under_https() {
     for (env_name, secure) in [("development", false), ("production", true)] {
-        let env = TestEnv::sqlite_with(&[("RALLY_ENV", env_name), ("RALLY_SECRET_KEY", crate::helpers::TEST_SECRET)]).await;
+        let env = TestEnv::sqlite_with(&[
+            ("RALLY_ENV", env_name),
+            ("RALLY_SECRET_KEY", crate::helpers::TEST_SECRET),
+        ])
+        .await;
         let app = spawn_demo(&env).await;
         let accounts = app.host("accounts.localhost");
         let mut b = Browser::new(&app);
