@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test } from '@playwright/test';
 import { at } from './hosts';
-import { labHost, setBrandColour, signedIn } from './lab';
+import { jsOf, labHost, setBrandColour, signedIn } from './lab';
 
 /** axe-core with the WCAG 2.1 A and AA rules; serious and critical violations fail. */
 async function expectAccessible(page: Page, what: string) {
@@ -11,6 +11,12 @@ async function expectAccessible(page: Page, what: string) {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary}`).join('; ')}`);
   expect(bad, `${what}: ${page.url()}`).toEqual([]);
 }
+
+// axe runs as a script inside the page, which the JavaScript-off project forbids; the
+// server renders the same HTML for both, so one project checks it.
+test.beforeEach(async ({}, testInfo) => {
+  test.skip(!jsOf(testInfo), 'axe-core needs JavaScript in the page');
+});
 
 const ADVOCATE_PAGES = ['/', '/challenges', '/leaderboard', '/rewards', '/me'];
 const MARKETER_PAGES = ['/admin', '/admin/challenges', '/admin/completions', '/admin/rewards', '/admin/invitations', '/admin/contacts'];

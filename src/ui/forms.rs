@@ -16,6 +16,9 @@ pub fn Field(
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
+    // Forms pass `flash.error(f).unwrap_or_default()`: an empty message is no error (it
+    // once marked every untouched field invalid, outlined in red).
+    let error = error.filter(|e| !e.trim().is_empty());
     let invalid = error.is_some();
     view! {
         <div>
