@@ -23,6 +23,8 @@ pub struct HubView {
     pub invite_only: bool,
 }
 
+// One per rendered page, never stored in bulk: boxing the hub would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SiteView {
     Accounts,

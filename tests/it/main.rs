@@ -4,6 +4,7 @@ mod accounts;
 mod advocate_loop;
 mod authorization;
 mod bad_input;
+mod branding;
 mod cli;
 mod crash;
 mod domains;
