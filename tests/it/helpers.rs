@@ -338,9 +338,13 @@ impl TestApp {
             req.push_str("\r\n");
             let mut bytes = req.into_bytes();
             bytes.extend_from_slice(body);
-            stream.write_all(&bytes).await.expect("write");
+            // A server may answer before the body is all sent (a 413 on its length) and
+            // close: the answer is what counts.
+            let _ = stream.write_all(&bytes).await;
             let mut raw = Vec::new();
-            stream.read_to_end(&mut raw).await.expect("read");
+            if let Err(e) = stream.read_to_end(&mut raw).await {
+                assert!(!raw.is_empty(), "read: {e}");
+            }
             raw
         };
         let raw = tokio::time::timeout(REPLY_TIMEOUT, exchange)

@@ -133,6 +133,34 @@ async fn uploads_behave(env: &TestEnv) {
     // A key that leaves the tenant's prefix never reaches the store.
     let escape = format!("/files/{tenant}/../../etc/passwd?exp={exp}&sig={sig}");
     assert!(matches!(app.get(&acme, &escape).await.status, 403 | 404));
+    // A body that is not multipart at all, though it says so: 400, not a 500.
+    let origin = format!("http://{acme}");
+    let cookie = format!("rally_session={}", owner.session(&acme).unwrap());
+    let broken = app
+        .send_body(
+            "POST",
+            &acme,
+            "/admin/branding/logo",
+            &[
+                ("origin", &origin),
+                ("cookie", &cookie),
+                ("content-type", "multipart/form-data; boundary=nope"),
+            ],
+            "this is not multipart",
+        )
+        .await;
+    assert_eq!(broken.status, 400, "{}", broken.body);
+    // More than any upload may be: 413 before a handler runs.
+    let too_big = vec![b'x'; 13 << 20];
+    let r = owner
+        .post_multipart(
+            &acme,
+            "/admin/branding/logo",
+            &[],
+            ("file", "big.png", &too_big),
+        )
+        .await;
+    assert_eq!(r.status, 413);
     // An advocate cannot upload.
     let mut alice = signed_in(&app, "alice@example.com", &acme).await;
     let r = alice
