@@ -277,7 +277,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
         }
         Command::Domain(DomainCommand::Verify { host }) => {
-            match domains::verify(&registry, config.dns_resolver, &host).await? {
+            match domains::verify(
+                &registry,
+                config.dns_resolver,
+                config.domain_grace_hours,
+                &host,
+            )
+            .await?
+            {
                 Ok(()) => println!("{} is verified", host.trim()),
                 Err(found) => anyhow::bail!(
                     "{} is not verified: _rally.{} holds {}",

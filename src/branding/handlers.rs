@@ -99,12 +99,14 @@ pub async fn upload(
     let image = BrandImage::parse(&image).ok_or(AppError::NotFound)?;
     let flash_name = format!("branding-{}", image.segment());
     let form = crate::web::upload::read(multipart, "file").await?;
-    let checked = content::check(&form.file, Accept::Images, image.max_side()).map_err(|e| {
-        AppError::invalid(
-            PAGE,
-            Flash::new(&flash_name).with_error("file", e.to_string()),
-        )
-    })?;
+    let checked = content::check_off_thread(form.file, Accept::Images, image.max_side())
+        .await
+        .map_err(|e| {
+            AppError::invalid(
+                PAGE,
+                Flash::new(&flash_name).with_error("file", e.to_string()),
+            )
+        })?;
     let key = keys::branding(image.segment(), checked.file_type);
     state
         .storage

@@ -302,9 +302,18 @@ pub async fn submit_upload(
     if service::kind_of(&challenge) != super::Kind::Upload {
         return Err(AppError::NotFound);
     }
+    // Closed or used up: said before any file is read or decoded.
+    if let Err(why) = service::check_open(&hub.db, &challenge, contact.id, crate::db::now()).await?
+    {
+        return Err(AppError::invalid(
+            &to,
+            Flash::new("submit").with_error("form", why.to_string()),
+        ));
+    }
     let form = crate::web::upload::read(multipart, "file").await?;
-    let checked =
-        content::check(&form.file, Accept::ImagesAndPdf, content::MAX_SIDE).map_err(|e| {
+    let checked = content::check_off_thread(form.file, Accept::ImagesAndPdf, content::MAX_SIDE)
+        .await
+        .map_err(|e| {
             AppError::invalid(&to, Flash::new("submit").with_error("file", e.to_string()))
         })?;
     let key = keys::answer(contact.id, checked.file_type);
@@ -337,12 +346,14 @@ pub async fn upload_image(
     let c = existing::<challenges::Entity>(&hub.db, &id).await?;
     let to = format!("/admin/challenges/{c}");
     let form = crate::web::upload::read(multipart, "file").await?;
-    let checked = content::check(&form.file, Accept::Images, content::MAX_SIDE).map_err(|e| {
-        AppError::invalid(
-            &to,
-            Flash::new("challenge-image").with_error("file", e.to_string()),
-        )
-    })?;
+    let checked = content::check_off_thread(form.file, Accept::Images, content::MAX_SIDE)
+        .await
+        .map_err(|e| {
+            AppError::invalid(
+                &to,
+                Flash::new("challenge-image").with_error("file", e.to_string()),
+            )
+        })?;
     let key = keys::challenge_image(checked.file_type);
     state
         .storage

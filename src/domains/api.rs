@@ -8,6 +8,8 @@ pub struct DomainRow {
     pub id: String,
     pub host: String,
     pub verified: bool,
+    /// Verified, but its record was missing at the last look-up.
+    pub failing: bool,
     pub primary: bool,
     /// The TXT record to publish: its name and value.
     pub record_name: String,
@@ -50,6 +52,7 @@ pub async fn load_domains() -> Result<DomainsPage, AppError> {
                 (None, _, None) => "Not verified yet".to_string(),
             },
             verified: d.verified_at.is_some(),
+            failing: d.failing_since.is_some(),
             primary: d.is_primary,
             token: d.verification_token,
             host: d.host,

@@ -77,7 +77,14 @@ pub async fn verify(
     Path(id): Path<String>,
 ) -> FormResult {
     let d = own_domain(&state, hub.tenant.id, &id).await?;
-    let outcome = service::verify(state.registry.global(), state.config.dns_resolver, &d).await;
+    let grace = chrono::Duration::hours(state.config.domain_grace_hours as i64);
+    let outcome = service::verify(
+        state.registry.global(),
+        state.config.dns_resolver,
+        &d,
+        grace,
+    )
+    .await;
     let flash = match outcome {
         Ok(Verified::Yes) => {
             state.tenants.invalidate_all();
@@ -86,7 +93,10 @@ pub async fn verify(
                 format!("{} is verified and now leads to this hub.", d.host),
             )
         }
-        Ok(Verified::No { found }) => {
+        Ok(Verified::No { found, lapsed }) => {
+            if lapsed {
+                state.tenants.invalidate_all();
+            }
             let seen = if found.is_empty() {
                 "no TXT record was found there".to_string()
             } else {
@@ -99,14 +109,15 @@ pub async fn verify(
                         .join(", ")
                 )
             };
-            Flash::new("domains").with_error(
-                "form",
-                format!(
-                    "{} is not verified yet: {}. Publish the record exactly as shown (DNS changes can take a few minutes), then try again.",
-                    service::record_name(&d.host),
-                    seen
-                ),
-            )
+            let record = service::record_name(&d.host);
+            let message = if lapsed {
+                format!("{record} has been missing for longer than the grace period ({seen}): {} no longer leads to this hub. Publish the record again, then verify.", d.host)
+            } else if d.verified_at.is_some() {
+                format!("{record} is missing ({seen}). {} keeps working until the grace period ends; publish the record again.", d.host)
+            } else {
+                format!("{record} is not verified yet: {seen}. Publish the record exactly as shown (DNS changes can take a few minutes), then try again.")
+            };
+            Flash::new("domains").with_error("form", message)
         }
         Err(e) => {
             tracing::warn!(host = %d.host, error = %e, "domain verification look-up failed");

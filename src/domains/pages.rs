@@ -58,7 +58,7 @@ fn DomainCard(d: DomainRow) -> impl IntoView {
                 {d.primary.then(|| view! { <span class="rounded-full bg-brand px-3 py-1 text-sm font-semibold text-brand-contrast">"Primary"</span> })}
             </div>
             <p class="mt-1 text-sm text-slate-700" data-testid="domain-status">{d.status.clone()}</p>
-            {(!d.verified).then(|| view! {
+            {(!d.verified || d.failing).then(|| view! {
                 <div class="mt-3 rounded-lg bg-slate-100 p-3 text-sm">
                     <p>"Create this DNS record at your DNS provider:"</p>
                     <dl class="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 font-mono">

@@ -13,8 +13,8 @@ use crate::mail::outbox::{self, NewMail};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use std::net::SocketAddr;
 use uuid::Uuid;
@@ -26,6 +26,10 @@ pub fn record_name(host: &str) -> String {
 
 /// How often a verified domain is looked up again.
 pub const RECHECK_EVERY_HOURS: i64 = 24;
+/// Custom domains one hub may have.
+pub const MAX_PER_HUB: u64 = 20;
+/// How long a claim on a name that was never verified keeps another hub from adding it.
+pub const UNVERIFIED_CLAIM_HOURS: i64 = 24;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
@@ -85,6 +89,30 @@ pub async fn add(
             "'{h}' is not a full domain name such as hub.example.com"
         )));
     }
+    let count = domains::Entity::find()
+        .filter(domains::Column::TenantId.eq(tenant_id))
+        .filter(domains::Column::Kind.eq(domains::KIND_CUSTOM))
+        .count(global)
+        .await?;
+    if count >= MAX_PER_HUB {
+        return Err(DomainError::Invalid(format!(
+            "a hub can have at most {MAX_PER_HUB} custom domains; remove one first"
+        )));
+    }
+    // A name is held only by proving it. Another hub's claim that was never verified
+    // lapses after a day, so nobody can squat on a domain by merely adding it.
+    if let Some(claim) = domains::Entity::find()
+        .filter(domains::Column::Host.eq(h))
+        .one(global)
+        .await?
+    {
+        let stale = claim.verified_at.is_none()
+            && claim.tenant_id != tenant_id
+            && claim.created_at <= now() - Duration::hours(UNVERIFIED_CLAIM_HOURS);
+        if stale {
+            domains::Entity::delete_by_id(claim.id).exec(global).await?;
+        }
+    }
     domains::ActiveModel {
         id: Set(new_id()),
         host: Set(h.to_string()),
@@ -127,33 +155,79 @@ pub async fn find_host(
 pub enum Verified {
     Yes,
     /// The record is missing or holds other values (listed, for the admin to compare).
+    /// `lapsed`: the domain was verified, its record has been gone for the grace period,
+    /// and it is unverified now.
     No {
         found: Vec<String>,
+        lapsed: bool,
     },
 }
 
-/// Looks the domain's TXT record up and marks it verified when it holds the token. A
-/// failed look-up (resolver down) is an error, not a "no".
+/// What one look-up changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Applied {
+    Found,
+    Missing,
+    Lapsed,
+}
+
+/// Writes what a look-up found, by one rule for "Verify" and the daily re-check alike:
+/// found → verified, any failure cleared; missing on a verified domain → its grace period
+/// starts (or goes on), and once it has lasted `grace` the domain is unverified and no
+/// longer primary. Checking again never resets the grace period.
+async fn apply(
+    global: &DatabaseConnection,
+    d: &domains::Model,
+    found: bool,
+    at: DateTime<Utc>,
+    grace: Duration,
+) -> Result<Applied, DbErr> {
+    let mut row: domains::ActiveModel = d.clone().into();
+    row.checked_at = Set(Some(at));
+    let applied = if found {
+        row.failing_since = Set(None);
+        if d.verified_at.is_none() {
+            row.verified_at = Set(Some(at));
+        }
+        Applied::Found
+    } else if d.verified_at.is_none() {
+        Applied::Missing
+    } else {
+        let since = d.failing_since.unwrap_or(at);
+        if at - since >= grace {
+            row.verified_at = Set(None);
+            row.is_primary = Set(false);
+            row.failing_since = Set(None);
+            Applied::Lapsed
+        } else {
+            row.failing_since = Set(Some(since));
+            Applied::Missing
+        }
+    };
+    row.update(global).await?;
+    Ok(applied)
+}
+
+/// Looks the domain's TXT record up now and applies what it found (see [`apply`]). A
+/// failed look-up (resolver down) is an error, not a "no", and changes nothing.
 pub async fn verify(
     global: &DatabaseConnection,
     resolver: Option<SocketAddr>,
     domain: &domains::Model,
+    grace: Duration,
 ) -> Result<Verified, VerifyError> {
     let found = dns::txt_records(resolver, &record_name(&domain.host)).await?;
     let ok = found.iter().any(|v| v.trim() == domain.verification_token);
-    let mut row: domains::ActiveModel = domain.clone().into();
-    row.checked_at = Set(Some(now()));
-    if ok {
-        row.failing_since = Set(None);
-        if domain.verified_at.is_none() {
-            row.verified_at = Set(Some(now()));
-        }
-    }
-    row.update(global).await?;
-    Ok(if ok {
-        Verified::Yes
-    } else {
-        Verified::No { found }
+    Ok(match apply(global, domain, ok, now(), grace).await? {
+        Applied::Found => Verified::Yes,
+        Applied::Missing => Verified::No {
+            found,
+            lapsed: false,
+        },
+        Applied::Lapsed => Verified::No {
+            found,
+            lapsed: true,
+        },
     })
 }
 
@@ -227,10 +301,9 @@ pub struct Recheck {
     pub unverified: Vec<String>,
 }
 
-/// Looks up every domain verified through DNS and not checked for a day (as of `now`). A record that is
-/// found clears any failure; one that is gone starts (or continues) the grace period, and
-/// once it has lasted `grace` the domain is unverified, is no longer primary, and the
-/// hub's admins are mailed. A look-up that fails (resolver down) changes nothing.
+/// Looks up every domain verified through DNS and not checked for a day (as of `now`), and
+/// applies what it finds (see [`apply`]); the admins of a hub whose domain lapses are
+/// mailed. A look-up that fails (resolver down) changes nothing.
 pub async fn recheck_due(
     registry: &ShardRegistry,
     resolver: Option<SocketAddr>,
@@ -248,6 +321,19 @@ pub async fn recheck_due(
         .await?;
     let mut report = Recheck::default();
     for d in due {
+        // Claim this check: of several servers, the one that moves `checked_at` first
+        // does it (and mails, if it comes to that); the others skip it.
+        let claimed = domains::Entity::update_many()
+            .col_expr(domains::Column::CheckedAt, Expr::value(now))
+            .filter(domains::Column::Id.eq(d.id))
+            .filter(domains::Column::CheckedAt.eq(d.checked_at))
+            .exec(global)
+            .await?
+            .rows_affected
+            == 1;
+        if !claimed {
+            continue;
+        }
         let found = match dns::txt_records(resolver, &record_name(&d.host)).await {
             Ok(found) => found,
             Err(e) => {
@@ -256,27 +342,19 @@ pub async fn recheck_due(
             }
         };
         report.checked += 1;
-        let mut row: domains::ActiveModel = d.clone().into();
-        row.checked_at = Set(Some(now));
-        if found.iter().any(|v| v.trim() == d.verification_token) {
-            row.failing_since = Set(None);
-            row.update(global).await?;
-            continue;
-        }
-        let since = d.failing_since.unwrap_or(now);
-        row.failing_since = Set(Some(since));
-        if now - since >= grace {
-            row.verified_at = Set(None);
-            row.is_primary = Set(false);
-            row.update(global).await?;
-            tracing::warn!(host = %d.host, "domain unverified: its TXT record is gone");
-            if let Err(e) = mail_admins(registry, &d).await {
-                tracing::warn!(host = %d.host, error = %e, "could not mail the hub's admins");
+        let ok = found.iter().any(|v| v.trim() == d.verification_token);
+        match apply(global, &d, ok, now, grace).await {
+            Ok(Applied::Found) => {}
+            Ok(Applied::Missing) => report.failing.push(d.host),
+            Ok(Applied::Lapsed) => {
+                tracing::warn!(host = %d.host, "domain unverified: its TXT record is gone");
+                if let Err(e) = mail_admins(registry, &d).await {
+                    tracing::warn!(host = %d.host, error = %e, "could not mail the hub's admins");
+                }
+                report.unverified.push(d.host);
             }
-            report.unverified.push(d.host);
-        } else {
-            row.update(global).await?;
-            report.failing.push(d.host);
+            // Removed meanwhile, or the database hiccupped: the next round sees it.
+            Err(e) => tracing::warn!(host = %d.host, error = %e, "re-checking a domain failed"),
         }
     }
     Ok(report)

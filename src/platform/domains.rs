@@ -42,12 +42,14 @@ async fn existing(registry: &ShardRegistry, host: &str) -> Result<domains::Model
 pub async fn verify(
     registry: &ShardRegistry,
     resolver: Option<std::net::SocketAddr>,
+    grace_hours: u64,
     host: &str,
 ) -> Result<Result<(), Vec<String>>, OpError> {
     let d = existing(registry, host).await?;
-    match service::verify(registry.global(), resolver, &d).await {
+    let grace = chrono::Duration::hours(grace_hours as i64);
+    match service::verify(registry.global(), resolver, &d, grace).await {
         Ok(Verified::Yes) => Ok(Ok(())),
-        Ok(Verified::No { found }) => Ok(Err(found)),
+        Ok(Verified::No { found, .. }) => Ok(Err(found)),
         Err(e) => Err(OpError::invalid(e.to_string())),
     }
 }

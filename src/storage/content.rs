@@ -14,7 +14,8 @@ pub const MAX_SIDE: u32 = 2048;
 /// Largest side of an image that is decoded at all: a small file that claims more
 /// (a decompression bomb) is refused before its pixels are allocated.
 const MAX_DECODE_SIDE: u32 = 10_000;
-const MAX_DECODE_BYTES: u64 = 128 * 1024 * 1024;
+/// Memory one decode may take: a 4000 × 4000 RGBA photo fits, a bigger one is refused.
+const MAX_DECODE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Accept {
@@ -83,6 +84,8 @@ pub enum UploadError {
     NotAllowed(&'static str),
     #[error("the image is {0} pixels; images can be at most 10000 pixels on a side")]
     TooManyPixels(String),
+    #[error("the image is {0} pixels, too many to process; scale it down (4000 × 4000 is fine)")]
+    TooBigToDecode(String),
     #[error("the file looks like a {0} but cannot be read; it may be damaged")]
     Damaged(&'static str),
 }
@@ -145,7 +148,8 @@ pub fn check(bytes: &[u8], accept: Accept, max_side: u32) -> Result<Checked, Upl
         max_side
     };
     let image = if image.width() > side || image.height() > side {
-        image.resize(side, side, image::imageops::FilterType::Lanczos3)
+        // `thumbnail` scales in integer steps: no float copy of the whole image.
+        image.thumbnail(side, side)
     } else {
         image
     };
@@ -153,6 +157,31 @@ pub fn check(bytes: &[u8], accept: Accept, max_side: u32) -> Result<Checked, Upl
         file_type,
         bytes: encode(&image, file_type).map_err(|_| UploadError::Damaged(name_of(file_type)))?,
     })
+}
+
+/// [`check`] on a blocking thread, at most (cores − 1) at once: decoding and re-encoding
+/// take a core for a while and must not stall the pages served beside them.
+pub async fn check_off_thread(
+    bytes: Vec<u8>,
+    accept: Accept,
+    max_side: u32,
+) -> Result<Checked, UploadError> {
+    use std::sync::OnceLock;
+    use tokio::sync::Semaphore;
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    let permits = PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Semaphore::new(cores.saturating_sub(1).max(1))
+    });
+    let _permit = permits
+        .acquire()
+        .await
+        .expect("the semaphore is never closed");
+    match tokio::task::spawn_blocking(move || check(&bytes, accept, max_side)).await {
+        Ok(result) => result,
+        // A panic inside a decoder: the file is refused, the server goes on.
+        Err(_) => Err(UploadError::Damaged("image")),
+    }
 }
 
 fn too_large(size: usize, what: &'static str, limit: usize) -> UploadError {
@@ -191,7 +220,7 @@ fn decode(bytes: &[u8], format: ImageFormat, t: FileType) -> Result<DynamicImage
     reader.limits(limits);
     reader.decode().map_err(|e| match e {
         image::ImageError::Limits(_) => {
-            UploadError::TooManyPixels(format!("{} × {}", dims.0, dims.1))
+            UploadError::TooBigToDecode(format!("{} × {}", dims.0, dims.1))
         }
         _ => UploadError::Damaged(name_of(t)),
     })

@@ -183,6 +183,19 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// the handler, which answers with a field error naming both sizes.
 pub const MAX_UPLOAD_BODY_BYTES: usize = 12 * 1024 * 1024;
 
+/// The form posts that take a file: `/admin/branding/<image>`, `/challenges/<id>/upload`
+/// and `/admin/challenges/<id>/image`. Only these get the upload limit, so no other path
+/// (nor an unknown host) can be made to buffer 12 MB.
+fn is_upload_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    matches!(
+        parts.as_slice(),
+        ["admin", "branding", "logo" | "favicon" | "signin-image"]
+            | ["challenges", _, "upload"]
+            | ["admin", "challenges", _, "image"]
+    )
+}
+
 fn body_limit(req: &axum::extract::Request) -> usize {
     let multipart = req
         .headers()
@@ -193,7 +206,7 @@ fn body_limit(req: &axum::extract::Request) -> usize {
                 .to_ascii_lowercase()
                 .starts_with("multipart/form-data")
         });
-    if multipart && req.method() == http::Method::POST {
+    if multipart && req.method() == http::Method::POST && is_upload_path(req.uri().path()) {
         MAX_UPLOAD_BODY_BYTES
     } else {
         MAX_BODY_BYTES
@@ -245,6 +258,28 @@ pub async fn limit_body(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_upload_forms_get_the_upload_limit() {
+        for p in [
+            "/admin/branding/logo",
+            "/admin/branding/signin-image",
+            "/challenges/0192/upload",
+            "/admin/challenges/0192/image",
+        ] {
+            assert!(is_upload_path(p), "{p}");
+        }
+        for p in [
+            "/",
+            "/admin/branding",
+            "/admin/branding/other",
+            "/challenges/0192",
+            "/admin/challenges/0192/image/remove",
+            "/login",
+        ] {
+            assert!(!is_upload_path(p), "{p}");
+        }
+    }
 
     #[tokio::test]
     async fn counts_attempts_per_key_and_forgives_on_request() {

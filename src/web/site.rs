@@ -58,7 +58,9 @@ pub async fn route_by_host(
         return res;
     }
     if req.uri().path() == super::tls_ask::PATH {
-        return super::tls_ask::answer(state, req.uri().query()).await;
+        let asker = super::tls_ask::from_the_proxy(state, &req);
+        let query = req.uri().query().map(str::to_string);
+        return super::tls_ask::answer(state, asker, query.as_deref()).await;
     }
     let root = &state.config.root_domain;
     let kind = raw_host(&req)
@@ -96,24 +98,25 @@ pub async fn route_by_host(
 
 /// A page asked for on a hub host that is not the hub's primary one: 301 to the same path
 /// there. Only reads move (a form posted to the old host still works); the SSO callback
-/// stays, as its ticket is for the host that asked for it.
+/// stays, as its ticket is for the host that asked for it, and so does an invitation,
+/// whose token must not travel to another host. The 301 is not to be cached: the primary
+/// can change, and a browser keeps a cached 301 for good.
 fn to_primary_host(state: &AppState, req: &Request, tenant: &ResolvedTenant) -> Option<Response> {
     let primary = tenant.primary_host.as_deref()?;
     let host = raw_host(req).and_then(|h| crate::domain::HostName::parse(&h).ok())?;
     let path = req.uri().path();
     let read = req.method() == http::Method::GET || req.method() == http::Method::HEAD;
-    if host.as_str() == primary || !read || path == "/sso/callback" {
+    let stays = path == "/sso/callback" || path.starts_with("/invite");
+    if host.as_str() == primary || !read || stays {
         return None;
     }
     let rest = req.uri().path_and_query().map_or("/", |p| p.as_str());
     let to = format!("{}{rest}", state.config.url_for_host(primary));
-    Some(
-        (
-            http::StatusCode::MOVED_PERMANENTLY,
-            [(http::header::LOCATION, to)],
-        )
-            .into_response(),
-    )
+    let headers = [
+        (http::header::LOCATION, to),
+        (http::header::CACHE_CONTROL, "no-store".to_string()),
+    ];
+    Some((http::StatusCode::MOVED_PERMANENTLY, headers).into_response())
 }
 
 async fn resolve_hub(state: &AppState, kind: &HostKind) -> Result<Option<HubRequest>, Response> {

@@ -215,6 +215,15 @@ async fn domains_verify_through_dns_route_and_lapse_after_the_grace_period() {
     assert_eq!(ask("accounts.localhost").await.status, 200);
     assert_eq!(ask("nobody.localhost").await.status, 404);
     assert_eq!(ask("").await.status, 404);
+    // Only the proxy may ask: a request it relays for someone else is not answered.
+    let relayed = app
+        .request(
+            "127.0.0.1",
+            "/internal/tls/ask?domain=acme.localhost",
+            &[("x-forwarded-for", "203.0.113.9")],
+        )
+        .await;
+    assert_eq!(relayed.status, 404);
 
     // Made primary: the subdomain answers 301 to it (reads only; posts still work).
     owner
@@ -234,10 +243,32 @@ async fn domains_verify_through_dns_route_and_lapse_after_the_grace_period() {
         )
     );
     assert_eq!(
+        moved.headers["cache-control"], "no-store",
+        "the primary may change"
+    );
+    assert_eq!(
         app.get(&hub_host, "/").await.status,
         200,
         "no loop on the primary"
     );
+    // An invitation's token never travels to another host.
+    assert_ne!(app.get(&acme, "/invite?token=abc").await.status, 301);
+    // Back to the subdomain (the admin's pages are there); made primary again below.
+    owner
+        .post_form(&acme, "/admin/domains/subdomain/primary", &[])
+        .await;
+    assert_eq!(app.get(&acme, "/").await.status, 200);
+    owner
+        .post_form(
+            &acme,
+            &format!("/admin/domains/{}/primary", id("hub.acme.test")),
+            &[],
+        )
+        .await;
+    assert_eq!(app.get(&acme, "/").await.status, 301);
+    owner
+        .post_form(&acme, "/admin/domains/subdomain/primary", &[])
+        .await;
 
     // The record disappears: the daily re-check notices, the domain keeps routing through
     // the grace period, then stops (and is no longer primary), and the admins are mailed.
@@ -246,6 +277,35 @@ async fn domains_verify_through_dns_route_and_lapse_after_the_grace_period() {
         return;
     };
     until_answering(dns.addr).await;
+    // "Check again" says the record is missing and shows it again, but cannot restart
+    // the grace period: it began at this first failed look-up.
+    owner
+        .post_form(
+            &acme,
+            &format!("/admin/domains/{}/verify", id("hub.acme.test")),
+            &[],
+        )
+        .await;
+    let page = owner.get(&acme, "/admin/domains").await;
+    let error = testid_text(&page.body, "form-error").unwrap_or_default();
+    assert!(
+        error.contains("is missing") && error.contains("grace"),
+        "{error}"
+    );
+    assert_eq!(
+        token_on_page(&page.body, "hub.acme.test"),
+        token,
+        "the record to publish again"
+    );
+    // Primary while it lapses: it stops being primary with it.
+    owner
+        .post_form(
+            &acme,
+            &format!("/admin/domains/{}/primary", id("hub.acme.test")),
+            &[],
+        )
+        .await;
+    assert_eq!(app.get(&acme, "/").await.status, 301);
     let registry = &app.state.registry;
     let resolver = Some(dns.addr);
     let grace = chrono::Duration::hours(72);
@@ -286,6 +346,30 @@ async fn domains_verify_through_dns_route_and_lapse_after_the_grace_period() {
         "the hub's admin is told"
     );
 
+    // Another hub cannot take a name acme claimed (not yet verified) today; a claim that
+    // was never verified lapses after a day.
+    let global = app.state.registry.global();
+    let globex = hub_db(&app, "globex").await.tenant_id();
+    let taken = service::add(global, "localhost", globex, "wrong.acme.test", false).await;
+    assert!(
+        matches!(taken, Err(service::DomainError::Taken(_))),
+        "{taken:?}"
+    );
+    {
+        use sea_orm::{ActiveModelTrait, Set};
+        let claim = service::find_host(global, "wrong.acme.test")
+            .await
+            .unwrap()
+            .unwrap();
+        let mut old: rally::db::global::domains::ActiveModel = claim.into();
+        old.created_at = Set(chrono::Utc::now() - chrono::Duration::hours(25));
+        old.update(global).await.unwrap();
+    }
+    let moved_over = service::add(global, "localhost", globex, "wrong.acme.test", false)
+        .await
+        .expect("a stale unverified claim lapses");
+    assert_eq!(moved_over.tenant_id, globex);
+
     // Removing a domain: gone from the page, and another hub's admin cannot touch it.
     let r = owner
         .post_form(
@@ -304,9 +388,18 @@ async fn domains_verify_through_dns_route_and_lapse_after_the_grace_period() {
     let r = alice
         .post_form(
             &acme,
-            &format!("/admin/domains/{}/remove", id("wrong.acme.test")),
+            &format!("/admin/domains/{}/remove", id("hub.acme.test")),
             &[],
         )
         .await;
     assert_eq!(r.status, 403, "an advocate cannot");
+    // Nor can acme's admin remove what is now globex's: it is not found on acme.
+    let r = owner
+        .post_form(
+            &acme,
+            &format!("/admin/domains/{}/remove", moved_over.id),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 404);
 }
