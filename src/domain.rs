@@ -460,6 +460,17 @@ macro_rules! stored_enum {
 }
 
 stored_enum!(
+    /// Where a background job is: waiting (or waiting to be retried), held by a worker,
+    /// finished, or given up after its last attempt (an operator can retry it).
+    JobStatus {
+        Queued = "queued",
+        Running = "running",
+        Done = "done",
+        Dead = "dead",
+    }
+);
+
+stored_enum!(
     /// Whether a contact may use their hub.
     ContactStatus {
         Active = "active",

@@ -4,7 +4,8 @@
 //!
 //! 1. [`domain`] — validated value types (slugs, hosts, emails, roles).
 //! 2. [`db`] — entities, the shard registry and the tenant-scoped handle [`db::TenantDb`];
-//!    [`storage`] — uploaded files: the store, content checks, signed URLs.
+//!    [`storage`] — uploaded files: the store, content checks, signed URLs; [`jobs`] —
+//!    the durable background job queue and its worker.
 //! 3. [`web`] — the web kernel: host → site resolution, request context, the one role
 //!    guard, the one error type, sessions, limits; and [`ui`] — layouts (the hub frame as
 //!    a layout route), the error page, form pieces.
@@ -47,6 +48,8 @@ pub mod domains;
 pub mod files;
 #[cfg(feature = "ssr")]
 pub mod invitations;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]

@@ -43,6 +43,17 @@ enum Command {
     /// Repair what an interrupted cross-database write left behind.
     #[command(subcommand)]
     Reconcile(ReconcileCommand),
+    /// Background jobs: those given up, and retrying them.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// List jobs given up after their last attempt, with their last error.
+    Dead,
+    /// Put a dead job back in the queue with fresh attempts.
+    Retry { id: String },
 }
 
 #[derive(Subcommand)]
@@ -297,6 +308,32 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     }
                 ),
             }
+        }
+        Command::Jobs(JobsCommand::Dead) => {
+            for d in rally::jobs::dead(&registry).await? {
+                let j = d.job;
+                println!(
+                    "{}\t{}\t{}\ttenant {}\t{} attempts\t{}",
+                    j.id,
+                    d.shard.as_deref().unwrap_or("global"),
+                    j.kind,
+                    j.tenant_id
+                        .map(|t| t.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    j.attempts,
+                    j.last_error.unwrap_or_default()
+                );
+            }
+        }
+        Command::Jobs(JobsCommand::Retry { id }) => {
+            let id: uuid::Uuid = id
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("'{id}' is not a job id"))?;
+            if !rally::jobs::retry(&registry, id).await? {
+                anyhow::bail!("there is no dead job {id}");
+            }
+            println!("job {id} is queued again");
         }
         Command::Domain(DomainCommand::List { slug }) => {
             for (tenant, d) in domains::list(&registry, slug.as_deref()).await? {

@@ -24,6 +24,17 @@ const SHARD_RELOAD_EVERY: Duration = Duration::from_secs(10);
 /// How stale a hub's branding may be (settings are memoized, not read per request).
 const HUB_CONFIG_TTL: Duration = Duration::from_secs(3);
 
+/// How often an idle job worker looks for due jobs.
+const JOB_POLL_EVERY: Duration = Duration::from_millis(500);
+/// How long a job worker holds a job: a job must finish within it; past it, the worker is
+/// taken to have died and another one runs the job.
+const JOB_LEASE: Duration = Duration::from_secs(300);
+
+/// The job kinds this build runs, by name (features provide the handlers).
+pub fn job_handlers() -> crate::jobs::Handlers {
+    crate::jobs::Handlers::default()
+}
+
 /// How often the mail sender looks at the outbox.
 const MAIL_POLL_EVERY: Duration = Duration::from_millis(500);
 /// How often expired sessions and tickets are deleted and idle rate-limit keys forgotten.
@@ -142,6 +153,7 @@ impl Application {
         };
         crate::mail::sender::Sender::new(registry.clone(), &config)?.spawn(MAIL_POLL_EVERY);
         spawn_housekeeping(registry.clone(), store.clone(), limiter.clone());
+        crate::jobs::Worker::new(registry.clone(), job_handlers(), JOB_LEASE).spawn(JOB_POLL_EVERY);
         let secret = secret_key(&config)?;
         let signer = UrlSigner::new(secret.as_bytes());
         let storage = Storage::open(config.storage_url.as_deref(), &config.data_dir)?;

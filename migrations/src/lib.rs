@@ -11,6 +11,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod global;
+mod jobs_table;
 mod tenant;
 
 pub use global::GlobalMigrator;

@@ -374,3 +374,18 @@ fn serve_exits_cleanly_on_sigterm() {
         "{out}"
     );
 }
+
+/// `rally jobs`: the dead list, and retrying refuses what is not a dead job.
+#[test]
+fn jobs_commands_list_and_refuse_clearly() {
+    let cli = Cli::new();
+    assert!(cli.run(&["migrate"]).status.success());
+    let dead = cli.run(&["jobs", "dead"]);
+    assert!(dead.status.success(), "{}", stderr(&dead));
+    assert_eq!(stdout(&dead), "", "no job has died");
+    assert_fails_with(&cli.run(&["jobs", "retry", "nope"]), "is not a job id");
+    assert_fails_with(
+        &cli.run(&["jobs", "retry", "01a20b7a-d898-77e1-ade3-aad1ae8c1a03"]),
+        "no dead job",
+    );
+}

@@ -13,6 +13,7 @@ mod headers;
 mod health;
 mod helpers;
 mod hosts;
+mod jobs;
 mod membership;
 mod people;
 mod rewards;

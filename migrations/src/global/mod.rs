@@ -5,6 +5,7 @@ mod m20261123_000002_create_sessions;
 mod m20261123_000003_create_sign_in;
 mod m20261124_000004_retry_and_epochs;
 mod m20261124_000005_domain_checks;
+mod m20261124_000006_jobs;
 
 /// Migrates the global database.
 pub struct GlobalMigrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for GlobalMigrator {
             Box::new(m20261123_000003_create_sign_in::Migration),
             Box::new(m20261124_000004_retry_and_epochs::Migration),
             Box::new(m20261124_000005_domain_checks::Migration),
+            Box::new(m20261124_000006_jobs::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ mod m20261123_000003_rewards_invitations;
 mod m20261123_000004_referrals;
 mod m20261124_000005_mail_retry;
 mod m20261124_000006_branding_uploads;
+mod m20261124_000007_jobs;
 
 /// Migrates one shard database (run on every shard).
 pub struct TenantMigrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for TenantMigrator {
             Box::new(m20261123_000004_referrals::Migration),
             Box::new(m20261124_000005_mail_retry::Migration),
             Box::new(m20261124_000006_branding_uploads::Migration),
+            Box::new(m20261124_000007_jobs::Migration),
         ]
     }
 }

@@ -1,0 +1,508 @@
+//! Durable background jobs: a queue in the database, worked by every app server.
+//!
+//! - **Where a job lives.** A hub's job sits on the hub's shard, queued through its
+//!   `TenantDb` — in the same transaction as its cause, so a job exists exactly when what
+//!   caused it was committed. A platform job sits on the global database.
+//! - **What a handler gets.** The job's tenant handle (`TenantDb`), never an ambient
+//!   "current tenant": a job of tenant A can only reach A's rows.
+//! - **Claiming.** A worker claims a batch by setting `status = running` with its own
+//!   claim token and a lease. On PostgreSQL this is `FOR UPDATE SKIP LOCKED`, so workers
+//!   on several servers take disjoint batches without waiting for each other. On SQLite
+//!   (one writer at a time) each row is claimed by a conditional update that only one
+//!   worker can win.
+//! - **Failures.** A failed attempt is retried after an exponential backoff (10 s,
+//!   doubling, at most an hour). After its last attempt the job is `dead`: listed for
+//!   operators (`rally jobs dead`), who can retry it (`rally jobs retry ID`).
+//! - **Crashes.** A worker that dies mid-job leaves its lease to run out; the job is then
+//!   claimed again. Handlers are written to be safe to run again (their writes are
+//!   transactional or keyed), so a job completes exactly once.
+//!
+//! Written here rather than taken from a crate: the job crates for Rust's SQL stack
+//! (apalis-sql, sqlxmq, fang) bring their own sqlx version (SeaORM 2 uses sqlx 0.9) and
+//! their own tables, and none knows that a job belongs to a tenant on a shard.
+use crate::db::tenant::jobs;
+use crate::db::{new_id, now, ShardRegistry, TenantDb, TenantScope};
+use futures::future::BoxFuture;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+pub use crate::domain::JobStatus;
+
+/// Attempts before a job is given up (dead).
+pub const DEFAULT_MAX_ATTEMPTS: i64 = 8;
+/// Jobs one worker claims at a time, per database.
+const BATCH: u64 = 20;
+
+/// How long to wait after the n-th failed attempt: 10 s, doubling, at most an hour.
+pub fn backoff(attempts: i64) -> chrono::Duration {
+    let secs = 10_i64.saturating_mul(1 << attempts.clamp(1, 12).saturating_sub(1));
+    chrono::Duration::seconds(secs.min(3600))
+}
+
+fn new_row(kind: &str, payload: String, request_id: Option<String>) -> jobs::ActiveModel {
+    jobs::ActiveModel {
+        id: Set(new_id()),
+        tenant_id: Set(None),
+        kind: Set(kind.to_string()),
+        payload: Set(payload),
+        status: Set(JobStatus::Queued),
+        attempts: Set(0),
+        max_attempts: Set(DEFAULT_MAX_ATTEMPTS),
+        run_at: Set(now()),
+        locked_by: Set(None),
+        locked_until: Set(None),
+        last_error: Set(None),
+        request_id: Set(request_id),
+        created_at: Set(now()),
+        finished_at: Set(None),
+    }
+}
+
+fn to_json(payload: &impl Serialize) -> Result<String, DbErr> {
+    serde_json::to_string(payload).map_err(|e| DbErr::Custom(format!("job payload: {e}")))
+}
+
+/// Queues a hub's job on its shard, in the caller's transaction when `db` is a `TenantTx`.
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    kind: &str,
+    payload: &impl Serialize,
+    request_id: Option<String>,
+) -> Result<Uuid, DbErr> {
+    let row = db
+        .insert(new_row(kind, to_json(payload)?, request_id))
+        .await?;
+    Ok(row.id)
+}
+
+/// Queues a platform job on the global database (`tenant`: the hub it is about, if any;
+/// its handler then gets that hub's handle).
+pub async fn enqueue_global(
+    conn: &impl ConnectionTrait,
+    tenant: Option<Uuid>,
+    kind: &str,
+    payload: &impl Serialize,
+    request_id: Option<String>,
+) -> Result<Uuid, DbErr> {
+    use sea_orm::ActiveModelTrait;
+    let mut row = new_row(kind, to_json(payload)?, request_id);
+    row.tenant_id = Set(tenant);
+    Ok(row.insert(conn).await?.id)
+}
+
+/// What a handler is given.
+pub struct JobCtx {
+    pub id: Uuid,
+    /// The job's hub, when it has one: the only way to its rows.
+    pub tenant: Option<TenantDb>,
+    /// The global database (accounts, directory).
+    pub global: DatabaseConnection,
+    pub payload: String,
+    /// 1 on the first attempt.
+    pub attempt: i64,
+    pub request_id: Option<String>,
+}
+
+impl JobCtx {
+    pub fn payload<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        serde_json::from_str(&self.payload).map_err(|e| format!("bad payload: {e}"))
+    }
+
+    /// The job's hub, or an error for a job queued without one.
+    pub fn tenant(&self) -> Result<&TenantDb, String> {
+        self.tenant
+            .as_ref()
+            .ok_or_else(|| "this job has no tenant".to_string())
+    }
+}
+
+type Handler = Arc<dyn Fn(JobCtx) -> BoxFuture<'static, Result<(), String>> + Send + Sync>;
+
+/// Job kinds and their handlers (the composition root registers them).
+#[derive(Default, Clone)]
+pub struct Handlers(HashMap<&'static str, Handler>);
+
+impl Handlers {
+    pub fn add<F, Fut>(mut self, kind: &'static str, handler: F) -> Self
+    where
+        F: Fn(JobCtx) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
+    {
+        self.0
+            .insert(kind, Arc::new(move |ctx| Box::pin(handler(ctx))));
+        self
+    }
+}
+
+/// Runs due jobs of the global database and of every shard.
+pub struct Worker {
+    registry: Arc<ShardRegistry>,
+    handlers: Arc<Handlers>,
+    /// How long a claim holds: a job must finish within it (it is cut off there).
+    lease: Duration,
+}
+
+/// What one pass did (for tests and logs).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub done: usize,
+    pub failed: usize,
+}
+
+impl Worker {
+    pub fn new(registry: Arc<ShardRegistry>, handlers: Handlers, lease: Duration) -> Self {
+        Self {
+            registry,
+            handlers: Arc::new(handlers),
+            lease,
+        }
+    }
+
+    /// Works the queue until the process ends, looking every `every` when idle.
+    pub fn spawn(self, every: Duration) {
+        tokio::spawn(async move {
+            loop {
+                match self.run_once().await {
+                    // More may be waiting: go on at once.
+                    Ok(p) if p.done + p.failed > 0 => continue,
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "job worker: queue not readable"),
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
+
+    /// Claims and runs one batch from each database; a shard that is down is skipped.
+    pub async fn run_once(&self) -> Result<Pass, DbErr> {
+        let mut pass = self.run_on(self.registry.global(), None).await?;
+        for shard in self.registry.shards() {
+            let Ok(conn) = self.registry.shard_connection(shard.id).await else {
+                continue;
+            };
+            match self.run_on(&conn, Some(shard.id)).await {
+                Ok(p) => {
+                    pass.done += p.done;
+                    pass.failed += p.failed;
+                }
+                Err(e) => {
+                    tracing::warn!(shard = %shard.name, error = %e, "job worker: shard queue not readable")
+                }
+            }
+        }
+        Ok(pass)
+    }
+
+    async fn run_on(&self, conn: &DatabaseConnection, shard: Option<Uuid>) -> Result<Pass, DbErr> {
+        let token = Uuid::now_v7().to_string();
+        let mut kinds: Vec<&str> = self.handlers.0.keys().copied().collect();
+        kinds.sort_unstable();
+        let claimed = claim(conn, &token, self.lease, &kinds).await?;
+        let mut pass = Pass::default();
+        for job in claimed {
+            if self.run_job(conn, shard, &token, job).await? {
+                pass.done += 1;
+            } else {
+                pass.failed += 1;
+            }
+        }
+        Ok(pass)
+    }
+
+    /// Runs one claimed job and records how it went; true when it completed.
+    async fn run_job(
+        &self,
+        conn: &DatabaseConnection,
+        shard: Option<Uuid>,
+        token: &str,
+        job: jobs::Model,
+    ) -> Result<bool, DbErr> {
+        let span = tracing::info_span!(
+            "job",
+            job = %job.id,
+            kind = %job.kind,
+            tenant = ?job.tenant_id,
+            attempt = job.attempts,
+            request_id = job.request_id.as_deref().unwrap_or("")
+        );
+        // Instrumented, never entered across an await: a guard held over one would lend
+        // this span to whatever else the thread runs meanwhile.
+        let attempt = async {
+            if job.attempts > job.max_attempts {
+                // Claimed again after its last attempt's worker died.
+                Err("its worker stopped during the last attempt".to_string())
+            } else {
+                match self.handlers.0.get(job.kind.as_str()).cloned() {
+                    None => Err(format!("no handler for job kind '{}'", job.kind)),
+                    Some(handler) => match self.context(shard, &job).await {
+                        Err(e) => Err(e),
+                        Ok(ctx) => {
+                            // Its own task (in this span): a panic fails the job, not the
+                            // worker; past the lease it is stopped, as another worker may
+                            // take the job over.
+                            let span = tracing::Span::current();
+                            let mut run =
+                                tokio::spawn(tracing::Instrument::instrument(handler(ctx), span));
+                            match tokio::time::timeout(self.lease, &mut run).await {
+                                Ok(Ok(result)) => result,
+                                Ok(Err(panic)) => Err(format!("the handler panicked: {panic}")),
+                                Err(_) => {
+                                    run.abort();
+                                    Err(format!("it ran longer than {:?}", self.lease))
+                                }
+                            }
+                        }
+                    },
+                }
+            }
+        };
+        let outcome = tracing::Instrument::instrument(attempt, span.clone()).await;
+        finish(conn, token, &job, outcome.as_ref().err()).await?;
+        match &outcome {
+            Ok(()) => tracing::info!(parent: &span, "job done"),
+            Err(e) => tracing::warn!(parent: &span, error = %e, "job failed"),
+        }
+        Ok(outcome.is_ok())
+    }
+
+    /// The handler's context: the tenant handle of the job's hub, on the shard the job
+    /// sits on (a shard job), or wherever the directory says (a platform job about a hub).
+    async fn context(&self, shard: Option<Uuid>, job: &jobs::Model) -> Result<JobCtx, String> {
+        let tenant = match (job.tenant_id, shard) {
+            (None, _) => None,
+            (Some(t), Some(shard)) => Some(
+                self.registry
+                    .tenant_db(t, shard)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            ),
+            (Some(t), None) => {
+                let found = crate::db::global::tenants::Entity::find_by_id(t)
+                    .one(self.registry.global())
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("tenant {t} does not exist"))?;
+                Some(
+                    self.registry
+                        .tenant_db(t, found.shard_id)
+                        .await
+                        .map_err(|e| e.to_string())?,
+                )
+            }
+        };
+        Ok(JobCtx {
+            id: job.id,
+            tenant,
+            global: self.registry.global().clone(),
+            payload: job.payload.clone(),
+            attempt: job.attempts,
+            request_id: job.request_id.clone(),
+        })
+    }
+}
+
+/// Due: queued and its time has come, or running with its lease over.
+fn due(at: chrono::DateTime<chrono::Utc>) -> Condition {
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(jobs::Column::Status.eq(JobStatus::Queued))
+                .add(jobs::Column::RunAt.lte(at)),
+        )
+        .add(
+            Condition::all()
+                .add(jobs::Column::Status.eq(JobStatus::Running))
+                .add(jobs::Column::LockedUntil.lt(at)),
+        )
+}
+
+/// Takes up to [`BATCH`] due jobs of the given kinds for the claim `token`, with a lease
+/// of `lease`. Only kinds this worker handles: a server of an older build, during a
+/// rolling deploy, leaves a new kind to the servers that know it.
+async fn claim(
+    conn: &DatabaseConnection,
+    token: &str,
+    lease: Duration,
+    kinds: &[&str],
+) -> Result<Vec<jobs::Model>, DbErr> {
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = now();
+    let until = at + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
+    if conn.get_database_backend() == DbBackend::Postgres {
+        // One statement: rows another worker is claiming are skipped, not waited for.
+        let kind_params: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 5)).collect();
+        let sql = format!(
+            "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2, \
+             attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM jobs \
+               WHERE ((status = 'queued' AND run_at <= $3) \
+                  OR (status = 'running' AND locked_until < $3)) \
+                 AND kind IN ({}) \
+               ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             RETURNING *",
+            kind_params.join(", ")
+        );
+        let mut values: Vec<sea_orm::Value> =
+            vec![token.into(), until.into(), at.into(), (BATCH as i64).into()];
+        values.extend(kinds.iter().map(|k| sea_orm::Value::from(k.to_string())));
+        let stmt = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
+        return jobs::Entity::find().from_raw_sql(stmt).all(conn).await;
+    }
+    let candidates = jobs::Entity::find()
+        .filter(due(at))
+        .filter(jobs::Column::Kind.is_in(kinds.iter().copied()))
+        .order_by_asc(jobs::Column::RunAt)
+        .limit(BATCH)
+        .all(conn)
+        .await?;
+    let mut claimed = Vec::new();
+    for mut job in candidates {
+        let won = jobs::Entity::update_many()
+            .col_expr(jobs::Column::Status, Expr::value(JobStatus::Running))
+            .col_expr(jobs::Column::LockedBy, Expr::value(token))
+            .col_expr(jobs::Column::LockedUntil, Expr::value(until))
+            .col_expr(
+                jobs::Column::Attempts,
+                sea_orm::sea_query::ExprTrait::add(Expr::col(jobs::Column::Attempts), 1),
+            )
+            .filter(jobs::Column::Id.eq(job.id))
+            .filter(due(at))
+            .exec(conn)
+            .await?
+            .rows_affected
+            == 1;
+        if won {
+            job.status = JobStatus::Running;
+            job.attempts += 1;
+            job.locked_by = Some(token.to_string());
+            job.locked_until = Some(until);
+            claimed.push(job);
+        }
+    }
+    Ok(claimed)
+}
+
+/// Records an attempt's end — only while the claim is still this worker's (a worker whose
+/// lease ran out must not overwrite the attempt that took over).
+async fn finish(
+    conn: &DatabaseConnection,
+    token: &str,
+    job: &jobs::Model,
+    error: Option<&String>,
+) -> Result<(), DbErr> {
+    let mut update = jobs::Entity::update_many()
+        .col_expr(jobs::Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(
+            jobs::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .filter(jobs::Column::Id.eq(job.id))
+        .filter(jobs::Column::LockedBy.eq(token));
+    update = match error {
+        None => update
+            .col_expr(jobs::Column::Status, Expr::value(JobStatus::Done))
+            .col_expr(jobs::Column::LastError, Expr::value(Option::<String>::None))
+            .col_expr(jobs::Column::FinishedAt, Expr::value(Some(now()))),
+        Some(e) if job.attempts >= job.max_attempts => update
+            .col_expr(jobs::Column::Status, Expr::value(JobStatus::Dead))
+            .col_expr(jobs::Column::LastError, Expr::value(Some(e.clone())))
+            .col_expr(jobs::Column::FinishedAt, Expr::value(Some(now()))),
+        Some(e) => update
+            .col_expr(jobs::Column::Status, Expr::value(JobStatus::Queued))
+            .col_expr(jobs::Column::LastError, Expr::value(Some(e.clone())))
+            .col_expr(
+                jobs::Column::RunAt,
+                Expr::value(now() + backoff(job.attempts)),
+            ),
+    };
+    update.exec(conn).await?;
+    Ok(())
+}
+
+/// A job that was given up, wherever it sits.
+#[derive(Debug, Clone)]
+pub struct DeadJob {
+    pub job: jobs::Model,
+    /// The shard it sits on (`None`: the global database).
+    pub shard: Option<String>,
+}
+
+/// Every dead job, on the global database and every reachable shard.
+pub async fn dead(registry: &ShardRegistry) -> Result<Vec<DeadJob>, DbErr> {
+    let find = || {
+        jobs::Entity::find()
+            .filter(jobs::Column::Status.eq(JobStatus::Dead))
+            .order_by_desc(jobs::Column::FinishedAt)
+    };
+    let mut out: Vec<DeadJob> = find()
+        .all(registry.global())
+        .await?
+        .into_iter()
+        .map(|job| DeadJob { job, shard: None })
+        .collect();
+    for shard in registry.shards() {
+        if let Ok(conn) = registry.shard_connection(shard.id).await {
+            for job in find().all(&conn).await? {
+                out.push(DeadJob {
+                    job,
+                    shard: Some(shard.name.clone()),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Puts a dead job back in the queue with a fresh set of attempts; false when no dead job
+/// has this id.
+pub async fn retry(registry: &ShardRegistry, id: Uuid) -> Result<bool, DbErr> {
+    let revive = |conn: DatabaseConnection| async move {
+        jobs::Entity::update_many()
+            .col_expr(jobs::Column::Status, Expr::value(JobStatus::Queued))
+            .col_expr(jobs::Column::Attempts, Expr::value(0_i64))
+            .col_expr(jobs::Column::RunAt, Expr::value(now()))
+            .col_expr(
+                jobs::Column::FinishedAt,
+                Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+            )
+            .filter(jobs::Column::Id.eq(id))
+            .filter(jobs::Column::Status.eq(JobStatus::Dead))
+            .exec(&conn)
+            .await
+            .map(|r| r.rows_affected == 1)
+    };
+    if revive(registry.global().clone()).await? {
+        return Ok(true);
+    }
+    for shard in registry.shards() {
+        if let Ok(conn) = registry.shard_connection(shard.id).await {
+            if revive(conn).await? {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(1).num_seconds(), 10);
+        assert_eq!(backoff(2).num_seconds(), 20);
+        assert_eq!(backoff(5).num_seconds(), 160);
+        assert_eq!(backoff(40).num_seconds(), 3600);
+    }
+}
