@@ -31,12 +31,13 @@ const JOB_POLL_EVERY: Duration = Duration::from_millis(500);
 const JOB_LEASE: Duration = Duration::from_secs(300);
 
 /// The job kinds this build runs, by name (features provide the handlers).
-pub fn job_handlers() -> crate::jobs::Handlers {
-    crate::jobs::Handlers::default()
+pub fn job_handlers(sender: Arc<crate::mail::sender::Sender>) -> crate::jobs::Handlers {
+    crate::jobs::Handlers::default().add(crate::mail::DELIVER, move |ctx| {
+        let sender = sender.clone();
+        async move { crate::mail::deliver(&sender, ctx).await }
+    })
 }
 
-/// How often the mail sender looks at the outbox.
-const MAIL_POLL_EVERY: Duration = Duration::from_millis(500);
 /// How often expired sessions and tickets are deleted and idle rate-limit keys forgotten.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
 
@@ -58,6 +59,9 @@ fn spawn_housekeeping(
             }
             if let Err(e) = crate::sso::tickets::delete_expired(registry.global()).await {
                 tracing::warn!(error = %e, "deleting expired tickets failed");
+            }
+            if let Err(e) = crate::mail::outbox::requeue_orphans(&registry).await {
+                tracing::warn!(error = %e, "giving queued mail its delivery jobs failed");
             }
         }
     });
@@ -151,9 +155,13 @@ impl Application {
             Some(pool) => sessions::AnyStore::redis(pool),
             None => sessions::AnyStore::database(registry.global()),
         };
-        crate::mail::sender::Sender::new(registry.clone(), &config)?.spawn(MAIL_POLL_EVERY);
+        let sender = Arc::new(crate::mail::sender::Sender::new(&config)?);
+        if let Err(e) = crate::mail::outbox::requeue_orphans(&registry).await {
+            tracing::warn!(error = %e, "could not give older queued mail its delivery jobs");
+        }
         spawn_housekeeping(registry.clone(), store.clone(), limiter.clone());
-        crate::jobs::Worker::new(registry.clone(), job_handlers(), JOB_LEASE).spawn(JOB_POLL_EVERY);
+        crate::jobs::Worker::new(registry.clone(), job_handlers(sender), JOB_LEASE)
+            .spawn(JOB_POLL_EVERY);
         let secret = secret_key(&config)?;
         let signer = UrlSigner::new(secret.as_bytes());
         let storage = Storage::open(config.storage_url.as_deref(), &config.data_dir)?;

@@ -15,8 +15,11 @@ pub struct NewMail<'a> {
     pub request_id: Option<String>,
 }
 
+/// Queues an accounts (or platform) message, and the job that delivers it, on `conn` (a
+/// transaction, when its cause is one).
 pub async fn queue(conn: &impl ConnectionTrait, mail: NewMail<'_>) -> Result<Uuid, DbErr> {
     let id = new_id();
+    let request_id = mail.request_id.clone();
     mail_outbox::ActiveModel {
         id: Set(id),
         tenant_id: Set(mail.tenant_id),
@@ -34,7 +37,14 @@ pub async fn queue(conn: &impl ConnectionTrait, mail: NewMail<'_>) -> Result<Uui
     }
     .insert(conn)
     .await?;
+    crate::jobs::enqueue_global(conn, None, super::DELIVER, &deliver(id), request_id).await?;
     Ok(id)
+}
+
+fn deliver(id: Uuid) -> super::DeliverMail {
+    super::DeliverMail {
+        mail: id.to_string(),
+    }
 }
 
 /// Queues a hub's mail on its shard, in the caller's transaction (`db` may be a
@@ -57,13 +67,14 @@ pub async fn queue_for_tenant<C: ConnectionTrait>(
         status: Set(crate::db::global::mail_outbox::STATUS_QUEUED),
         attempts: Set(0),
         message_id: Set(None),
-        request_id: Set(request_id),
+        request_id: Set(request_id.clone()),
         last_error: Set(None),
         created_at: Set(now()),
         sent_at: Set(None),
         next_attempt_at: Set(None),
     })
     .await?;
+    crate::jobs::enqueue(db, super::DELIVER, &deliver(id), request_id).await?;
     Ok(id)
 }
 
@@ -95,4 +106,72 @@ pub async fn recent(
     all.sort_by_key(|m| std::cmp::Reverse(m.created_at));
     all.truncate(limit as usize);
     Ok(all)
+}
+
+/// Queued and due, or `sending` with its lease over (its sender died mid-send).
+pub(crate) fn due<C: sea_orm::ColumnTrait>(status: C, next_attempt_at: C) -> sea_orm::Condition {
+    use sea_orm::Condition;
+    Condition::all()
+        .add(status.is_in([mail_outbox::STATUS_QUEUED, mail_outbox::STATUS_SENDING]))
+        .add(
+            Condition::any()
+                .add(next_attempt_at.is_null())
+                .add(next_attempt_at.lte(now())),
+        )
+}
+
+/// Gives a delivery job to every due message that has none: mail queued by a version of
+/// Rally before the job queue, whose own sender would have polled for it. Run at start and
+/// with the housekeeping; a message that has a job (any job) is left to it.
+pub async fn requeue_orphans(registry: &crate::db::ShardRegistry) -> Result<usize, DbErr> {
+    use crate::db::tenant::{jobs, outbound_mail};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let has_job = |conn: sea_orm::DatabaseConnection, id: Uuid| async move {
+        let payload = serde_json::to_string(&deliver(id)).unwrap_or_default();
+        jobs::Entity::find()
+            .filter(jobs::Column::Kind.eq(super::DELIVER))
+            .filter(jobs::Column::Payload.eq(payload))
+            .count(&conn)
+            .await
+            .map(|n| n > 0)
+    };
+    let global = registry.global();
+    let mut requeued = 0;
+    let rows = mail_outbox::Entity::find()
+        .filter(due(
+            mail_outbox::Column::Status,
+            mail_outbox::Column::NextAttemptAt,
+        ))
+        .all(global)
+        .await?;
+    for m in rows {
+        if !has_job(global.clone(), m.id).await? {
+            crate::jobs::enqueue_global(global, None, super::DELIVER, &deliver(m.id), m.request_id)
+                .await?;
+            requeued += 1;
+        }
+    }
+    for shard in registry.shards() {
+        let Ok(conn) = registry.shard_connection(shard.id).await else {
+            continue;
+        };
+        let rows = outbound_mail::Entity::find()
+            .filter(due(
+                outbound_mail::Column::Status,
+                outbound_mail::Column::NextAttemptAt,
+            ))
+            .all(&conn)
+            .await?;
+        for m in rows {
+            if has_job(conn.clone(), m.id).await? {
+                continue;
+            }
+            let Ok(hub) = registry.tenant_db(m.tenant_id, shard.id).await else {
+                continue;
+            };
+            crate::jobs::enqueue(&hub, super::DELIVER, &deliver(m.id), m.request_id).await?;
+            requeued += 1;
+        }
+    }
+    Ok(requeued)
 }

@@ -126,9 +126,10 @@ async fn a_three_megabyte_body_is_413_everywhere() {
     }
 }
 
-/// A message left `sending` by a sender that died (its lease over) is sent by the next
-/// server that starts, accounts mail and hub mail alike; one whose lease is still running,
-/// or whose backoff has not passed, is left alone.
+/// Mail left in an outbox without a delivery job — queued by a Rally from before the job
+/// queue, or left `sending` by its old sender that died (its lease over) — gets a job from
+/// the next server that starts and is sent, accounts mail and hub mail alike; one whose
+/// lease is still running, or whose backoff has not passed, is left alone.
 #[tokio::test]
 async fn a_stuck_outbox_row_is_sent_after_restart() {
     use rally::db::global::mail_outbox;

@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// What each census job saw: its tenant and the contacts it listed.
+type Seen = Arc<Mutex<Vec<(uuid::Uuid, Vec<uuid::Uuid>)>>>;
+
 /// A job that lists its hub's contacts and writes a group named after the job: what it
 /// saw is recorded for the test to compare.
-async fn census(
-    seen: Arc<Mutex<Vec<(uuid::Uuid, Vec<uuid::Uuid>)>>>,
-    ctx: JobCtx,
-) -> Result<(), String> {
+async fn census(seen: Seen, ctx: JobCtx) -> Result<(), String> {
     let db = ctx.tenant()?;
     let ids = db
         .select::<contacts::Entity>()
@@ -67,9 +67,14 @@ async fn a_job_of_one_hub_sees_and_writes_only_that_hubs_rows() {
                 .into_iter()
                 .map(|c| c.id)
                 .collect();
-            let seen = seen.lock().unwrap();
-            let (_, ids) = seen.iter().find(|(t, _)| *t == db.tenant_id()).unwrap();
-            assert_eq!(ids, &own, "a job sees its own hub's contacts, all and only");
+            let ids = seen
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|(t, _)| *t == db.tenant_id())
+                .map(|(_, ids)| ids.clone())
+                .unwrap();
+            assert_eq!(ids, own, "a job sees its own hub's contacts, all and only");
             // Its write landed in its own hub, and nowhere else.
             let name = format!("job-{job}");
             let here = db
@@ -343,7 +348,7 @@ async fn two_servers_drain_a_thousand_jobs_with_none_run_twice() {
     let (a, b) = tokio::join!(drain(workers[0].clone()), drain(workers[1].clone()));
     assert_eq!(a + b, 1000, "every job ran once: {a} + {b}");
     assert!(a > 0 && b > 0, "both servers took part: {a} + {b}");
-    let runs = runs.lock().unwrap();
+    let runs = runs.lock().unwrap().clone();
     assert_eq!(runs.len(), 1000, "none lost");
     assert!(runs.values().all(|&n| n == 1), "none run twice");
     let left = job_rows::Entity::find()
@@ -366,4 +371,50 @@ async fn acme_shard(app: &TestApp) -> uuid::Uuid {
         .unwrap()
         .unwrap()
         .shard_id
+}
+
+/// Mail runs on the queue: queueing a message queues its `mail.deliver` job in the same
+/// database, and the server's worker delivers it (kept for the viewer, in development).
+#[tokio::test]
+async fn queued_mail_is_delivered_by_a_job() {
+    use rally::db::global::mail_outbox;
+    use rally::mail::outbox::{queue, NewMail};
+    let env = TestEnv::sqlite().await;
+    let app = spawn_app(&env).await;
+    let global = app.state.registry.global().clone();
+    let id = queue(
+        &global,
+        NewMail {
+            tenant_id: None,
+            to: "queued@example.com",
+            subject: "Hello",
+            body: "Hi".into(),
+            request_id: Some("req-mail-1".into()),
+        },
+    )
+    .await
+    .unwrap();
+    let job = job_rows::Entity::find()
+        .filter(job_rows::Column::Kind.eq(rally::mail::DELIVER))
+        .filter(job_rows::Column::Payload.contains(id.to_string()))
+        .one(&global)
+        .await
+        .unwrap()
+        .expect("a delivery job was queued with the message");
+    assert_eq!(job.request_id.as_deref(), Some("req-mail-1"));
+    let delivered = eventually(Duration::from_secs(10), || async {
+        let m = mail_outbox::Entity::find_by_id(id)
+            .one(&global)
+            .await
+            .unwrap()
+            .unwrap();
+        let j = job_rows::Entity::find_by_id(job.id)
+            .one(&global)
+            .await
+            .unwrap()
+            .unwrap();
+        m.status == mail_outbox::STATUS_KEPT && j.status == JobStatus::Done
+    })
+    .await;
+    assert!(delivered, "the worker delivered it and finished the job");
 }
