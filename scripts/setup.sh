@@ -2,7 +2,7 @@
 # Installs what building and testing Rally needs, skipping whatever is already there:
 # the wasm32 target, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock, the npm
 # packages (Tailwind CLI; Playwright for tests) and, for tests, Debian's Chromium, dnsmasq
-# and Caddy, and moto (S3) from PyPI.
+# and Caddy, and moto (S3) and aiosmtpd (SMTP) from PyPI.
 #
 #   scripts/setup.sh          build tools only
 #   scripts/setup.sh --e2e    also Playwright and Chromium
@@ -62,8 +62,8 @@ if [ "${1:-}" = "--e2e" ]; then
     # The package starts a Caddy on port 80 for its default site; tests start their own.
     systemctl disable --now caddy >/dev/null 2>&1 || pkill -x caddy || true
   fi
-  if ! python3 -c 'import moto.server' >/dev/null 2>&1; then
-    say "installing moto (an S3-compatible server, pip)"
-    python3 -m pip install --quiet 'moto[server]'
+  if ! python3 -c 'import moto.server, aiosmtpd' >/dev/null 2>&1; then
+    say "installing moto (an S3-compatible server) and aiosmtpd (an SMTP server), pip"
+    python3 -m pip install --quiet 'moto[server]' aiosmtpd
   fi
 fi

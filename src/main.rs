@@ -106,6 +106,23 @@ enum TenantCommand {
         #[arg(long, default_value = "advocate", value_parser = parse_role)]
         role: Role,
     },
+    /// A hub's mail switches: suppress its mail, set its spam score (0–100; at or above
+    /// RALLY_SPAM_THRESHOLD its mail is recorded, not sent).
+    Mail {
+        slug: String,
+        #[arg(long, value_parser = parse_switch)]
+        suppressed: Option<bool>,
+        #[arg(long)]
+        spam_score: Option<i64>,
+    },
+}
+
+fn parse_switch(s: &str) -> Result<bool, String> {
+    match s {
+        "on" | "true" | "yes" => Ok(true),
+        "off" | "false" | "no" => Ok(false),
+        _ => Err(format!("'{s}' is neither on nor off")),
+    }
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -256,6 +273,22 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Tenant(TenantCommand::AddMember { slug, email, role }) => {
             members::add_member(&registry, &slug, &email, role).await?;
             println!("{email} is now {} of {slug}", role.as_str());
+        }
+        Command::Tenant(TenantCommand::Mail {
+            slug,
+            suppressed,
+            spam_score,
+        }) => {
+            let t = tenants::set_mail(&registry, &slug, suppressed, spam_score).await?;
+            println!(
+                "{slug}: mail {}, spam score {}",
+                if t.mail_suppressed {
+                    "suppressed"
+                } else {
+                    "sent"
+                },
+                t.spam_score
+            );
         }
         Command::User(UserCommand::Promote { email }) => {
             let u = members::promote(registry.global(), &email).await?;

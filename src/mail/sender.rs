@@ -6,7 +6,7 @@
 //! `accounts.<root>/dev/mail`. Mail of a tenant whose mail is suppressed is recorded, not
 //! sent. Every message's Message-ID is logged with the request id that queued it.
 use super::outbox::due;
-use crate::db::global::{mail_outbox, tenants};
+use crate::db::global::{mail_deliveries, mail_outbox, tenants};
 use crate::db::tenant::outbound_mail;
 use crate::db::{now, TenantDb};
 use crate::web::config::Environment;
@@ -29,6 +29,10 @@ pub struct Sender {
     from: Mailbox,
     keep_for_viewer: bool,
     root_domain: String,
+    /// Interceptors: the spam score at which a hub's mail is suppressed, and the staging
+    /// address every mail is redirected to.
+    spam_threshold: i64,
+    redirect_to: Option<String>,
 }
 
 impl Sender {
@@ -52,6 +56,8 @@ impl Sender {
                 .map_err(|e| anyhow::anyhow!("RALLY_MAIL_FROM: {e}"))?,
             keep_for_viewer: config.mail_viewer,
             root_domain: config.root_domain.clone(),
+            spam_threshold: config.spam_threshold,
+            redirect_to: config.mail_redirect_to.clone(),
         })
     }
 
@@ -191,7 +197,7 @@ impl Sender {
         Ok(tenants::Entity::find_by_id(tenant_id)
             .one(global)
             .await?
-            .is_some_and(|t| t.mail_suppressed))
+            .is_some_and(|t| t.mail_suppressed || t.spam_score >= self.spam_threshold))
     }
 
     /// Sends (or keeps, or suppresses) one message; returns its new status, Message-ID and
@@ -203,10 +209,12 @@ impl Sender {
     ) -> Result<(mail_outbox::MailStatus, String, Option<String>), DbErr> {
         let message_id = format!("<{}@{}>", mail.id, self.root_domain);
         let request_id = mail.request_id.clone().unwrap_or_default();
+        // The staging interceptor: every mail to one address, the intended one recorded.
+        let to = self.redirect_to.as_deref().unwrap_or(&mail.to_address);
         let (status, error) = if self.suppressed(global, mail).await? {
             (mail_outbox::STATUS_SUPPRESSED, None)
         } else if let Some(smtp) = &self.smtp {
-            match self.send_smtp(smtp, mail, &message_id).await {
+            match self.send_smtp(smtp, mail, to, &message_id).await {
                 Ok(()) => (mail_outbox::STATUS_SENT, None),
                 Err(e) if mail.attempts + 1 >= MAX_ATTEMPTS => {
                     (mail_outbox::STATUS_FAILED, Some(e))
@@ -216,9 +224,24 @@ impl Sender {
         } else {
             (mail_outbox::STATUS_KEPT, None)
         };
+        // The observer: every attempt, whatever its outcome, with its Message-ID.
+        mail_deliveries::ActiveModel {
+            id: Set(crate::db::new_id()),
+            mail_id: Set(mail.id),
+            tenant_id: Set(mail.tenant_id),
+            to_address: Set(to.to_string()),
+            original_to: Set(mail.to_address.clone()),
+            message_id: Set(message_id.clone()),
+            status: Set(status),
+            error: Set(error.clone()),
+            request_id: Set(mail.request_id.clone()),
+            created_at: Set(now()),
+        }
+        .insert(global)
+        .await?;
         match &error {
             None => tracing::info!(
-                message_id = %message_id, request_id = %request_id, to = %mail.to_address,
+                message_id = %message_id, request_id = %request_id, to = %to,
                 status = status.as_str(), "mail delivered"
             ),
             Some(e) => tracing::warn!(
@@ -233,18 +256,36 @@ impl Sender {
         &self,
         smtp: &AsyncSmtpTransport<Tokio1Executor>,
         mail: &mail_outbox::Model,
+        to: &str,
         message_id: &str,
     ) -> Result<(), String> {
-        let to: Mailbox = mail
-            .to_address
-            .parse()
-            .map_err(|e| format!("bad address: {e}"))?;
-        let message = Message::builder()
+        use lettre::message::header::{HeaderName, HeaderValue};
+        let mailbox: Mailbox = to.parse().map_err(|e| format!("bad address: {e}"))?;
+        let raw = |name: &'static str, value: String| {
+            HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
+        };
+        let mut message = Message::builder()
             .from(self.from.clone())
-            .to(to)
+            .to(mailbox)
             .subject(&mail.subject)
             .message_id(Some(message_id.to_string()))
             .header(ContentType::TEXT_PLAIN)
+            // Unsubscribing is answered by hand for now: a mail to this address.
+            .raw_header(raw(
+                "List-Unsubscribe",
+                format!(
+                    "<mailto:unsubscribe@{}?subject=unsubscribe>",
+                    self.root_domain
+                ),
+            ));
+        // The request that caused the mail, for following it across systems.
+        if let Some(id) = mail.request_id.as_deref().filter(|id| !id.is_empty()) {
+            message = message.raw_header(raw("X-Request-Id", id.to_string()));
+        }
+        if to != mail.to_address {
+            message = message.raw_header(raw("X-Original-To", mail.to_address.clone()));
+        }
+        let message = message
             .body(mail.body_text.clone())
             .map_err(|e| e.to_string())?;
         smtp.send(message)

@@ -87,6 +87,7 @@ pub async fn create(
         shard_id: Set(shard.id),
         status: Set(tenants::STATUS_ACTIVE),
         mail_suppressed: Set(false),
+        spam_score: Set(0),
         debug_logging_until: Set(None),
         created_at: Set(now()),
     }
@@ -166,4 +167,31 @@ pub async fn list(registry: &ShardRegistry) -> Result<Vec<(tenants::Model, Strin
             (t, shard)
         })
         .collect())
+}
+
+/// The operator's mail switches for a hub: suppress its mail outright, and its spam score
+/// (0–100; at or above `RALLY_SPAM_THRESHOLD` its mail is suppressed too). `None` leaves a
+/// switch as it is. Returns the tenant as it is now.
+pub async fn set_mail(
+    registry: &ShardRegistry,
+    slug: &str,
+    suppressed: Option<bool>,
+    spam_score: Option<i64>,
+) -> Result<tenants::Model, OpError> {
+    let tenant = find_by_slug(registry, slug)
+        .await?
+        .ok_or_else(|| OpError::invalid(format!("there is no tenant with slug '{slug}'")))?;
+    if let Some(score) = spam_score {
+        if !(0..=100).contains(&score) {
+            return Err(OpError::invalid("a spam score is a number from 0 to 100"));
+        }
+    }
+    let mut row: tenants::ActiveModel = tenant.into();
+    if let Some(s) = suppressed {
+        row.mail_suppressed = Set(s);
+    }
+    if let Some(score) = spam_score {
+        row.spam_score = Set(score);
+    }
+    Ok(row.update(registry.global()).await?)
 }

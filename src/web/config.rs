@@ -77,6 +77,12 @@ pub struct Config {
     /// `RALLY_DOMAIN_GRACE_HOURS` (default 72): how long a verified domain whose TXT record
     /// has gone keeps routing before it is unverified (its admins are mailed).
     pub domain_grace_hours: u64,
+    /// `RALLY_SPAM_THRESHOLD` (default 50): a hub whose spam score (set by an operator,
+    /// 0–100) reaches it has its mail suppressed: recorded, not sent.
+    pub spam_threshold: i64,
+    /// `RALLY_MAIL_REDIRECT_TO` (default unset): for staging, every mail goes to this one
+    /// address instead (the intended one is kept in `X-Original-To` and the record).
+    pub mail_redirect_to: Option<String>,
 }
 
 /// What `RALLY_PUBLIC_URL` says about the root host: its scheme and port as browsers see
@@ -302,6 +308,16 @@ impl Config {
                 })?),
             },
             domain_grace_hours: number("RALLY_DOMAIN_GRACE_HOURS", 72, 0, 24 * 365)?,
+            spam_threshold: number("RALLY_SPAM_THRESHOLD", 50, 1, 100)? as i64,
+            mail_redirect_to: match get("RALLY_MAIL_REDIRECT_TO") {
+                None => None,
+                Some(raw) => Some(
+                    crate::domain::Email::parse(&raw)
+                        .map_err(|e| bad("RALLY_MAIL_REDIRECT_TO", format!("'{raw}': {e}")))?
+                        .as_str()
+                        .to_string(),
+                ),
+            },
         })
     }
 

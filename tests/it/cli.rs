@@ -389,3 +389,47 @@ fn jobs_commands_list_and_refuse_clearly() {
         "no dead job",
     );
 }
+
+/// `rally tenant mail`: the operator's mail switches, checked.
+#[test]
+fn tenant_mail_switches_are_set_and_checked() {
+    let cli = Cli::new();
+    assert!(cli.run(&["seed", "demo"]).status.success());
+    let o = cli.run(&[
+        "tenant",
+        "mail",
+        "acme",
+        "--spam-score",
+        "80",
+        "--suppressed",
+        "on",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("acme: mail suppressed, spam score 80"),
+        "{}",
+        stdout(&o)
+    );
+    let o = cli.run(&["tenant", "mail", "acme", "--suppressed", "off"]);
+    assert!(
+        stdout(&o).contains("acme: mail sent, spam score 80"),
+        "{}",
+        stdout(&o)
+    );
+    assert_fails_with(
+        &cli.run(&["tenant", "mail", "acme", "--spam-score", "101"]),
+        "0 to 100",
+    );
+    assert_fails_with(
+        &cli.run(&["tenant", "mail", "nobody", "--spam-score", "1"]),
+        "no tenant",
+    );
+    // A usage error (clap's exit code 2), naming the value.
+    let o = cli.run(&["tenant", "mail", "acme", "--suppressed", "maybe"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("'maybe' is neither on nor off"),
+        "{}",
+        stderr(&o)
+    );
+}

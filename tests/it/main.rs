@@ -14,6 +14,7 @@ mod health;
 mod helpers;
 mod hosts;
 mod jobs;
+mod mail_delivery;
 mod membership;
 mod people;
 mod rewards;

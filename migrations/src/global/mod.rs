@@ -6,6 +6,7 @@ mod m20261123_000003_create_sign_in;
 mod m20261124_000004_retry_and_epochs;
 mod m20261124_000005_domain_checks;
 mod m20261124_000006_jobs;
+mod m20261124_000007_mail_observers;
 
 /// Migrates the global database.
 pub struct GlobalMigrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for GlobalMigrator {
             Box::new(m20261124_000004_retry_and_epochs::Migration),
             Box::new(m20261124_000005_domain_checks::Migration),
             Box::new(m20261124_000006_jobs::Migration),
+            Box::new(m20261124_000007_mail_observers::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Entities of the global database: one per table. Hand-written behaviour lives beside
 //! them in the feature modules, never inside the entity definitions.
 pub mod domains;
+pub mod mail_deliveries;
 pub mod mail_outbox;
 pub mod memberships;
 pub mod password_resets;

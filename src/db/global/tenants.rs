@@ -11,6 +11,8 @@ pub struct Model {
     pub shard_id: Uuid,
     pub status: TenantStatus,
     pub mail_suppressed: bool,
+    /// Set by an operator; at or above `RALLY_SPAM_THRESHOLD` the hub's mail is suppressed.
+    pub spam_score: i64,
     pub debug_logging_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
