@@ -2,7 +2,7 @@
 //! environment variables (see `web::config`); every error is one line and exit code 1.
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use rally::domain::Role;
+use rally::domain::{Role, ShardStatus};
 use rally::platform::{domains, members, migrate, seed, shards, tenants};
 use rally::startup;
 use rally::web::{telemetry, Config};
@@ -81,6 +81,19 @@ enum ShardCommand {
     },
     /// List shards with their tenant counts.
     List,
+    /// Mark a shard active, read-only (its hubs are served, their writes refused),
+    /// draining (no new tenants) or offline.
+    Mark {
+        name: String,
+        #[arg(value_parser = parse_shard_status)]
+        status: ShardStatus,
+    },
+}
+
+fn parse_shard_status(s: &str) -> Result<ShardStatus, String> {
+    ShardStatus::parse(s).ok_or_else(|| {
+        format!("'{s}' is not a shard status (active, read-only, draining, offline)")
+    })
 }
 
 #[derive(Subcommand)]
@@ -273,6 +286,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Tenant(TenantCommand::AddMember { slug, email, role }) => {
             members::add_member(&registry, &slug, &email, role).await?;
             println!("{email} is now {} of {slug}", role.as_str());
+        }
+        Command::Shard(ShardCommand::Mark { name, status }) => {
+            let s = shards::set_status(&registry, &name, status).await?;
+            println!("shard {} is now {}", s.name, s.status);
         }
         Command::Tenant(TenantCommand::Mail {
             slug,

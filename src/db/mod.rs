@@ -72,6 +72,14 @@ fn sqlite_create_if_missing(url: &str) -> String {
 
 /// Is this error a unique-index violation? Uniqueness is the database's job: callers turn
 /// this into a field error instead of checking with a SELECT first.
+/// What a write through a [`TenantDb`] answers while its shard is marked read-only.
+pub const READ_ONLY: &str = "the tenant's shard is read-only";
+
+/// Was this write refused because the shard is read-only?
+pub fn is_read_only(err: &DbErr) -> bool {
+    matches!(err, DbErr::Custom(m) if m == READ_ONLY)
+}
+
 pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }

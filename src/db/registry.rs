@@ -167,7 +167,8 @@ impl ShardRegistry {
     pub async fn tenant_db(&self, tenant_id: Uuid, shard_id: Uuid) -> Result<TenantDb, ShardError> {
         let entry = self.entry_or_reload(shard_id).await?;
         let conn = entry.writer(self.settings).await?;
-        Ok(TenantDb::new(tenant_id, conn))
+        let read_only = entry.info.status == ShardStatus::ReadOnly;
+        Ok(TenantDb::new(tenant_id, conn).read_only(read_only))
     }
 
     /// A read-only-intent handle for one tenant: its shard's reader when configured.
@@ -178,7 +179,7 @@ impl ShardRegistry {
     ) -> Result<TenantDb, ShardError> {
         let entry = self.entry_or_reload(shard_id).await?;
         let conn = entry.reader(self.settings).await?;
-        Ok(TenantDb::new(tenant_id, conn))
+        Ok(TenantDb::new(tenant_id, conn).read_only(true))
     }
 
     /// The raw writer connection of a shard, for whole-shard work (migrations, moving

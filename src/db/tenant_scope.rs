@@ -16,6 +16,9 @@ use uuid::Uuid;
 pub struct TenantScope<C> {
     tenant_id: Uuid,
     conn: C,
+    /// The tenant's shard is marked read-only: every write is refused with
+    /// [`super::READ_ONLY`] (reads go on).
+    read_only: bool,
 }
 
 /// The handle page loaders and form handlers get.
@@ -34,14 +37,27 @@ impl<C> std::fmt::Debug for TenantScope<C> {
 impl TenantDb {
     /// Only the shard registry (and tests that build a shard by hand) make handles.
     pub fn new(tenant_id: Uuid, conn: DatabaseConnection) -> Self {
-        Self { tenant_id, conn }
+        Self {
+            tenant_id,
+            conn,
+            read_only: false,
+        }
     }
 
-    /// Starts a shard transaction for this tenant.
+    /// The same handle, refusing writes (its shard is read-only).
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
+        self
+    }
+
+    /// Starts a shard transaction for this tenant (refused on a read-only shard: a
+    /// transaction is for writing).
     pub async fn begin(&self) -> Result<TenantTx, DbErr> {
+        self.writable()?;
         Ok(TenantScope {
             tenant_id: self.tenant_id,
             conn: self.conn.begin().await?,
+            read_only: self.read_only,
         })
     }
 
@@ -54,6 +70,17 @@ impl TenantDb {
 impl TenantTx {
     pub async fn commit(self) -> Result<(), DbErr> {
         self.conn.commit().await
+    }
+}
+
+impl<C> TenantScope<C> {
+    /// Every write goes through here first.
+    fn writable(&self) -> Result<(), DbErr> {
+        if self.read_only {
+            Err(DbErr::Custom(super::READ_ONLY.into()))
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -81,6 +108,7 @@ impl<C: ConnectionTrait> TenantScope<C> {
         A::Entity: TenantEntity,
         <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
     {
+        self.writable()?;
         row.set(A::Entity::tenant_column(), self.tenant_id.into());
         row.insert(&self.conn).await
     }
@@ -97,6 +125,7 @@ impl<C: ConnectionTrait> TenantScope<C> {
         A: ActiveModelTrait + ActiveModelBehavior + Send,
         A::Entity: TenantEntity,
     {
+        self.writable()?;
         row.set(A::Entity::tenant_column(), self.tenant_id.into());
         let inserted = A::Entity::insert(row)
             .on_conflict(
@@ -133,6 +162,7 @@ impl<C: ConnectionTrait> TenantScope<C> {
         A: ActiveModelTrait + ActiveModelBehavior + Send,
         A::Entity: TenantEntity,
     {
+        self.writable()?;
         let mut values = values;
         values.not_set(A::Entity::tenant_column());
         let res = A::Entity::update_many()
@@ -151,6 +181,7 @@ impl<C: ConnectionTrait> TenantScope<C> {
         sets: Vec<(E::Column, sea_orm::sea_query::SimpleExpr)>,
         cond: impl IntoCondition,
     ) -> Result<u64, DbErr> {
+        self.writable()?;
         let mut q = E::update_many();
         for (col, expr) in sets {
             if sea_orm::IdenStatic::as_str(&col) == sea_orm::IdenStatic::as_str(&E::tenant_column())
@@ -179,6 +210,7 @@ impl<C: ConnectionTrait> TenantScope<C> {
         &self,
         cond: impl IntoCondition,
     ) -> Result<u64, DbErr> {
+        self.writable()?;
         let res = E::delete_many()
             .filter(E::tenant_column().eq(self.tenant_id))
             .filter(cond.into_condition())

@@ -184,7 +184,10 @@ impl Worker {
     /// Claims and runs one batch from each database; a shard that is down is skipped.
     pub async fn run_once(&self) -> Result<Pass, DbErr> {
         let mut pass = self.run_on(self.registry.global(), None).await?;
-        for shard in self.registry.shards() {
+        // A read-only shard's jobs wait until it takes writes again.
+        let writable =
+            |s: &crate::db::global::shards::Model| s.status != crate::domain::ShardStatus::ReadOnly;
+        for shard in self.registry.shards().into_iter().filter(writable) {
             let Ok(conn) = self.registry.shard_connection(shard.id).await else {
                 continue;
             };

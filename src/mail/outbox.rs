@@ -92,7 +92,9 @@ pub async fn recent(
         .limit(limit)
         .all(registry.global())
         .await?;
-    for shard in registry.shards() {
+    let writable =
+        |s: &crate::db::global::shards::Model| s.status != crate::domain::ShardStatus::ReadOnly;
+    for shard in registry.shards().into_iter().filter(writable) {
         let Ok(conn) = registry.shard_connection(shard.id).await else {
             continue;
         };

@@ -108,3 +108,25 @@ pub async fn list(global: &DatabaseConnection) -> Result<Vec<(shards::Model, i64
         })
         .collect())
 }
+
+/// Marks a shard `active`, `read-only` (its tenants' pages are served, their writes are
+/// refused), `draining` (no new tenants) or `offline` (nothing is served from it), and
+/// reloads this process's registry; other servers follow at their next reload.
+pub async fn set_status(
+    registry: &crate::db::ShardRegistry,
+    name: &str,
+    status: ShardStatus,
+) -> Result<shards::Model, OpError> {
+    use sea_orm::QueryFilter;
+    let global = registry.global();
+    let shard = shards::Entity::find()
+        .filter(shards::Column::Name.eq(name))
+        .one(global)
+        .await?
+        .ok_or_else(|| OpError::invalid(format!("there is no shard named '{name}'")))?;
+    let mut row: shards::ActiveModel = shard.into();
+    row.status = Set(status);
+    let shard = row.update(global).await?;
+    registry.reload().await?;
+    Ok(shard)
+}

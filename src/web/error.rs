@@ -38,6 +38,9 @@ pub enum AppError {
     Invalid { to: String, flash: Box<Flash> },
     #[error("request body too large")]
     TooLarge,
+    /// The hub's shard is read-only (maintenance): pages are shown, changes wait. 503.
+    #[error("read-only")]
+    ReadOnly,
     /// A body that is not what the form sends (a broken upload): 400.
     #[error("bad request")]
     BadRequest,
@@ -53,6 +56,8 @@ pub enum AppError {
 
 /// How long a visitor is asked to wait after a 503.
 pub const RETRY_AFTER_UNAVAILABLE: u64 = 5;
+/// How long, when the hub is read-only for maintenance.
+pub const RETRY_AFTER_READ_ONLY: u64 = 60;
 
 fn query_value(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -74,6 +79,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::SignInRequired { .. } | Self::NotMember { .. } | Self::Invalid { .. } => 303,
             Self::TooLarge => 413,
+            Self::ReadOnly => 503,
             Self::BadRequest => 400,
             Self::RateLimited { .. } => 429,
             Self::Unavailable => 503,
@@ -88,6 +94,7 @@ impl AppError {
                 retry_after_seconds,
             } => Some((*retry_after_seconds).max(1)),
             Self::Unavailable => Some(RETRY_AFTER_UNAVAILABLE),
+            Self::ReadOnly => Some(RETRY_AFTER_READ_ONLY),
             _ => None,
         }
     }
@@ -101,6 +108,7 @@ impl AppError {
             Self::NotMember { .. } => "Join this hub",
             Self::Invalid { .. } => "Check the form",
             Self::TooLarge => "Too large",
+            Self::ReadOnly => "Changes are paused",
             Self::BadRequest => "Cannot read what was sent",
             Self::RateLimited { .. } => "Too many attempts",
             Self::Unavailable => "Temporarily unavailable",
@@ -117,6 +125,9 @@ impl AppError {
             Self::NotMember { .. } => "Join this hub to continue.",
             Self::Invalid { .. } => "Some fields need another look.",
             Self::TooLarge => "What was sent is larger than this form accepts.",
+            Self::ReadOnly => {
+                "This hub is read-only for maintenance: you can look around, but nothing can be changed right now. Please try again in a few minutes."
+            }
             Self::BadRequest => "What was sent is not what this form sends. Please try again.",
             Self::RateLimited { .. } => {
                 "There have been too many attempts. Please wait a moment and try again."
@@ -218,6 +229,9 @@ impl From<sea_orm::DbErr> for AppError {
         // outage: "try again" would not help.
         if crate::db::is_unique_violation(&e) {
             return Self::internal(e);
+        }
+        if crate::db::is_read_only(&e) {
+            return Self::ReadOnly;
         }
         match e {
             DbErr::RecordNotFound(_) => Self::NotFound,

@@ -433,3 +433,25 @@ fn tenant_mail_switches_are_set_and_checked() {
         stderr(&o)
     );
 }
+
+/// `rally shard mark`: a shard's state, by name, checked.
+#[test]
+fn shard_mark_sets_a_known_state_of_a_known_shard() {
+    let cli = Cli::new();
+    assert!(cli.run(&["migrate"]).status.success());
+    let o = cli.run(&["shard", "mark", "shard1", "read-only"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("shard shard1 is now read-only"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&cli.run(&["shard", "list"])).contains("read-only"));
+    assert_fails_with(
+        &cli.run(&["shard", "mark", "nope", "active"]),
+        "no shard named",
+    );
+    let o = cli.run(&["shard", "mark", "shard1", "sleepy"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not a shard status"), "{}", stderr(&o));
+}

@@ -20,6 +20,7 @@ mod people;
 mod rewards;
 mod session_store;
 mod shard_down;
+mod shard_status;
 mod sign_in;
 mod sqlite;
 mod sso;
