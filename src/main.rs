@@ -119,6 +119,13 @@ enum TenantCommand {
         #[arg(long, default_value = "advocate", value_parser = parse_role)]
         role: Role,
     },
+    /// Debug logging for one hub (its requests and jobs, SQL included) for N minutes;
+    /// 0 switches it off. Every server follows within seconds; it ends by itself.
+    Debug {
+        slug: String,
+        #[arg(long)]
+        minutes: u32,
+    },
     /// A hub's mail switches: suppress its mail, set its spam score (0–100; at or above
     /// RALLY_SPAM_THRESHOLD its mail is recorded, not sent).
     Mail {
@@ -290,6 +297,21 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Shard(ShardCommand::Mark { name, status }) => {
             let s = shards::set_status(&registry, &name, status).await?;
             println!("shard {} is now {}", s.name, s.status);
+        }
+        Command::Tenant(TenantCommand::Debug { slug, minutes }) => {
+            if minutes > 24 * 60 {
+                anyhow::bail!("debug logging is for at most a day (1440 minutes)");
+            }
+            let until = (minutes > 0)
+                .then(|| chrono::Utc::now() + chrono::Duration::minutes(minutes as i64));
+            tenants::set_debug_until(&registry, &slug, until).await?;
+            match until {
+                Some(u) => println!(
+                    "debug logging for {slug} until {}",
+                    u.format("%H:%M:%S UTC")
+                ),
+                None => println!("debug logging for {slug} is off"),
+            }
         }
         Command::Tenant(TenantCommand::Mail {
             slug,

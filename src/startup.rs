@@ -160,6 +160,7 @@ impl Application {
             tracing::warn!(error = %e, "could not give older queued mail its delivery jobs");
         }
         spawn_housekeeping(registry.clone(), store.clone(), limiter.clone());
+        crate::web::telemetry::spawn_debug_refresh(registry.global().clone());
         crate::jobs::Worker::new(registry.clone(), job_handlers(sender), JOB_LEASE)
             .spawn(JOB_POLL_EVERY);
         let secret = secret_key(&config)?;
@@ -314,7 +315,10 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
     pages
         // Inside host routing: the API host (bearer tokens, no cookies) never reaches it.
         .layer(axum::middleware::from_fn(same_origin::require_same_origin))
-        .layer(axum::middleware::from_fn_with_state(routing, site::route_by_host))
+        .layer(axum::middleware::from_fn_with_state(
+            routing,
+            site::route_by_host,
+        ))
         .layer(axum::middleware::from_fn(limits::limit_body))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
@@ -328,7 +332,15 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
                     .get(http::header::HOST)
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("");
-                tracing::info_span!("request", request_id = %id, method = %req.method(), host = %host, path = %req.uri().path())
+                tracing::info_span!(
+                    "request",
+                    request_id = %id,
+                    method = %req.method(),
+                    host = %host,
+                    path = %req.uri().path(),
+                    // Recorded by host routing when the hub has debug logging on.
+                    debug = tracing::field::Empty,
+                )
             }),
         )
         .layer(axum::middleware::from_fn(crate::web::headers::static_cache))
@@ -339,6 +351,9 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
             crate::web::headers::security_headers,
         ))
         .layer(PropagateRequestIdLayer::new(request_id::HEADER))
-        .layer(SetRequestIdLayer::new(request_id::HEADER, request_id::MakeUuid))
+        .layer(SetRequestIdLayer::new(
+            request_id::HEADER,
+            request_id::MakeUuid,
+        ))
         .layer(axum::middleware::from_fn(request_id::drop_unacceptable))
 }

@@ -4,6 +4,7 @@
 //! - [`tenant`]: tenant-scoped entities, living on shards, reached only through [`TenantDb`].
 //! - [`registry`]: the shard registry — one lazily opened pool per shard, reloaded from the
 //!   `shards` table.
+pub mod debug_log;
 pub mod global;
 pub mod registry;
 pub mod tenant;
@@ -38,6 +39,13 @@ impl Default for PoolSettings {
 
 /// Opens a pool. SQLite files are created when missing (`mode=rwc`).
 pub async fn connect(url: &str, settings: PoolSettings) -> Result<DatabaseConnection, DbErr> {
+    let mut conn = open(url, settings).await?;
+    // Every statement, for per-tenant debug logging (written only when asked for).
+    conn.set_metric_callback(debug_log::log_statement);
+    Ok(conn)
+}
+
+async fn open(url: &str, settings: PoolSettings) -> Result<DatabaseConnection, DbErr> {
     let url = sqlite_create_if_missing(url);
     let mut opts = ConnectOptions::new(url);
     opts.max_connections(settings.max_connections)

@@ -234,8 +234,12 @@ impl Worker {
             kind = %job.kind,
             tenant = ?job.tenant_id,
             attempt = job.attempts,
-            request_id = job.request_id.as_deref().unwrap_or("")
+            request_id = job.request_id.as_deref().unwrap_or(""),
+            debug = tracing::field::Empty,
         );
+        if job.tenant_id.is_some_and(crate::db::debug_log::debug_on) {
+            span.record(crate::db::debug_log::DEBUG_FIELD, true);
+        }
         // Instrumented, never entered across an await: a guard held over one would lend
         // this span to whatever else the thread runs meanwhile.
         let attempt = async {

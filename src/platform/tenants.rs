@@ -195,3 +195,18 @@ pub async fn set_mail(
     }
     Ok(row.update(registry.global()).await?)
 }
+
+/// Switches a hub's debug logging on until `until` (`None`: off now). Every server
+/// follows within a second or two (`db::debug_log`), and it ends by itself.
+pub async fn set_debug_until(
+    registry: &ShardRegistry,
+    slug: &str,
+    until: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<tenants::Model, OpError> {
+    let tenant = find_by_slug(registry, slug)
+        .await?
+        .ok_or_else(|| OpError::invalid(format!("there is no tenant with slug '{slug}'")))?;
+    let mut row: tenants::ActiveModel = tenant.into();
+    row.debug_logging_until = Set(until);
+    Ok(row.update(registry.global()).await?)
+}

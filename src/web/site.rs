@@ -128,6 +128,8 @@ async fn resolve_hub(state: &AppState, kind: &HostKind) -> Result<Option<HubRequ
             return Err(AppError::Unavailable.into_response());
         }
     };
+    // From here on (its settings, its page), the hub's debug switch applies.
+    super::telemetry::mark_if_debugging(tenant.id);
     let db = state
         .registry
         .tenant_db(tenant.id, tenant.shard_id)

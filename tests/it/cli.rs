@@ -455,3 +455,101 @@ fn shard_mark_sets_a_known_state_of_a_known_shard() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("not a shard status"), "{}", stderr(&o));
 }
+
+/// Per-tenant debug logging, in a real `rally serve` writing JSON logs: switched on for
+/// acme, acme's SQL is logged and globex's is not; it stops by itself when its time is up.
+#[test]
+fn debug_logging_for_one_hub_logs_its_sql_only_and_stops_by_itself() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let cli = Cli::new();
+    assert!(cli.run(&["seed", "demo"]).status.success());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let log_path = cli.dir.path().join("serve.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rally"))
+        .arg("serve")
+        .env_clear()
+        .env("RALLY_DATA_DIR", cli.dir.path())
+        .env("RALLY_LISTEN", format!("127.0.0.1:{port}"))
+        .env("RALLY_LOG", "info")
+        .env("RALLY_LOG_FORMAT", "json")
+        .stdout(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .expect("start rally serve");
+    let get = |host: &str, path: &str| -> String {
+        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+            return String::new();
+        };
+        let req =
+            format!("GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n");
+        let _ = s.write_all(req.as_bytes());
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    };
+    let start = Instant::now();
+    while !get("x", "/healthz").starts_with("HTTP/1.1 200") {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "serve did not come up"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // SQL lines of the log, by the host of the request they ran in.
+    let sql_hosts = || -> Vec<String> {
+        std::fs::read_to_string(&log_path)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v["target"] == "rally::sql")
+            .map(|v| v["span"]["host"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let o = cli.run(&["tenant", "debug", "acme", "--minutes", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The server notices within a second or two; its hub caches are cold, so each hub's
+    // first page reads its settings.
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(get("acme.localhost", "/").starts_with("HTTP/1.1 200"));
+    assert!(get("globex.localhost", "/").starts_with("HTTP/1.1 200"));
+    std::thread::sleep(Duration::from_millis(300));
+    let hosts = sql_hosts();
+    assert!(
+        hosts.iter().any(|h| h.starts_with("acme.localhost")),
+        "acme's SQL is logged: {hosts:?}"
+    );
+    assert!(
+        !hosts.iter().any(|h| h.starts_with("globex.localhost")),
+        "globex's is not: {hosts:?}"
+    );
+
+    // The switch is set to end in a second (as a minute's would, sooner): once it has,
+    // with nobody switching it off, acme's SQL is no longer logged.
+    let dir = cli.dir.path().display().to_string();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let config =
+            rally::web::Config::from_lookup(|k| (k == "RALLY_DATA_DIR").then(|| dir.clone()))
+                .unwrap();
+        let registry = rally::startup::open_databases(&config).await.unwrap();
+        let soon = chrono::Utc::now() + chrono::Duration::seconds(1);
+        rally::platform::tenants::set_debug_until(&registry, "acme", Some(soon))
+            .await
+            .unwrap();
+    });
+    let before = sql_hosts().len();
+    // Past the end, and past the hub settings' memo (3 s), so the page reads them again.
+    std::thread::sleep(Duration::from_millis(4500));
+    assert!(get("acme.localhost", "/").starts_with("HTTP/1.1 200"));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        sql_hosts().len(),
+        before,
+        "switched off: nothing more is logged"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
