@@ -184,6 +184,7 @@ impl Application {
             config: Arc::new(config),
             registry,
         };
+        crate::web::hot_config::spawn(state.clone());
         let router = router(state.clone(), store);
         Ok(Self { state, router })
     }

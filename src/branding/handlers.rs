@@ -43,8 +43,9 @@ pub async fn save(
         ..Default::default()
     };
     hub.db.update_where(values, Condition::all()).await?;
-    // This server shows it at once; the others within the memo's bound.
+    // This server shows it at once; the others when they see the generation move.
     state.hub_config.invalidate(hub.tenant.id).await;
+    crate::db::config_generation::bump(state.registry.global()).await?;
     Ok(back(&session, PAGE, Flash::notice("branding", "Saved.")).await)
 }
 
@@ -80,6 +81,7 @@ async fn set_image(
     }
     hub.db.update_where(values, Condition::all()).await?;
     state.hub_config.invalidate(hub.tenant.id).await;
+    crate::db::config_generation::bump(state.registry.global()).await?;
     if let Some(old) = before {
         // A leftover file is only wasted space; the hub no longer names it.
         if let Err(e) = state.storage.delete(hub.tenant.id, &old).await {

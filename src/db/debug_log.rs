@@ -22,29 +22,34 @@ pub fn debug_on(tenant: Uuid) -> bool {
         .is_some_and(|until| until > Utc::now())
 }
 
-/// Re-reads which hubs have debug logging on, every second, so every server follows a
-/// switch (on or off) within a second or two.
-pub fn spawn_debug_refresh(global: sea_orm::DatabaseConnection) {
+/// Re-reads which hubs have debug logging on (a failed read keeps what was known).
+pub async fn refresh(global: &sea_orm::DatabaseConnection) {
     use crate::db::global::tenants;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let found = tenants::Entity::find()
+        .filter(tenants::Column::DebugLoggingUntil.gt(Utc::now()))
+        .all(global)
+        .await;
+    match found {
+        Ok(rows) => {
+            let map = rows
+                .into_iter()
+                .filter_map(|t| t.debug_logging_until.map(|u| (t.id, u)))
+                .collect();
+            *DEBUG_TENANTS.write().unwrap_or_else(|e| e.into_inner()) = Some(map);
+        }
+        Err(e) => tracing::warn!(error = %e, "reading the debug-logging switches failed"),
+    }
+}
+
+/// Reads the switches now and then every second (a change made through the hot
+/// configuration counter is read at once, see `web::hot_config`).
+pub fn spawn_debug_refresh(global: sea_orm::DatabaseConnection) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
         loop {
             tick.tick().await;
-            let found = tenants::Entity::find()
-                .filter(tenants::Column::DebugLoggingUntil.gt(Utc::now()))
-                .all(&global)
-                .await;
-            match found {
-                Ok(rows) => {
-                    let map = rows
-                        .into_iter()
-                        .filter_map(|t| t.debug_logging_until.map(|u| (t.id, u)))
-                        .collect();
-                    *DEBUG_TENANTS.write().unwrap_or_else(|e| e.into_inner()) = Some(map);
-                }
-                Err(e) => tracing::warn!(error = %e, "reading the debug-logging switches failed"),
-            }
+            refresh(&global).await;
         }
     });
 }

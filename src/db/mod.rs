@@ -4,6 +4,7 @@
 //! - [`tenant`]: tenant-scoped entities, living on shards, reached only through [`TenantDb`].
 //! - [`registry`]: the shard registry — one lazily opened pool per shard, reloaded from the
 //!   `shards` table.
+pub mod config_generation;
 pub mod debug_log;
 pub mod global;
 pub mod registry;

@@ -5,6 +5,7 @@
 //! `<slug>.<root>` always routes and needs no row. One host is primary: the verified
 //! custom domain marked so, else the subdomain; the others answer 301 to it.
 use super::dns;
+use crate::db::config_generation::bump;
 use crate::db::global::{domains, tenants, users};
 use crate::db::tenant::contacts;
 use crate::db::{is_unique_violation, new_id, now, ShardRegistry};
@@ -113,7 +114,7 @@ pub async fn add(
             domains::Entity::delete_by_id(claim.id).exec(global).await?;
         }
     }
-    domains::ActiveModel {
+    let row = domains::ActiveModel {
         id: Set(new_id()),
         host: Set(h.to_string()),
         tenant_id: Set(tenant_id),
@@ -131,9 +132,11 @@ pub async fn add(
         if is_unique_violation(&e) {
             DomainError::Taken(format!("'{h}' is already in use"))
         } else {
-            e.into()
+            DomainError::from(e)
         }
-    })
+    })?;
+    bump(global).await?;
+    Ok(row)
 }
 
 pub async fn find_host(
@@ -205,6 +208,10 @@ async fn apply(
         }
     };
     row.update(global).await?;
+    // Newly verified or lapsed: routing changed, every server must follow.
+    if applied == Applied::Lapsed || (applied == Applied::Found && d.verified_at.is_none()) {
+        bump(global).await?;
+    }
     Ok(applied)
 }
 
@@ -272,6 +279,7 @@ pub async fn set_primary(
             .await?;
     }
     tx.commit().await?;
+    bump(global).await?;
     Ok(())
 }
 
@@ -288,6 +296,7 @@ pub async fn remove(
         .await?
         .ok_or(DomainError::NotFound)?;
     domains::Entity::delete_by_id(d.id).exec(global).await?;
+    bump(global).await?;
     Ok(d)
 }
 

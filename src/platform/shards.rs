@@ -127,6 +127,7 @@ pub async fn set_status(
     let mut row: shards::ActiveModel = shard.into();
     row.status = Set(status);
     let shard = row.update(global).await?;
+    crate::db::config_generation::bump(global).await?;
     registry.reload().await?;
     Ok(shard)
 }

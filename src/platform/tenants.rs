@@ -102,6 +102,8 @@ pub async fn create(
     })?;
     let db = registry.tenant_db(tenant.id, tenant.shard_id).await?;
     ensure_hub_settings(&db, &name, &defaults.tagline, color.as_str()).await?;
+    // Its host may be remembered as "no such hub" by every server.
+    crate::db::config_generation::bump(registry.global()).await?;
     Ok(tenant)
 }
 
@@ -193,7 +195,9 @@ pub async fn set_mail(
     if let Some(score) = spam_score {
         row.spam_score = Set(score);
     }
-    Ok(row.update(registry.global()).await?)
+    let tenant = row.update(registry.global()).await?;
+    crate::db::config_generation::bump(registry.global()).await?;
+    Ok(tenant)
 }
 
 /// Switches a hub's debug logging on until `until` (`None`: off now). Every server
@@ -208,5 +212,7 @@ pub async fn set_debug_until(
         .ok_or_else(|| OpError::invalid(format!("there is no tenant with slug '{slug}'")))?;
     let mut row: tenants::ActiveModel = tenant.into();
     row.debug_logging_until = Set(until);
-    Ok(row.update(registry.global()).await?)
+    let tenant = row.update(registry.global()).await?;
+    crate::db::config_generation::bump(registry.global()).await?;
+    Ok(tenant)
 }

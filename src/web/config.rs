@@ -38,9 +38,10 @@ pub struct Config {
     pub environment: Environment,
     /// `RALLY_DB_MAX_CONNECTIONS` (default 10): pool size, per database.
     pub db_max_connections: u32,
-    /// `RALLY_HOST_CACHE_SECONDS` (default 1): how long a host → tenant answer (or miss) is
-    /// trusted. A domain changed by another process (another app server, the CLI) is seen
-    /// within this time; a hub's host costs one global query per second per server.
+    /// `RALLY_HOST_CACHE_SECONDS` (default 30): how long a host → tenant answer (or miss) is
+    /// trusted at most. Changes made anywhere are seen sooner, within a quarter second, by
+    /// the hot-configuration watcher (`web::hot_config`); this bounds staleness only while
+    /// the global database cannot be read.
     pub host_cache_seconds: u64,
     /// `RALLY_SMTP_URL` (default unset): e.g. `smtps://user:pass@smtp.example:465` or
     /// `smtp://relay:25?tls=required`. Unset: outside production mail is kept and shown at
@@ -234,7 +235,7 @@ impl Config {
             listen,
             environment,
             db_max_connections: number("RALLY_DB_MAX_CONNECTIONS", 10, 1, 1000)? as u32,
-            host_cache_seconds: number("RALLY_HOST_CACHE_SECONDS", 1, 0, 3600)?,
+            host_cache_seconds: number("RALLY_HOST_CACHE_SECONDS", 30, 0, 3600)?,
             smtp_url: match get("RALLY_SMTP_URL") {
                 Some(u) if !(u.starts_with("smtp://") || u.starts_with("smtps://")) => {
                     return Err(bad(

@@ -43,6 +43,11 @@ impl HubConfigCache {
             .map_err(|e| DbErr::Custom(e.to_string()))
     }
 
+    /// Forgets every entry (hot configuration changed somewhere).
+    pub fn invalidate_all(&self) {
+        self.cache.invalidate_all();
+    }
+
     /// Forgets one hub's entry (after its settings changed in this process).
     pub async fn invalidate(&self, tenant_id: Uuid) {
         self.cache.invalidate(&tenant_id).await;

@@ -19,6 +19,7 @@ pub mod guard;
 pub mod headers;
 pub mod health;
 pub mod hosts;
+pub mod hot_config;
 pub mod hub_config;
 pub mod limits;
 pub mod pages;

@@ -13,6 +13,7 @@ mod headers;
 mod health;
 mod helpers;
 mod hosts;
+mod hot_config;
 mod jobs;
 mod mail_delivery;
 mod membership;

@@ -7,6 +7,7 @@ mod m20261124_000004_retry_and_epochs;
 mod m20261124_000005_domain_checks;
 mod m20261124_000006_jobs;
 mod m20261124_000007_mail_observers;
+mod m20261124_000008_config_generation;
 
 /// Migrates the global database.
 pub struct GlobalMigrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for GlobalMigrator {
             Box::new(m20261124_000005_domain_checks::Migration),
             Box::new(m20261124_000006_jobs::Migration),
             Box::new(m20261124_000007_mail_observers::Migration),
+            Box::new(m20261124_000008_config_generation::Migration),
         ]
     }
 }
