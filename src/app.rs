@@ -5,6 +5,7 @@
 use crate::accounts::pages::{AccountsHome, AccountsRoutes};
 use crate::branding::pages::BrandingRoutes;
 use crate::challenges::pages::ChallengeRoutes;
+use crate::console::pages::ConsoleRoutes;
 use crate::domains::pages::DomainRoutes;
 use crate::home::pages::{HomeRoutes, HubHome};
 use crate::invitations::pages::InvitationRoutes;
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <PeopleRoutes />
                     <BrandingRoutes />
                     <DomainRoutes />
+                    <ConsoleRoutes />
                 </ParentRoute>
             </Routes>
         </Router>

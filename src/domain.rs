@@ -489,10 +489,12 @@ stored_enum!(
 );
 
 stored_enum!(
-    /// Whether a tenant's hub is served.
+    /// Whether a tenant's hub is served: active; suspended (its members see a page saying
+    /// so); or down for maintenance (503 to everyone, for a while).
     TenantStatus {
         Active = "active",
         Suspended = "suspended",
+        Maintenance = "maintenance",
     }
 );
 

@@ -39,6 +39,8 @@ pub mod branding;
 #[cfg(feature = "ssr")]
 pub mod challenges;
 #[cfg(feature = "ssr")]
+pub mod console;
+#[cfg(feature = "ssr")]
 pub mod crash;
 #[cfg(feature = "ssr")]
 pub mod db;

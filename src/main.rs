@@ -2,7 +2,8 @@
 //! environment variables (see `web::config`); every error is one line and exit code 1.
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use rally::domain::{Role, ShardStatus};
+use rally::domain::{Role, ShardStatus, TenantStatus};
+use rally::platform::audit::{self, Actor};
 use rally::platform::{domains, members, migrate, seed, shards, tenants};
 use rally::startup;
 use rally::web::{telemetry, Config};
@@ -46,6 +47,11 @@ enum Command {
     /// Background jobs: those given up, and retrying them.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// The operators' audit log, newest first.
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -60,6 +66,8 @@ enum JobsCommand {
 enum UserCommand {
     /// Make an account a platform operator.
     Promote { email: String },
+    /// End every session of an account, on every host.
+    SignOutEverywhere { email: String },
 }
 
 #[derive(Subcommand)]
@@ -119,6 +127,13 @@ enum TenantCommand {
         #[arg(long, default_value = "advocate", value_parser = parse_role)]
         role: Role,
     },
+    /// Suspend a hub (its members see a page saying so), rest it for maintenance (503),
+    /// or make it active again.
+    Status {
+        slug: String,
+        #[arg(value_parser = parse_tenant_status)]
+        status: TenantStatus,
+    },
     /// Debug logging for one hub (its requests and jobs, SQL included) for N minutes;
     /// 0 switches it off. Every server follows within seconds; it ends by itself.
     Debug {
@@ -135,6 +150,11 @@ enum TenantCommand {
         #[arg(long)]
         spam_score: Option<i64>,
     },
+}
+
+fn parse_tenant_status(s: &str) -> Result<TenantStatus, String> {
+    TenantStatus::parse(s)
+        .ok_or_else(|| format!("'{s}' is not a hub status (active, suspended, maintenance)"))
 }
 
 fn parse_switch(s: &str) -> Result<bool, String> {
@@ -258,6 +278,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Shard(ShardCommand::Add { name, url, reader }) => {
             let s = shards::add(registry.global(), &name, &url, reader.as_deref()).await?;
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "shard.add",
+                &s.name,
+                "",
+                None,
+            )
+            .await?;
             println!("added shard {} ({})", s.name, s.id);
         }
         Command::Shard(ShardCommand::List) => {
@@ -281,6 +310,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 Default::default(),
             )
             .await?;
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "tenant.create",
+                &t.slug,
+                name,
+                None,
+            )
+            .await?;
             let host = format!("{}.{}", t.slug, config.root_domain);
             println!("created tenant {} — {}", t.slug, config.url_for_host(&host));
         }
@@ -296,6 +334,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Shard(ShardCommand::Mark { name, status }) => {
             let s = shards::set_status(&registry, &name, status).await?;
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "shard.status",
+                &name,
+                status.as_str(),
+                None,
+            )
+            .await?;
             println!("shard {} is now {}", s.name, s.status);
         }
         Command::Tenant(TenantCommand::Debug { slug, minutes }) => {
@@ -305,6 +352,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let until = (minutes > 0)
                 .then(|| chrono::Utc::now() + chrono::Duration::minutes(minutes as i64));
             tenants::set_debug_until(&registry, &slug, until).await?;
+            let detail = format!("{minutes} minutes");
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "tenant.debug",
+                &slug,
+                detail,
+                None,
+            )
+            .await?;
             match until {
                 Some(u) => println!(
                     "debug logging for {slug} until {}",
@@ -319,6 +376,19 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             spam_score,
         }) => {
             let t = tenants::set_mail(&registry, &slug, suppressed, spam_score).await?;
+            let detail = format!(
+                "spam score {}, suppressed {}",
+                t.spam_score, t.mail_suppressed
+            );
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "tenant.mail",
+                &slug,
+                detail,
+                None,
+            )
+            .await?;
             println!(
                 "{slug}: mail {}, spam score {}",
                 if t.mail_suppressed {
@@ -331,6 +401,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Promote { email }) => {
             let u = members::promote(registry.global(), &email).await?;
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "user.promote",
+                &u.email,
+                "",
+                None,
+            )
+            .await?;
             println!("{} is now a platform operator", u.email);
         }
         Command::Reconcile(ReconcileCommand::Memberships) => {
@@ -381,6 +460,45 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 ),
             }
         }
+        Command::Tenant(TenantCommand::Status { slug, status }) => {
+            tenants::set_status(&registry, &slug, status).await?;
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "tenant.status",
+                &slug,
+                status.as_str(),
+                None,
+            )
+            .await?;
+            println!("{slug} is now {status}");
+        }
+        Command::User(UserCommand::SignOutEverywhere { email }) => {
+            let u = members::sign_out_everywhere(registry.global(), &email).await?;
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "user.sign_out_everywhere",
+                &u.email,
+                "",
+                None,
+            )
+            .await?;
+            println!("{} is signed out everywhere", u.email);
+        }
+        Command::Audit { limit } => {
+            for a in audit::recent(registry.global(), limit).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    a.created_at.format("%Y-%m-%d %H:%M:%S"),
+                    a.actor,
+                    a.action,
+                    a.target,
+                    a.detail,
+                    a.request_id.unwrap_or_default()
+                );
+            }
+        }
         Command::Jobs(JobsCommand::Dead) => {
             for d in rally::jobs::dead(&registry).await? {
                 let j = d.job;
@@ -405,6 +523,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             if !rally::jobs::retry(&registry, id).await? {
                 anyhow::bail!("there is no dead job {id}");
             }
+            let target = id.to_string();
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "job.retry",
+                &target,
+                "",
+                None,
+            )
+            .await?;
             println!("job {id} is queued again");
         }
         Command::Domain(DomainCommand::List { slug }) => {

@@ -282,7 +282,8 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
         .merge(crate::rewards::routes())
         .merge(crate::branding::routes())
         .merge(crate::domains::routes())
-        .merge(crate::files::routes());
+        .merge(crate::files::routes())
+        .merge(crate::console::routes());
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();

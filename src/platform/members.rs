@@ -49,3 +49,40 @@ pub async fn promote(global: &DatabaseConnection, email: &str) -> Result<users::
     row.is_platform_operator = Set(true);
     Ok(row.update(global).await?)
 }
+
+/// Ends every session of an account, on every host (its session epoch moves on).
+pub async fn sign_out_everywhere(
+    global: &DatabaseConnection,
+    email: &str,
+) -> Result<users::Model, OpError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let email = Email::parse(email).map_err(|e| OpError::invalid(format!("'{email}': {e}")))?;
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .one(global)
+        .await?
+        .ok_or_else(|| OpError::invalid(format!("there is no account for {}", email.as_str())))?;
+    crate::web::auth::end_all_sessions(global, user.id).await?;
+    Ok(user)
+}
+
+/// Accounts whose email or name contains `query` (case-insensitive), at most `limit`.
+pub async fn find_people(
+    global: &DatabaseConnection,
+    query: &str,
+    limit: u64,
+) -> Result<Vec<users::Model>, OpError> {
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let q = query.trim().to_lowercase();
+    let mut find = users::Entity::find()
+        .order_by_asc(users::Column::Email)
+        .limit(limit);
+    if !q.is_empty() {
+        find = find.filter(
+            Condition::any()
+                .add(users::Column::Email.contains(&q))
+                .add(users::Column::DisplayName.contains(query.trim())),
+        );
+    }
+    Ok(find.all(global).await?)
+}

@@ -1,6 +1,7 @@
 //! Platform operations: what operators do to the fleet (migrate, add shards, create
 //! tenants, add domains, seed the demo). Called by the CLI today and by the `/platform`
 //! console later; every rule lives here, not in the caller.
+pub mod audit;
 pub mod domains;
 pub mod members;
 pub mod migrate;

@@ -131,3 +131,57 @@ pub async fn set_status(
     registry.reload().await?;
     Ok(shard)
 }
+
+/// What the console shows of a shard: its state, how long a ping took (or why it failed),
+/// its tenants, and its size on disk.
+#[derive(Debug, Clone)]
+pub struct ShardHealth {
+    pub shard: shards::Model,
+    pub tenants: i64,
+    pub ping: Result<std::time::Duration, String>,
+    pub size_bytes: Option<i64>,
+}
+
+pub async fn health(registry: &crate::db::ShardRegistry) -> Result<Vec<ShardHealth>, OpError> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let counts = tenant_counts(registry.global()).await?;
+    let mut out = Vec::new();
+    for shard in registry.shards() {
+        let started = std::time::Instant::now();
+        let conn = registry.shard_connection(shard.id).await;
+        let (ping, size_bytes) = match conn {
+            Err(e) => (Err(e.to_string()), None),
+            Ok(conn) => {
+                let answered =
+                    tokio::time::timeout(std::time::Duration::from_secs(2), conn.ping()).await;
+                let ping = match answered {
+                    Ok(Ok(())) => Ok(started.elapsed()),
+                    Ok(Err(e)) => Err(e.to_string()),
+                    Err(_) => Err("no answer within 2 s".to_string()),
+                };
+                let size_sql = match conn.get_database_backend() {
+                    DbBackend::Postgres => "SELECT pg_database_size(current_database()) AS size",
+                    _ => "SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()",
+                };
+                let size = match conn
+                    .query_one_raw(Statement::from_string(
+                        conn.get_database_backend(),
+                        size_sql,
+                    ))
+                    .await
+                {
+                    Ok(Some(row)) => row.try_get::<i64>("", "size").ok(),
+                    _ => None,
+                };
+                (ping, size)
+            }
+        };
+        out.push(ShardHealth {
+            tenants: counts.get(&shard.id).copied().unwrap_or(0),
+            shard,
+            ping,
+            size_bytes,
+        });
+    }
+    Ok(out)
+}

@@ -216,3 +216,36 @@ pub async fn set_debug_until(
     crate::db::config_generation::bump(registry.global()).await?;
     Ok(tenant)
 }
+
+/// Suspends a hub (its members see a page saying so), rests it for maintenance (503 to
+/// everyone), or makes it active again. Every server follows within a second.
+pub async fn set_status(
+    registry: &ShardRegistry,
+    slug: &str,
+    status: tenants::TenantStatus,
+) -> Result<tenants::Model, OpError> {
+    let tenant = find_by_slug(registry, slug)
+        .await?
+        .ok_or_else(|| OpError::invalid(format!("there is no tenant with slug '{slug}'")))?;
+    let mut row: tenants::ActiveModel = tenant.into();
+    row.status = Set(status);
+    let tenant = row.update(registry.global()).await?;
+    crate::db::config_generation::bump(registry.global()).await?;
+    Ok(tenant)
+}
+
+/// Tenants whose slug or name contains `query` (case-insensitive), with their shard's
+/// name; all of them for an empty query. At most `limit`.
+pub async fn search(
+    registry: &ShardRegistry,
+    query: &str,
+    limit: usize,
+) -> Result<Vec<(tenants::Model, String)>, OpError> {
+    let q = query.trim().to_lowercase();
+    Ok(list(registry)
+        .await?
+        .into_iter()
+        .filter(|(t, _)| q.is_empty() || t.slug.contains(&q) || t.name.to_lowercase().contains(&q))
+        .take(limit)
+        .collect())
+}

@@ -106,3 +106,38 @@ impl FromRequestParts<AppState> for Ctx {
         RequestCtx::from_parts(parts, state.clone()).map(Ctx)
     }
 }
+
+/// A platform operator on the accounts host, for the `/platform` console. Anyone else —
+/// signed out, signed in without the role, or on a hub's host — gets a 403 (a hub's host
+/// gets a 404: the console is not there at all).
+pub async fn require_operator(
+    ctx: &RequestCtx,
+) -> Result<crate::db::global::users::Model, AppError> {
+    ctx.require_accounts()?;
+    match ctx.user().await? {
+        Some(u) if u.is_platform_operator => Ok(u),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// [`require_operator`] as an extractor, for the console's form posts.
+pub struct Operator {
+    pub user: crate::db::global::users::Model,
+    pub request_id: String,
+}
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, AppError> {
+        let ctx = RequestCtx::from_parts(parts, state.clone())?;
+        let user = require_operator(&ctx).await?;
+        Ok(Self {
+            user,
+            request_id: ctx.request_id,
+        })
+    }
+}

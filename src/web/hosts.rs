@@ -66,6 +66,8 @@ pub struct ResolvedTenant {
     /// The verified custom domain chosen as the hub's address (`None`: its subdomain).
     /// Every other host of the hub answers 301 to it.
     pub primary_host: Option<String>,
+    /// Active, suspended or in maintenance (see `web::site`).
+    pub status: tenants::TenantStatus,
 }
 
 impl From<tenants::Model> for ResolvedTenant {
@@ -76,6 +78,7 @@ impl From<tenants::Model> for ResolvedTenant {
             name: t.name,
             shard_id: t.shard_id,
             primary_host: None,
+            status: t.status,
         }
     }
 }
@@ -103,8 +106,17 @@ impl TenantResolver {
     }
 
     /// The active tenant behind a hub host, or `None` (not a hub, unknown, unverified,
-    /// suspended).
+    /// suspended, in maintenance).
     pub async fn resolve(&self, kind: &HostKind) -> Result<Option<Arc<ResolvedTenant>>, DbErr> {
+        Ok(self
+            .resolve_any(kind)
+            .await?
+            .filter(|t| t.status == tenants::STATUS_ACTIVE))
+    }
+
+    /// The tenant behind a hub host whatever its status (host routing shows a suspended
+    /// or resting hub's own page).
+    pub async fn resolve_any(&self, kind: &HostKind) -> Result<Option<Arc<ResolvedTenant>>, DbErr> {
         let key = match kind {
             HostKind::Subdomain(slug) => format!("slug:{slug}"),
             HostKind::Custom(host) => format!("host:{host}"),
@@ -142,7 +154,7 @@ impl TenantResolver {
             }
             _ => None,
         };
-        let Some(tenant) = tenant.filter(|t| t.status == tenants::STATUS_ACTIVE) else {
+        let Some(tenant) = tenant else {
             return Ok(None);
         };
         let primary = domains::Entity::find()

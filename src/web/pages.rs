@@ -34,3 +34,40 @@ pub fn no_hub_here() -> Response {
         None,
     )
 }
+
+/// Text for HTML: the few characters that could open markup, escaped.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A suspended hub: its members (and anyone else) are told so, plainly.
+pub fn hub_suspended(name: &str) -> Response {
+    message_page(
+        StatusCode::FORBIDDEN,
+        "This hub is suspended",
+        &format!(
+            "{} is not available at the moment. If you run it, contact Rally's support.",
+            escape(name)
+        ),
+        None,
+    )
+}
+
+/// A hub down for maintenance: 503 with a time to come back.
+pub fn hub_in_maintenance(name: &str) -> Response {
+    let mut res = message_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Down for maintenance",
+        &format!(
+            "{} is being worked on and will be back shortly. Please try again in a few minutes.",
+            escape(name)
+        ),
+        None,
+    );
+    res.headers_mut()
+        .insert(http::header::RETRY_AFTER, http::HeaderValue::from(300));
+    res
+}

@@ -8,6 +8,7 @@ use super::context::RequestMemo;
 use super::hosts::{classify, HostKind, ResolvedTenant};
 use super::{pages, AppError, AppState};
 use crate::db::TenantDb;
+use crate::domain::TenantStatus;
 use crate::web::site_view::HubView;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -120,7 +121,7 @@ fn to_primary_host(state: &AppState, req: &Request, tenant: &ResolvedTenant) -> 
 }
 
 async fn resolve_hub(state: &AppState, kind: &HostKind) -> Result<Option<HubRequest>, Response> {
-    let tenant = match state.tenants.resolve(kind).await {
+    let tenant = match state.tenants.resolve_any(kind).await {
         Ok(Some(t)) => t,
         Ok(None) => return Ok(None),
         Err(e) => {
@@ -130,6 +131,11 @@ async fn resolve_hub(state: &AppState, kind: &HostKind) -> Result<Option<HubRequ
     };
     // From here on (its settings, its page), the hub's debug switch applies.
     super::telemetry::mark_if_debugging(tenant.id);
+    match tenant.status {
+        TenantStatus::Active => {}
+        TenantStatus::Suspended => return Err(pages::hub_suspended(&tenant.name)),
+        TenantStatus::Maintenance => return Err(pages::hub_in_maintenance(&tenant.name)),
+    }
     let db = state
         .registry
         .tenant_db(tenant.id, tenant.shard_id)

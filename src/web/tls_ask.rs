@@ -30,13 +30,16 @@ pub async fn answer(state: &AppState, from_proxy: bool, query: Option<&str>) -> 
     let served = match &kind {
         HostKind::Accounts | HostKind::Api | HostKind::Apex => true,
         HostKind::Unknown => false,
-        HostKind::Subdomain(_) | HostKind::Custom(_) => match state.tenants.resolve(&kind).await {
-            Ok(found) => found.is_some(),
-            Err(e) => {
-                tracing::error!(error = %e, "tls ask: tenant lookup failed");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        // A suspended or resting hub still answers (its own page, over https).
+        HostKind::Subdomain(_) | HostKind::Custom(_) => {
+            match state.tenants.resolve_any(&kind).await {
+                Ok(found) => found.is_some(),
+                Err(e) => {
+                    tracing::error!(error = %e, "tls ask: tenant lookup failed");
+                    return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                }
             }
-        },
+        }
     };
     if served {
         (StatusCode::OK, "ok").into_response()

@@ -561,6 +561,33 @@ impl<'a> Browser<'a> {
         reply
     }
 
+    /// [`Self::post_form`] with the request's id set (to find it again in an audit log).
+    pub async fn post_form_with_request_id(
+        &mut self,
+        host: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        request_id: &str,
+    ) -> Reply {
+        let origin = format!("http://{host}");
+        let cookie = self.cookie_header(host);
+        let mut headers = vec![
+            ("origin", origin.as_str()),
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("x-request-id", request_id),
+        ];
+        if let Some(c) = &cookie {
+            headers.push(("cookie", c.as_str()));
+        }
+        let body = form_encode(fields);
+        let reply = self
+            .app
+            .send_body("POST", host, path, &headers, &body)
+            .await;
+        self.remember(host, &reply);
+        reply
+    }
+
     /// Posts a `multipart/form-data` form: text fields and one file (its name and bytes).
     pub async fn post_multipart(
         &mut self,

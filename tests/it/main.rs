@@ -6,6 +6,7 @@ mod authorization;
 mod bad_input;
 mod branding;
 mod cli;
+mod console;
 mod crash;
 mod domains;
 mod hardening;

@@ -8,6 +8,7 @@ mod m20261124_000005_domain_checks;
 mod m20261124_000006_jobs;
 mod m20261124_000007_mail_observers;
 mod m20261124_000008_config_generation;
+mod m20261124_000009_audit_log;
 
 /// Migrates the global database.
 pub struct GlobalMigrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for GlobalMigrator {
             Box::new(m20261124_000006_jobs::Migration),
             Box::new(m20261124_000007_mail_observers::Migration),
             Box::new(m20261124_000008_config_generation::Migration),
+            Box::new(m20261124_000009_audit_log::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Entities of the global database: one per table. Hand-written behaviour lives beside
 //! them in the feature modules, never inside the entity definitions.
+pub mod audit_log;
 pub mod domains;
 pub mod mail_deliveries;
 pub mod mail_outbox;
