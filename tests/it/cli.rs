@@ -553,3 +553,32 @@ fn debug_logging_for_one_hub_logs_its_sql_only_and_stops_by_itself() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// The console's actions at the CLI: a hub's status, signing someone out everywhere, and
+/// the audit log that records them (as `cli`).
+#[test]
+fn console_actions_are_cli_commands_too_and_audited() {
+    let cli = Cli::new();
+    assert!(cli.run(&["seed", "demo"]).status.success());
+    let o = cli.run(&["tenant", "status", "globex", "suspended"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("globex is now suspended"));
+    let o = cli.run(&["tenant", "status", "globex", "asleep"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not a hub status"), "{}", stderr(&o));
+    let o = cli.run(&["user", "sign-out-everywhere", "alice@example.com"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_fails_with(
+        &cli.run(&["user", "sign-out-everywhere", "nobody@example.com"]),
+        "no account",
+    );
+    let audit = stdout(&cli.run(&["audit"]));
+    assert!(
+        audit.contains("cli\ttenant.status\tglobex\tsuspended"),
+        "{audit}"
+    );
+    assert!(
+        audit.contains("cli\tuser.sign_out_everywhere\talice@example.com"),
+        "{audit}"
+    );
+}
