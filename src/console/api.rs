@@ -53,6 +53,8 @@ pub struct AuditRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Console {
+    /// The operator, for the page's header.
+    pub account: crate::web::viewer::AccountView,
     pub tenant_query: String,
     pub tenants: Vec<TenantRow>,
     pub shards: Vec<ShardRow>,
@@ -77,7 +79,7 @@ pub async fn load_console(tenant_query: String, people_query: String) -> Result<
     use crate::web::context::request_ctx;
     use crate::web::guard::require_operator;
     let ctx = request_ctx()?;
-    require_operator(&ctx).await?;
+    let operator = require_operator(&ctx).await?;
     let registry = &ctx.state.registry;
     let global = registry.global();
     let op = |e: crate::platform::OpError| AppError::internal(e);
@@ -148,6 +150,7 @@ pub async fn load_console(tenant_query: String, people_query: String) -> Result<
         })
         .collect();
     Ok(Console {
+        account: (&operator).into(),
         tenant_query,
         tenants,
         shards,

@@ -24,7 +24,10 @@ pub fn ConsolePage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(c) => view! { <AccountsFrame account=None><ConsoleBody c /></AccountsFrame> }.into_any(),
+                    Ok(c) => {
+                        let account = Some(c.account.clone());
+                        view! { <AccountsFrame account><ConsoleBody c /></AccountsFrame> }.into_any()
+                    }
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}

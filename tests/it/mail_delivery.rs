@@ -131,12 +131,16 @@ async fn mail_carries_its_request_id_and_is_suppressed_or_redirected_as_configur
         mbox.contains("List-Unsubscribe: <mailto:unsubscribe@localhost"),
         "{mbox}"
     );
-    let row = mail_outbox::Entity::find_by_id(id)
-        .one(&global)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(row.status, mail_outbox::STATUS_SENT);
+    // The SMTP server has it before the sender writes down that it was sent.
+    let sent = eventually(Duration::from_secs(10), || async {
+        mail_outbox::Entity::find_by_id(id)
+            .one(&global)
+            .await
+            .unwrap()
+            .is_some_and(|m| m.status == mail_outbox::STATUS_SENT)
+    })
+    .await;
+    assert!(sent, "the outbox records it as sent");
 
     // A hub whose spam score passed the threshold: recorded, not sent.
     rally::platform::tenants::set_mail(&app.state.registry, "acme", None, Some(80))
@@ -218,12 +222,21 @@ async fn mail_carries_its_request_id_and_is_suppressed_or_redirected_as_configur
         message.contains("X-Original-To: dave@example.com"),
         "{message}"
     );
-    let record = mail_deliveries::Entity::find()
-        .filter(mail_deliveries::Column::MailId.eq(staged))
-        .one(&staged_global)
-        .await
-        .unwrap()
-        .unwrap();
+    let staged_record = || async {
+        mail_deliveries::Entity::find()
+            .filter(mail_deliveries::Column::MailId.eq(staged))
+            .one(&staged_global)
+            .await
+            .unwrap()
+    };
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            staged_record().await.is_some()
+        })
+        .await,
+        "the redirect is recorded"
+    );
+    let record = staged_record().await.unwrap();
     assert_eq!(
         (record.to_address.as_str(), record.original_to.as_str()),
         ("staging@example.com", "dave@example.com")
