@@ -180,9 +180,7 @@ pub async fn set_mail(
     suppressed: Option<bool>,
     spam_score: Option<i64>,
 ) -> Result<tenants::Model, OpError> {
-    let tenant = find_by_slug(registry, slug)
-        .await?
-        .ok_or_else(|| OpError::invalid(format!("there is no tenant with slug '{slug}'")))?;
+    let tenant = existing(registry, slug).await?;
     if let Some(score) = spam_score {
         if !(0..=100).contains(&score) {
             return Err(OpError::invalid("a spam score is a number from 0 to 100"));
@@ -207,9 +205,7 @@ pub async fn set_debug_until(
     slug: &str,
     until: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<tenants::Model, OpError> {
-    let tenant = find_by_slug(registry, slug)
-        .await?
-        .ok_or_else(|| OpError::invalid(format!("there is no tenant with slug '{slug}'")))?;
+    let tenant = existing(registry, slug).await?;
     let mut row: tenants::ActiveModel = tenant.into();
     row.debug_logging_until = Set(until);
     let tenant = row.update(registry.global()).await?;
@@ -224,9 +220,7 @@ pub async fn set_status(
     slug: &str,
     status: tenants::TenantStatus,
 ) -> Result<tenants::Model, OpError> {
-    let tenant = find_by_slug(registry, slug)
-        .await?
-        .ok_or_else(|| OpError::invalid(format!("there is no tenant with slug '{slug}'")))?;
+    let tenant = existing(registry, slug).await?;
     let mut row: tenants::ActiveModel = tenant.into();
     row.status = Set(status);
     let tenant = row.update(registry.global()).await?;
@@ -248,4 +242,11 @@ pub async fn search(
         .filter(|(t, _)| q.is_empty() || t.slug.contains(&q) || t.name.to_lowercase().contains(&q))
         .take(limit)
         .collect())
+}
+
+/// The tenant with this slug, or the operator's error naming it.
+async fn existing(registry: &ShardRegistry, slug: &str) -> Result<tenants::Model, OpError> {
+    find_by_slug(registry, slug)
+        .await?
+        .ok_or_else(|| OpError::invalid(format!("there is no tenant with slug '{slug}'")))
 }

@@ -9,15 +9,8 @@ use std::time::Duration;
 
 /// dnsmasq answering only the given TXT records, stopped when dropped.
 struct Dns {
-    child: std::process::Child,
+    _peer: Peer,
     addr: SocketAddr,
-}
-
-impl Drop for Dns {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn free_udp_port() -> u16 {
@@ -48,23 +41,9 @@ fn start_dns(port: u16, records: &[(&str, &str)]) -> Option<Dns> {
     for (name, value) in records {
         cmd.arg(format!("--txt-record={name},{value}"));
     }
-    let child = match cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "dnsmasq is missing under CI (scripts/setup.sh --e2e installs it): {e}"
-            );
-            eprintln!("skipping: dnsmasq is not installed ({e})");
-            return None;
-        }
-    };
+    let peer = start_peer(cmd, "dnsmasq")?;
     Some(Dns {
-        child,
+        _peer: peer,
         addr: SocketAddr::from(([127, 0, 0, 1], port)),
     })
 }

@@ -730,3 +730,44 @@ pub async fn signed_in<'a>(app: &'a TestApp, email: &str, hub: &str) -> Browser<
 
 /// `RALLY_SECRET_KEY` for tests that run as production (which requires one).
 pub const TEST_SECRET: &str = "test-secret-0123456789abcdef0123456789";
+
+/// A real peer a test starts (a DNS, SMTP, S3 or TLS server), stopped when dropped.
+pub struct Peer(pub std::process::Child);
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `cmd`, or says why not: `None` (the test skips) when the program is missing —
+/// except under CI, where `scripts/setup.sh --e2e` installs it and a miss is a failure.
+pub fn start_peer(mut cmd: std::process::Command, what: &str) -> Option<Peer> {
+    let stderr_to_null = std::process::Stdio::null();
+    cmd.stdout(std::process::Stdio::null());
+    if std::env::var_os("RALLY_TEST_PEER_STDERR").is_none() {
+        cmd.stderr(stderr_to_null);
+    }
+    match cmd.spawn() {
+        Ok(child) => Some(Peer(child)),
+        Err(e) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{what} is missing under CI (scripts/setup.sh --e2e installs it): {e}"
+            );
+            eprintln!("skipping: {what} is not installed ({e})");
+            None
+        }
+    }
+}
+
+/// Waits until something accepts connections on 127.0.0.1:`port`.
+pub async fn until_listening(port: u16, limit: std::time::Duration) -> bool {
+    eventually(limit, || async move {
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+    })
+    .await
+}

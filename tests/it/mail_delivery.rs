@@ -9,16 +9,9 @@ use rally::mail::outbox::{queue, queue_for_tenant, NewMail};
 use std::time::Duration;
 
 struct Smtp {
-    child: std::process::Child,
+    _peer: Peer,
     port: u16,
     mbox: std::path::PathBuf,
-}
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Smtp {
@@ -55,31 +48,17 @@ async fn start_smtp(dir: &std::path::Path) -> Option<Smtp> {
         .ok()?
         .port();
     let mbox = dir.join("mbox");
-    let child = match std::process::Command::new("python3")
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+    let mut cmd = std::process::Command::new("python3");
+    cmd.args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
         .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(&mbox)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "python3 is missing: {e}"
-            );
-            return None;
-        }
+        .arg(&mbox);
+    let peer = start_peer(cmd, "python3")?;
+    let smtp = Smtp {
+        _peer: peer,
+        port,
+        mbox,
     };
-    let smtp = Smtp { child, port, mbox };
-    let up = eventually(Duration::from_secs(15), || async {
-        tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-    })
-    .await;
-    if !up {
+    if !until_listening(port, Duration::from_secs(15)).await {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
             "aiosmtpd did not start (scripts/setup.sh --e2e installs it)"

@@ -163,7 +163,9 @@ async fn clients_behind_a_trusted_proxy_are_limited_by_their_forwarded_address()
     ];
     let mut trusted = limits.to_vec();
     trusted.push(("RALLY_TRUSTED_PROXIES", "127.0.0.1/32"));
-    let app = spawn_demo(&TestEnv::sqlite_with(&trusted).await).await;
+    // Kept for the whole test: dropping it removes the databases under the server.
+    let env = TestEnv::sqlite_with(&trusted).await;
+    let app = spawn_demo(&env).await;
     // A forged entry on the left changes nothing: the proxy's own entry is the client.
     assert_eq!(fail_from(&app, "198.51.100.1", "a@example.com").await, 303);
     assert_eq!(
@@ -175,7 +177,8 @@ async fn clients_behind_a_trusted_proxy_are_limited_by_their_forwarded_address()
     assert_eq!(fail_from(&app, "198.51.100.2", "d@example.com").await, 303);
 
     // Not a trusted proxy: the header is ignored and every attempt is 127.0.0.1's.
-    let app = spawn_demo(&TestEnv::sqlite_with(&limits).await).await;
+    let direct_env = TestEnv::sqlite_with(&limits).await;
+    let app = spawn_demo(&direct_env).await;
     assert_eq!(fail_from(&app, "198.51.100.1", "a@example.com").await, 303);
     assert_eq!(fail_from(&app, "198.51.100.2", "b@example.com").await, 303);
     assert_eq!(fail_from(&app, "198.51.100.3", "c@example.com").await, 429);

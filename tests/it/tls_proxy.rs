@@ -3,17 +3,8 @@
 //! custom domain is served over HTTPS and an unverified one gets no certificate at all.
 //! The client is curl, told where the names live with `--resolve`.
 use crate::helpers::*;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
-
-struct Caddy(Child);
-
-impl Drop for Caddy {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -76,40 +67,25 @@ async fn caddy_issues_certificates_only_for_hosts_rally_serves() {
     std::fs::create_dir_all(&dir).unwrap();
     let (http_port, https_port) = (free_port(), free_port());
     let rally = app.addr.port();
+    let log_file = dir.join("caddy.log");
     let caddyfile = format!(
-        "{{\n  admin off\n  skip_install_trust\n  http_port {http_port}\n  https_port {https_port}\n  \
+        "{{\n  admin off\n  skip_install_trust\n  log {{\n    output file {}\n  }}\n  http_port {http_port}\n  https_port {https_port}\n  \
          on_demand_tls {{\n    ask http://127.0.0.1:{rally}/internal/tls/ask\n  }}\n}}\n\
-         https:// {{\n  tls internal {{\n    on_demand\n  }}\n  reverse_proxy 127.0.0.1:{rally}\n}}\n"
+         https:// {{\n  tls internal {{\n    on_demand\n  }}\n  reverse_proxy 127.0.0.1:{rally}\n}}\n",
+        log_file.display()
     );
     std::fs::write(dir.join("Caddyfile"), caddyfile).unwrap();
-    let child = match Command::new("caddy")
-        .args(["run", "--adapter", "caddyfile", "--config"])
+    let mut cmd = Command::new("caddy");
+    cmd.args(["run", "--adapter", "caddyfile", "--config"])
         .arg(dir.join("Caddyfile"))
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("HOME", &dir)
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(dir.join("caddy.log")).unwrap())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "caddy is missing under CI (scripts/setup.sh --e2e installs it): {e}"
-            );
-            eprintln!("skipping: caddy is not installed ({e})");
-            return;
-        }
+        .env("HOME", &dir);
+    let Some(_caddy) = start_peer(cmd, "caddy") else {
+        return;
     };
-    let _caddy = Caddy(child);
-    let up = eventually(Duration::from_secs(20), || async {
-        tokio::net::TcpStream::connect(("127.0.0.1", https_port))
-            .await
-            .is_ok()
-    })
-    .await;
-    let log = || std::fs::read_to_string(dir.join("caddy.log")).unwrap_or_default();
+    let up = until_listening(https_port, Duration::from_secs(20)).await;
+    let log = || std::fs::read_to_string(&log_file).unwrap_or_default();
     assert!(up, "caddy did not start: {}", log());
 
     let get = |host: &'static str| tokio::task::spawn_blocking(move || https_get(host, https_port));

@@ -193,17 +193,10 @@ async fn uploads_on_the_filesystem() {
     );
 }
 
-/// An S3-compatible server (moto) on a free port, stopped when dropped.
+/// An S3-compatible server (moto) on a free port.
 struct Moto {
-    child: std::process::Child,
+    _peer: Peer,
     port: u16,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 async fn start_moto() -> Option<Moto> {
@@ -212,31 +205,14 @@ async fn start_moto() -> Option<Moto> {
         .local_addr()
         .ok()?
         .port();
-    let child = match std::process::Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "moto_server is missing under CI (scripts/setup.sh --e2e installs it): {e}"
-            );
-            eprintln!("skipping: moto_server is not installed ({e})");
-            return None;
-        }
-    };
-    let moto = Moto { child, port };
-    let up = eventually(std::time::Duration::from_secs(30), || async {
-        tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-    })
-    .await;
-    assert!(up, "moto_server did not start");
-    Some(moto)
+    let mut cmd = std::process::Command::new("moto_server");
+    cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+    let peer = start_peer(cmd, "moto_server")?;
+    assert!(
+        until_listening(port, std::time::Duration::from_secs(30)).await,
+        "moto_server did not start"
+    );
+    Some(Moto { _peer: peer, port })
 }
 
 /// CreateBucket: `PUT /<bucket>` (moto does not check credentials).
