@@ -330,6 +330,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Tenant(TenantCommand::AddMember { slug, email, role }) => {
             members::add_member(&registry, &slug, &email, role).await?;
+            let target = format!("{email} in {slug}");
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "member.add",
+                &target,
+                role.as_str(),
+                None,
+            )
+            .await?;
             println!("{email} is now {} of {slug}", role.as_str());
         }
         Command::Shard(ShardCommand::Mark { name, status }) => {
@@ -429,6 +439,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }) => {
             let d =
                 domains::add_custom(&registry, &config.root_domain, &slug, &host, verified).await?;
+            let detail = if verified {
+                "verified by the operator"
+            } else {
+                "awaiting DNS"
+            };
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "domain.add",
+                &d.host,
+                detail,
+                None,
+            )
+            .await?;
             if verified {
                 println!("added verified domain {} to {slug}", d.host);
             } else {
@@ -548,6 +572,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Domain(DomainCommand::Remove { host }) => {
             let d = domains::remove(&registry, &host).await?;
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "domain.remove",
+                &d.host,
+                "",
+                None,
+            )
+            .await?;
             println!("removed {}", d.host);
         }
         Command::Seed(SeedCommand::Demo) => {

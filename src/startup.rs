@@ -32,7 +32,13 @@ const JOB_LEASE: Duration = Duration::from_secs(300);
 
 /// The job kinds this build runs, by name (features provide the handlers).
 pub fn job_handlers(sender: Arc<crate::mail::sender::Sender>) -> crate::jobs::Handlers {
-    crate::jobs::Handlers::default().add(crate::mail::DELIVER, move |ctx| {
+    let handlers = crate::jobs::Handlers::default();
+    // A server that cannot deliver mail (no SMTP, no viewer) leaves its jobs waiting for
+    // one that can, instead of failing them into the dead list.
+    if !sender.can_deliver() {
+        return handlers;
+    }
+    handlers.add(crate::mail::DELIVER, move |ctx| {
         let sender = sender.clone();
         async move { crate::mail::deliver(&sender, ctx).await }
     })

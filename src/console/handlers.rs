@@ -248,8 +248,13 @@ pub async fn add_shard(
 ) -> FormResult {
     let result = shards::add(state.registry.global(), f.name.trim(), f.url.trim(), None).await;
     if result.is_ok() {
-        state.registry.reload().await?;
-        crate::db::config_generation::bump(state.registry.global()).await?;
+        // The shard is registered: the audit below must not be skipped for these.
+        if let Err(e) = state.registry.reload().await {
+            tracing::warn!(error = %e, "reloading the shard list after an add failed");
+        }
+        if let Err(e) = crate::db::config_generation::bump(state.registry.global()).await {
+            tracing::warn!(error = %e, "announcing the new shard failed");
+        }
     }
     // The URL may hold a password: only its scheme goes to the log.
     let scheme = f.url.split(':').next().unwrap_or("").to_string();

@@ -59,7 +59,9 @@ pub fn spawn_debug_refresh(global: sea_orm::DatabaseConnection) {
 pub fn log_statement(info: &sea_orm::metric::Info<'_>) {
     tracing::debug!(
         target: "rally::sql",
-        sql = %info.statement,
+        // The statement without its values: those hold session ids, tokens and members'
+        // text, which have no place in a log.
+        sql = %info.statement.sql,
         elapsed_ms = info.elapsed.as_secs_f64() * 1000.0,
         failed = info.failed,
         "sql"

@@ -14,8 +14,10 @@
 //!   doubling, at most an hour). After its last attempt the job is `dead`: listed for
 //!   operators (`rally jobs dead`), who can retry it (`rally jobs retry ID`).
 //! - **Crashes.** A worker that dies mid-job leaves its lease to run out; the job is then
-//!   claimed again. Handlers are written to be safe to run again (their writes are
-//!   transactional or keyed), so a job completes exactly once.
+//!   claimed again. A job's lease is renewed as it starts and it is stopped when the lease
+//!   ends, so two workers never run it at once; handlers are written to be safe to run
+//!   again after a crash (their writes are transactional or keyed), so a job completes
+//!   exactly once.
 //!
 //! Written here rather than taken from a crate: the job crates for Rust's SQL stack
 //! (apalis-sql, sqlxmq, fang) bring their own sqlx version (SeaORM 2 uses sqlx 0.9) and
@@ -228,6 +230,22 @@ impl Worker {
         token: &str,
         job: jobs::Model,
     ) -> Result<bool, DbErr> {
+        // A batch is claimed at once but run one job after another: each job's lease
+        // starts afresh when it starts, and a job whose claim was taken over meanwhile (its
+        // lease ran out while earlier ones ran) is left to the worker that has it.
+        let until =
+            now() + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::minutes(5));
+        let still_ours = jobs::Entity::update_many()
+            .col_expr(jobs::Column::LockedUntil, Expr::value(until))
+            .filter(jobs::Column::Id.eq(job.id))
+            .filter(jobs::Column::LockedBy.eq(token))
+            .exec(conn)
+            .await?
+            .rows_affected
+            == 1;
+        if !still_ours {
+            return Ok(false);
+        }
         let span = tracing::info_span!(
             "job",
             job = %job.id,

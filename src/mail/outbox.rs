@@ -92,9 +92,7 @@ pub async fn recent(
         .limit(limit)
         .all(registry.global())
         .await?;
-    let writable =
-        |s: &crate::db::global::shards::Model| s.status != crate::domain::ShardStatus::ReadOnly;
-    for shard in registry.shards().into_iter().filter(writable) {
+    for shard in registry.shards() {
         let Ok(conn) = registry.shard_connection(shard.id).await else {
             continue;
         };
@@ -124,15 +122,19 @@ pub(crate) fn due<C: sea_orm::ColumnTrait>(status: C, next_attempt_at: C) -> sea
 
 /// Gives a delivery job to every due message that has none: mail queued by a version of
 /// Rally before the job queue, whose own sender would have polled for it. Run at start and
-/// with the housekeeping; a message that has a job (any job) is left to it.
+/// with the housekeeping. A message whose job is waiting, running or dead is left to it;
+/// one whose job finished while it is still due (a delivery that died) gets another.
 pub async fn requeue_orphans(registry: &crate::db::ShardRegistry) -> Result<usize, DbErr> {
     use crate::db::tenant::{jobs, outbound_mail};
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     let has_job = |conn: sea_orm::DatabaseConnection, id: Uuid| async move {
         let payload = serde_json::to_string(&deliver(id)).unwrap_or_default();
+        // A finished job whose message is still due left it behind: it needs another. A
+        // dead one waits for an operator's retry.
         jobs::Entity::find()
             .filter(jobs::Column::Kind.eq(super::DELIVER))
             .filter(jobs::Column::Payload.eq(payload))
+            .filter(jobs::Column::Status.ne(crate::jobs::JobStatus::Done))
             .count(&conn)
             .await
             .map(|n| n > 0)
@@ -153,26 +155,38 @@ pub async fn requeue_orphans(registry: &crate::db::ShardRegistry) -> Result<usiz
             requeued += 1;
         }
     }
-    for shard in registry.shards() {
+    // A read-only shard takes no jobs until it takes writes again.
+    let writable =
+        |s: &crate::db::global::shards::Model| s.status != crate::domain::ShardStatus::ReadOnly;
+    for shard in registry.shards().into_iter().filter(writable) {
         let Ok(conn) = registry.shard_connection(shard.id).await else {
             continue;
         };
-        let rows = outbound_mail::Entity::find()
-            .filter(due(
-                outbound_mail::Column::Status,
-                outbound_mail::Column::NextAttemptAt,
-            ))
-            .all(&conn)
-            .await?;
-        for m in rows {
-            if has_job(conn.clone(), m.id).await? {
-                continue;
+        let on_shard = async {
+            let rows = outbound_mail::Entity::find()
+                .filter(due(
+                    outbound_mail::Column::Status,
+                    outbound_mail::Column::NextAttemptAt,
+                ))
+                .all(&conn)
+                .await?;
+            let mut n = 0;
+            for m in rows {
+                if has_job(conn.clone(), m.id).await? {
+                    continue;
+                }
+                let Ok(hub) = registry.tenant_db(m.tenant_id, shard.id).await else {
+                    continue;
+                };
+                crate::jobs::enqueue(&hub, super::DELIVER, &deliver(m.id), m.request_id).await?;
+                n += 1;
             }
-            let Ok(hub) = registry.tenant_db(m.tenant_id, shard.id).await else {
-                continue;
-            };
-            crate::jobs::enqueue(&hub, super::DELIVER, &deliver(m.id), m.request_id).await?;
-            requeued += 1;
+            Ok::<usize, DbErr>(n)
+        };
+        match on_shard.await {
+            Ok(n) => requeued += n,
+            // One shard's trouble does not stop the others' sweep.
+            Err(e) => tracing::warn!(shard = %shard.name, error = %e, "mail sweep failed"),
         }
     }
     Ok(requeued)

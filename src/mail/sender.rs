@@ -100,9 +100,34 @@ impl Sender {
             .rows_affected
             == 1;
         if !claimed {
-            return Ok(());
+            // Delivered already, or another delivery holds it now (or held it and died:
+            // once its lease ends this job's retry takes it over). Never "done" unseen.
+            let now_status = mail_outbox::Entity::find_by_id(id)
+                .one(global)
+                .await
+                .map_err(db)?
+                .map(|m| m.status);
+            return settled(now_status);
         }
-        let (status, message_id, error) = self.send(global, &mail).await.map_err(db)?;
+        let (status, message_id, error) = match self.send(global, &mail).await {
+            Ok(sent) => sent,
+            Err(e) => {
+                // Nothing left Rally (the failure came before SMTP): back in the queue.
+                let _ = mail_outbox::Entity::update_many()
+                    .col_expr(
+                        mail_outbox::Column::Status,
+                        Expr::value(mail_outbox::STATUS_QUEUED),
+                    )
+                    .col_expr(
+                        mail_outbox::Column::NextAttemptAt,
+                        Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+                    )
+                    .filter(mail_outbox::Column::Id.eq(id))
+                    .exec(global)
+                    .await;
+                return Err(e.to_string());
+            }
+        };
         let mut row: mail_outbox::ActiveModel = mail.clone().into();
         row.status = Set(status);
         row.attempts = Set(mail.attempts + 1);
@@ -160,10 +185,28 @@ impl Sender {
             .map_err(db)?
             == 1;
         if !claimed {
-            return Ok(());
+            let now_status = hub
+                .find_by_id::<outbound_mail::Entity>(id)
+                .await
+                .map_err(db)?
+                .map(|m| m.status);
+            return settled(now_status);
         }
         let as_global: mail_outbox::Model = mail.clone().into();
-        let (status, message_id, error) = self.send(global, &as_global).await.map_err(db)?;
+        let (status, message_id, error) = match self.send(global, &as_global).await {
+            Ok(sent) => sent,
+            Err(e) => {
+                let _ = hub
+                    .update(outbound_mail::ActiveModel {
+                        id: Set(mail.id),
+                        status: Set(mail_outbox::STATUS_QUEUED),
+                        next_attempt_at: Set(None),
+                        ..Default::default()
+                    })
+                    .await;
+                return Err(e.to_string());
+            }
+        };
         hub.update(outbound_mail::ActiveModel {
             id: Set(mail.id),
             status: Set(status),
@@ -182,7 +225,9 @@ impl Sender {
         }
     }
 
-    fn can_deliver(&self) -> bool {
+    /// Can this server deliver at all (SMTP, or the development viewer)? A server that
+    /// cannot does not take delivery jobs; they wait for one that can.
+    pub fn can_deliver(&self) -> bool {
         self.smtp.is_some() || self.keep_for_viewer
     }
 
@@ -238,7 +283,10 @@ impl Sender {
             created_at: Set(now()),
         }
         .insert(global)
-        .await?;
+        .await
+        // The record must not undo a delivery that happened: logged, not failed.
+        .map(|_| ())
+        .unwrap_or_else(|e| tracing::warn!(error = %e, "could not record a mail delivery"));
         match &error {
             None => tracing::info!(
                 message_id = %message_id, request_id = %request_id, to = %to,
@@ -292,5 +340,40 @@ impl Sender {
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+}
+
+/// A message this job could not claim: done with when it reached a final state, else to be
+/// tried again (another delivery holds it, or held it and died; its lease will end).
+fn settled(status: Option<mail_outbox::MailStatus>) -> Result<(), String> {
+    match status {
+        None => Ok(()),
+        Some(s) if s == mail_outbox::STATUS_QUEUED || s == mail_outbox::STATUS_SENDING => {
+            Err("another delivery holds this message; trying again later".into())
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A message a job could not claim is done with only when it reached a final state;
+    /// one still queued or sending is tried again, never marked done unsent.
+    #[test]
+    fn an_unclaimed_message_is_settled_only_when_final() {
+        assert!(settled(None).is_ok(), "gone");
+        for done in [
+            mail_outbox::STATUS_SENT,
+            mail_outbox::STATUS_KEPT,
+            mail_outbox::STATUS_SUPPRESSED,
+            mail_outbox::STATUS_FAILED,
+        ] {
+            assert!(settled(Some(done)).is_ok(), "{done}");
+        }
+        for open in [mail_outbox::STATUS_QUEUED, mail_outbox::STATUS_SENDING] {
+            assert!(settled(Some(open)).is_err(), "{open}");
+        }
     }
 }

@@ -26,7 +26,7 @@ pub fn spawn(state: AppState) {
             let now = match config_generation::current(&global).await {
                 Ok(g) => g,
                 Err(e) => {
-                    tracing::debug!(error = %e, "hot configuration: generation not readable");
+                    tracing::warn!(error = %e, "hot configuration: generation not readable");
                     continue;
                 }
             };

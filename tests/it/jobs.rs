@@ -418,3 +418,34 @@ async fn queued_mail_is_delivered_by_a_job() {
     .await;
     assert!(delivered, "the worker delivered it and finished the job");
 }
+
+/// A server that cannot deliver mail (no SMTP, no viewer) leaves delivery jobs waiting for
+/// one that can, instead of failing them into the dead list.
+#[tokio::test]
+async fn a_server_without_mail_leaves_delivery_jobs_waiting() {
+    use rally::mail::outbox::{queue, NewMail};
+    let env = TestEnv::sqlite_with(&[("RALLY_MAIL_VIEWER", "off")]).await;
+    let app = spawn_app(&env).await;
+    let global = app.state.registry.global().clone();
+    let id = queue(
+        &global,
+        NewMail {
+            tenant_id: None,
+            to: "waiting@example.com",
+            subject: "Later",
+            body: "Hi".into(),
+            request_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    // Several worker passes later (it looks every half second), untouched.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let job = job_rows::Entity::find()
+        .filter(job_rows::Column::Payload.contains(id.to_string()))
+        .one(&global)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((job.status, job.attempts), (JobStatus::Queued, 0));
+}
