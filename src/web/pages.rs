@@ -22,7 +22,17 @@ pub fn message_page(
 main{{max-width:32rem;padding:2rem;text-align:center}}h1{{font-size:1.5rem}}p{{color:#475569}}</style></head>
 <body><main><h1>{title}</h1><p>{message}</p>{link}</main></body></html>"#
     );
-    (status, Html(body)).into_response()
+    // No stylesheet, no script: the strict policy, set here so the page fallback in
+    // `headers::security_headers` does not apply.
+    (
+        status,
+        [(
+            http::header::CONTENT_SECURITY_POLICY,
+            super::headers::DEFAULT_CSP,
+        )],
+        Html(body),
+    )
+        .into_response()
 }
 
 /// Unknown host, unknown hub: never a default tenant.
