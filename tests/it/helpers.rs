@@ -543,22 +543,7 @@ impl<'a> Browser<'a> {
     }
 
     pub async fn post_form(&mut self, host: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let origin = format!("http://{host}");
-        let cookie = self.cookie_header(host);
-        let mut headers = vec![
-            ("origin", origin.as_str()),
-            ("content-type", "application/x-www-form-urlencoded"),
-        ];
-        if let Some(c) = &cookie {
-            headers.push(("cookie", c.as_str()));
-        }
-        let body = form_encode(fields);
-        let reply = self
-            .app
-            .send_body("POST", host, path, &headers, &body)
-            .await;
-        self.remember(host, &reply);
-        reply
+        self.post_form_with(host, path, fields, &[]).await
     }
 
     /// [`Self::post_form`] with the request's id set (to find it again in an audit log).
@@ -569,13 +554,25 @@ impl<'a> Browser<'a> {
         fields: &[(&str, &str)],
         request_id: &str,
     ) -> Reply {
+        self.post_form_with(host, path, fields, &[("x-request-id", request_id)])
+            .await
+    }
+
+    /// A same-origin form post with this browser's cookie and `extra` headers.
+    async fn post_form_with(
+        &mut self,
+        host: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        extra: &[(&str, &str)],
+    ) -> Reply {
         let origin = format!("http://{host}");
         let cookie = self.cookie_header(host);
         let mut headers = vec![
             ("origin", origin.as_str()),
             ("content-type", "application/x-www-form-urlencoded"),
-            ("x-request-id", request_id),
         ];
+        headers.extend_from_slice(extra);
         if let Some(c) = &cookie {
             headers.push(("cookie", c.as_str()));
         }
