@@ -145,6 +145,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_bad_storage_url_is_refused_by_name() {
+        let dir = std::env::temp_dir();
+        for (url, says) in [
+            ("not a url", "is not a URL"),
+            ("ftp://files.example/up", "'ftp:' is not supported"),
+            ("s3://bucket?colour=blue", "'colour' is not an S3 setting"),
+        ] {
+            let e = Storage::open(Some(url), &dir).unwrap_err().to_string();
+            assert!(
+                e.starts_with("RALLY_STORAGE_URL: ") && e.contains(says),
+                "{url}: {e}"
+            );
+        }
+    }
+
+    #[test]
     fn keys_stay_under_their_prefix() {
         for ok in ["branding/logo-0192.png", "answers/0192-ab/12.pdf", "a"] {
             assert!(valid_key(ok), "{ok}");

@@ -586,6 +586,19 @@ mod tests {
                 .var,
             "RALLY_DNS_RESOLVER"
         );
+        for (var, value) in [
+            ("RALLY_MAIL_REDIRECT_TO", "not-an-address"),
+            ("RALLY_SPAM_THRESHOLD", "0"),
+            ("RALLY_SPAM_THRESHOLD", "many"),
+            ("RALLY_DOMAIN_GRACE_HOURS", "-1"),
+        ] {
+            assert_eq!(cfg(&[(var, value)]).unwrap_err().var, var, "{value}");
+        }
+        let staging = cfg(&[("RALLY_MAIL_REDIRECT_TO", " Staging@Example.com ")]).unwrap();
+        assert_eq!(
+            staging.mail_redirect_to.as_deref(),
+            Some("staging@example.com")
+        );
         // Development has none of these demands; its mail viewer is on by default.
         let dev = cfg(&[]).unwrap();
         assert_eq!(dev.production_refusal(), None);

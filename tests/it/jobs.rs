@@ -8,6 +8,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// The group a test job writes: named after the job, so a test can count it.
+fn job_group(ctx: &JobCtx) -> groups::ActiveModel {
+    groups::ActiveModel {
+        id: rally::db::sea_orm::Set(rally::db::new_id()),
+        tenant_id: rally::db::sea_orm::NotSet,
+        name: rally::db::sea_orm::Set(format!("job-{}", ctx.id)),
+        created_at: rally::db::sea_orm::Set(rally::db::now()),
+    }
+}
+
 /// What each census job saw: its tenant and the contacts it listed.
 type Seen = Arc<Mutex<Vec<(uuid::Uuid, Vec<uuid::Uuid>)>>>;
 
@@ -24,14 +34,9 @@ async fn census(seen: Seen, ctx: JobCtx) -> Result<(), String> {
         .map(|c| c.id)
         .collect();
     seen.lock().unwrap().push((db.tenant_id(), ids));
-    db.insert(groups::ActiveModel {
-        id: rally::db::sea_orm::Set(rally::db::new_id()),
-        tenant_id: rally::db::sea_orm::NotSet,
-        name: rally::db::sea_orm::Set(format!("job-{}", ctx.id)),
-        created_at: rally::db::sea_orm::Set(rally::db::now()),
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+    db.insert(job_group(&ctx))
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -202,14 +207,9 @@ const CHILD_DIR: &str = "RALLY_JOB_TEST_DATA_DIR";
 async fn write_then_maybe_crash(ctx: JobCtx) -> Result<(), String> {
     let db = ctx.tenant()?;
     let tx = db.begin().await.map_err(|e| e.to_string())?;
-    tx.insert(groups::ActiveModel {
-        id: rally::db::sea_orm::Set(rally::db::new_id()),
-        tenant_id: rally::db::sea_orm::NotSet,
-        name: rally::db::sea_orm::Set(format!("job-{}", ctx.id)),
-        created_at: rally::db::sea_orm::Set(rally::db::now()),
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+    tx.insert(job_group(&ctx))
+        .await
+        .map_err(|e| e.to_string())?;
     rally::crash::point("job:before-commit");
     tx.commit().await.map_err(|e| e.to_string())
 }
