@@ -3,6 +3,7 @@
 //! before any page runs. Each feature lists its own pages (its `…Routes` component); they
 //! are placed here inside the site layout, whose frame surrounds them.
 use crate::accounts::pages::{AccountsHome, AccountsRoutes};
+use crate::api_clients::pages::ApiAdminRoutes;
 use crate::branding::pages::BrandingRoutes;
 use crate::challenges::pages::ChallengeRoutes;
 use crate::console::pages::ConsoleRoutes;
@@ -15,6 +16,7 @@ use crate::points::pages::PointsRoutes;
 use crate::rewards::pages::RewardRoutes;
 use crate::ui::{NotFound, SiteLayout};
 use crate::web::site_view::{current_site, SiteView};
+use crate::webhooks::pages::WebhookRoutes;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
@@ -71,6 +73,8 @@ pub fn App() -> impl IntoView {
                     <PeopleRoutes />
                     <BrandingRoutes />
                     <DomainRoutes />
+                    <ApiAdminRoutes />
+                    <WebhookRoutes />
                     <ConsoleRoutes />
                 </ParentRoute>
             </Routes>

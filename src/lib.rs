@@ -4,15 +4,17 @@
 //!
 //! 1. [`domain`] — validated value types (slugs, hosts, emails, roles).
 //! 2. [`db`] — entities, the shard registry and the tenant-scoped handle [`db::TenantDb`];
-//!    [`storage`] — uploaded files: the store, content checks, signed URLs; [`jobs`] —
-//!    the durable background job queue and its worker.
+//!    [`storage`] — uploaded files: the store, content checks, signed URLs; [`sealing`] —
+//!    secrets kept encrypted at rest; [`jobs`] — the durable background job queue and its
+//!    worker.
 //! 3. [`web`] — the web kernel: host → site resolution, request context, the one role
 //!    guard, the one error type, sessions, limits; and [`ui`] — layouts (the hub frame as
 //!    a layout route), the error page, form pieces.
 //! 4. Features, one folder each, holding their pages, loaders, form handlers and routes:
 //!    [`accounts`], [`sso`], [`membership`], [`home`], [`challenges`], [`points`],
 //!    [`rewards`], [`invitations`], [`people`], [`branding`], [`domains`], [`files`],
-//!    [`mail`], [`platform`] (CLI operations),
+//!    [`mail`], [`platform`] (CLI operations), [`api_clients`] and [`webhooks`]
+//!    (integrations, at `/admin/api` and `/admin/webhooks`),
 //!    [`api`] (the service API host).
 //! 5. [`app`] (the HTML shell and the page router) and [`startup`] (the composition root:
 //!    builds the app and merges every feature's routes).
@@ -32,6 +34,8 @@ pub mod web;
 pub mod accounts;
 #[cfg(feature = "ssr")]
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod api_clients;
 #[cfg(feature = "ssr")]
 pub mod app;
 #[cfg(feature = "ssr")]
@@ -65,6 +69,8 @@ pub mod points;
 #[cfg(feature = "ssr")]
 pub mod rewards;
 #[cfg(feature = "ssr")]
+pub mod sealing;
+#[cfg(feature = "ssr")]
 pub mod sso;
 #[cfg(feature = "ssr")]
 pub mod startup;
@@ -72,6 +78,8 @@ pub mod startup;
 pub mod storage;
 #[cfg(feature = "ssr")]
 pub mod ui;
+#[cfg(feature = "ssr")]
+pub mod webhooks;
 
 /// Browser entry point: hydrates the islands of the server-rendered page (nothing else
 /// runs in the browser).

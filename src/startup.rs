@@ -4,11 +4,13 @@
 use crate::app::{shell, App};
 use crate::db::{self, PoolSettings, ShardRegistry};
 use crate::platform::migrate;
+use crate::sealing::Sealer;
 use crate::storage::{signing::UrlSigner, Storage};
 use crate::web::limits::AttemptLimiter;
 use crate::web::{
     hosts, hub_config, limits, request_id, respond, same_origin, sessions, site, AppState, Config,
 };
+use crate::webhooks::target::Targets;
 use anyhow::Context;
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -31,8 +33,15 @@ const JOB_POLL_EVERY: Duration = Duration::from_millis(500);
 const JOB_LEASE: Duration = Duration::from_secs(300);
 
 /// The job kinds this build runs, by name (features provide the handlers).
-pub fn job_handlers(sender: Arc<crate::mail::sender::Sender>) -> crate::jobs::Handlers {
-    let handlers = crate::jobs::Handlers::default();
+pub fn job_handlers(
+    sender: Arc<crate::mail::sender::Sender>,
+    webhooks: crate::webhooks::service::Deliverer,
+) -> crate::jobs::Handlers {
+    let handlers =
+        crate::jobs::Handlers::default().add(crate::webhooks::service::DELIVER, move |ctx| {
+            let webhooks = webhooks.clone();
+            async move { crate::webhooks::service::deliver(&webhooks, ctx).await }
+        });
     // A server that cannot deliver mail (no SMTP, no viewer) leaves its jobs waiting for
     // one that can, instead of failing them into the dead list.
     if !sender.can_deliver() {
@@ -43,6 +52,9 @@ pub fn job_handlers(sender: Arc<crate::mail::sender::Sender>) -> crate::jobs::Ha
         async move { crate::mail::deliver(&sender, ctx).await }
     })
 }
+
+/// The window of the service API's per-client rate (`RALLY_API_RATE_PER_MINUTE`).
+const API_RATE_WINDOW: Duration = Duration::from_secs(60);
 
 /// How often expired sessions and tickets are deleted and idle rate-limit keys forgotten.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
@@ -140,6 +152,8 @@ fn secret_key(config: &Config) -> anyhow::Result<String> {
 pub struct Application {
     pub state: AppState,
     pub router: Router,
+    /// Where `/metrics` is served (`RALLY_METRICS_LISTEN`), once bound.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 impl Application {
@@ -153,6 +167,10 @@ impl Application {
             None => None,
         };
         let window = Duration::from_secs(config.login_window_seconds);
+        let api_limiter = Arc::new(match &redis {
+            Some(pool) => AttemptLimiter::redis(pool.clone(), API_RATE_WINDOW),
+            None => AttemptLimiter::in_memory(API_RATE_WINDOW),
+        });
         let limiter = Arc::new(match &redis {
             Some(pool) => AttemptLimiter::redis(pool.clone(), window),
             None => AttemptLimiter::in_memory(window),
@@ -167,9 +185,22 @@ impl Application {
         }
         spawn_housekeeping(registry.clone(), store.clone(), limiter.clone());
         crate::web::telemetry::spawn_debug_refresh(registry.global().clone());
-        crate::jobs::Worker::new(registry.clone(), job_handlers(sender), JOB_LEASE)
-            .spawn(JOB_POLL_EVERY);
         let secret = secret_key(&config)?;
+        let sealer = Sealer::new(secret.as_bytes());
+        let webhook_targets = Targets::new(
+            config.webhook_allow_private,
+            config.dns_resolver,
+            Duration::from_secs(config.webhook_timeout_seconds),
+        )
+        .context("cannot build the webhook HTTP client")?;
+        let deliverer = crate::webhooks::service::Deliverer {
+            targets: webhook_targets.clone(),
+            sealer: sealer.clone(),
+            attempts: i64::from(config.webhook_attempts),
+        };
+        crate::jobs::Worker::new(registry.clone(), job_handlers(sender, deliverer), JOB_LEASE)
+            .backoff_unit(Duration::from_secs(config.job_backoff_seconds))
+            .spawn(JOB_POLL_EVERY);
         let signer = UrlSigner::new(secret.as_bytes());
         let storage = Storage::open(config.storage_url.as_deref(), &config.data_dir)?;
         crate::domains::recheck::spawn(
@@ -180,6 +211,9 @@ impl Application {
         let state = AppState {
             leptos_options,
             limiter,
+            api_limiter,
+            sealer,
+            webhook_targets,
             storage: Arc::new(storage),
             signer: Arc::new(signer.clone()),
             tenants: Arc::new(hosts::TenantResolver::new(
@@ -192,7 +226,29 @@ impl Application {
         };
         crate::web::hot_config::spawn(state.clone());
         let router = router(state.clone(), store);
-        Ok(Self { state, router })
+        crate::web::metrics::handle();
+        let metrics_addr = match state.config.metrics_listen {
+            None => None,
+            Some(addr) => {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("RALLY_METRICS_LISTEN: cannot listen on {addr}"))?;
+                let bound = listener.local_addr()?;
+                let metrics = crate::web::metrics::router(state.clone());
+                tokio::spawn(async move {
+                    if let Err(e) = axum::serve(listener, metrics).await {
+                        tracing::error!(error = %e, "the metrics listener stopped");
+                    }
+                });
+                tracing::info!(%bound, "metrics at /metrics");
+                Some(bound)
+            }
+        };
+        Ok(Self {
+            state,
+            router,
+            metrics_addr,
+        })
     }
 
     /// Serves until `shutdown` completes (`rally serve` passes [`shutdown_signal`]; tests
@@ -288,6 +344,8 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
         .merge(crate::rewards::routes())
         .merge(crate::branding::routes())
         .merge(crate::domains::routes())
+        .merge(crate::api_clients::routes())
+        .merge(crate::webhooks::routes())
         .merge(crate::files::routes())
         .merge(crate::console::routes());
     let pages = Router::new()
@@ -305,6 +363,8 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
                 state.leptos_options.site_root, state.leptos_options.site_pkg_dir
             )),
         )
+        // Names the matched route for the request metrics (fallbacks stay `unmatched`).
+        .route_layer(axum::middleware::from_fn(crate::web::metrics::note_route))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone())
         // Inside the session layer, which provides the session they touch.
@@ -317,8 +377,8 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
 
     let https = state.config.https();
     let routing = site::HostRouting {
+        api: crate::api::router(state.clone()),
         state,
-        api: crate::api::router(),
     };
     pages
         // Inside host routing: the API host (bearer tokens, no cookies) never reaches it.
@@ -351,12 +411,19 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
                 )
             }),
         )
+        // Inside the request-id layers: what a request queues (webhooks) carries its id.
+        .layer(axum::middleware::from_fn(
+            crate::web::trace_context::keep_request_id,
+        ))
         .layer(axum::middleware::from_fn(crate::web::headers::static_cache))
         // Pages, CSS, JS and wasm compress 4–10×; tower-http skips images and tiny bodies.
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             https,
             crate::web::headers::security_headers,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::web::metrics::count_requests,
         ))
         .layer(PropagateRequestIdLayer::new(request_id::HEADER))
         .layer(SetRequestIdLayer::new(

@@ -197,6 +197,7 @@ pub async fn login(
     }
     match authenticate(state.registry.global(), &form.email, &form.password).await {
         Ok(Some(user)) => {
+            metrics::counter!(crate::web::metrics::LOGINS, "result" => "success").increment(1);
             state.limiter.clear(Scope::SignInAccount, &form.email).await;
             state.limiter.undo(Scope::SignInAddress, &address).await;
             sign_in(&session, &user).await?;
@@ -204,6 +205,7 @@ pub async fn login(
             Ok(Redirect::to(&continuation(&sso)).into_response())
         }
         Ok(None) => {
+            metrics::counter!(crate::web::metrics::LOGINS, "result" => "failure").increment(1);
             let flash = Flash::new("login")
                 .with_value("email", form.email.trim())
                 .with_error("form", LOGIN_FAILED);

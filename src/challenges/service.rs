@@ -298,8 +298,29 @@ pub async fn submit(
     if !c.requires_approval {
         grant(&tx, &completion, &c).await?;
     }
+    crate::webhooks::emit(
+        &tx,
+        crate::webhooks::Event::CompletionSubmitted,
+        completion_data(&completion, &c),
+    )
+    .await?;
     tx.commit().await?;
     Ok(completion)
+}
+
+/// A completion as webhooks and the API describe it.
+pub fn completion_data(
+    completion: &completions::Model,
+    challenge: &challenges::Model,
+) -> serde_json::Value {
+    serde_json::json!({
+        "completion_id": completion.id,
+        "challenge_id": challenge.id,
+        "challenge_title": challenge.title,
+        "contact_id": completion.contact_id,
+        "status": completion.status.as_str(),
+        "points": challenge.points,
+    })
 }
 
 /// The points and badges of an approved completion (idempotent by its ledger key).
@@ -358,17 +379,22 @@ pub async fn review(
     if changed != 1 {
         return Ok(false);
     }
-    if decision == Review::Approve {
-        let completion = tx
-            .find_by_id::<completions::Entity>(completion_id)
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound("completion".into()))?;
-        let challenge = tx
-            .find_by_id::<challenges::Entity>(completion.challenge_id)
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound("challenge".into()))?;
-        grant(&tx, &completion, &challenge).await?;
-    }
+    let completion = tx
+        .find_by_id::<completions::Entity>(completion_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("completion".into()))?;
+    let challenge = tx
+        .find_by_id::<challenges::Entity>(completion.challenge_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("challenge".into()))?;
+    let event = match decision {
+        Review::Approve => {
+            grant(&tx, &completion, &challenge).await?;
+            crate::webhooks::Event::CompletionApproved
+        }
+        Review::Reject => crate::webhooks::Event::CompletionRejected,
+    };
+    crate::webhooks::emit(&tx, event, completion_data(&completion, &challenge)).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -14,13 +14,10 @@ use std::net::SocketAddr;
 #[error("the DNS look-up failed: {0}")]
 pub struct DnsError(String);
 
-/// Every TXT string published at `name` (empty when there is no such record or name).
-pub async fn txt_records(
-    resolver: Option<SocketAddr>,
-    name: &str,
-) -> Result<Vec<String>, DnsError> {
+/// A resolver at `addr`, or at the system's resolvers.
+fn resolver(addr: Option<SocketAddr>) -> Result<Resolver<TokioRuntimeProvider>, DnsError> {
     let provider = TokioRuntimeProvider::default();
-    let builder = match resolver {
+    let builder = match addr {
         Some(addr) => {
             let connection = |protocol| {
                 let mut c = ConnectionConfig::new(protocol);
@@ -39,7 +36,28 @@ pub async fn txt_records(
         }
         None => Resolver::builder(provider).map_err(|e| DnsError(e.to_string()))?,
     };
-    let resolver = builder.build().map_err(|e| DnsError(e.to_string()))?;
+    builder.build().map_err(|e| DnsError(e.to_string()))
+}
+
+/// The addresses `name` resolves to (A and AAAA), for webhook targets.
+pub async fn addresses(
+    resolver_addr: Option<SocketAddr>,
+    name: &str,
+) -> Result<Vec<std::net::IpAddr>, DnsError> {
+    let resolver = resolver(resolver_addr)?;
+    let fqdn = format!("{}.", name.trim_end_matches('.'));
+    match resolver.lookup_ip(fqdn.as_str()).await {
+        Ok(lookup) => Ok(lookup.iter().collect()),
+        Err(e) => Err(DnsError(e.to_string())),
+    }
+}
+
+/// Every TXT string published at `name` (empty when there is no such record or name).
+pub async fn txt_records(
+    resolver_addr: Option<SocketAddr>,
+    name: &str,
+) -> Result<Vec<String>, DnsError> {
+    let resolver = resolver(resolver_addr)?;
     let fqdn = format!("{}.", name.trim_end_matches('.'));
     match resolver.txt_lookup(fqdn.as_str()).await {
         Ok(lookup) => Ok(lookup

@@ -225,6 +225,8 @@ pub fn HubAdminPage() -> impl IntoView {
                         ("/admin/levels", "Levels (admins)"),
                         ("/admin/branding", "Branding (admins)"),
                         ("/admin/domains", "Domains (admins)"),
+                        ("/admin/api", "API clients (admins)"),
+                        ("/admin/webhooks", "Webhooks (admins)"),
                     ].into_iter().map(|(href, label)| view! {
                         <a href=href class="rounded-xl border border-slate-200 bg-white p-4 font-semibold shadow-sm hover:border-brand">{label}</a>
                     }).collect_view()}

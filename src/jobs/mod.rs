@@ -43,11 +43,16 @@ pub const DEFAULT_MAX_ATTEMPTS: i64 = 8;
 /// Jobs one worker claims at a time, per database.
 const BATCH: u64 = 20;
 
-/// How long to wait after the n-th failed attempt: 10 s, doubling, at most an hour.
-pub fn backoff(attempts: i64) -> chrono::Duration {
-    let secs = 10_i64.saturating_mul(1 << attempts.clamp(1, 12).saturating_sub(1));
-    chrono::Duration::seconds(secs.min(3600))
+/// How long to wait after the n-th failed attempt: `unit` (10 s unless
+/// `RALLY_JOB_BACKOFF_SECONDS` says otherwise), doubling, at most an hour.
+pub fn backoff(attempts: i64, unit: Duration) -> chrono::Duration {
+    let unit_ms = i64::try_from(unit.as_millis()).unwrap_or(i64::MAX);
+    let ms = unit_ms.saturating_mul(1 << attempts.clamp(1, 12).saturating_sub(1));
+    chrono::Duration::milliseconds(ms.min(3_600_000))
 }
+
+/// The default unit of [`backoff`].
+pub const BACKOFF_UNIT: Duration = Duration::from_secs(10);
 
 fn new_row(kind: &str, payload: String, request_id: Option<String>) -> jobs::ActiveModel {
     jobs::ActiveModel {
@@ -83,6 +88,20 @@ pub async fn enqueue<C: ConnectionTrait>(
         .insert(new_row(kind, to_json(payload)?, request_id))
         .await?;
     Ok(row.id)
+}
+
+/// [`enqueue`] with its own number of attempts (a handler that decides itself when to
+/// give up asks for more than it uses).
+pub async fn enqueue_with_attempts<C: ConnectionTrait>(
+    db: &TenantScope<C>,
+    kind: &str,
+    payload: &impl Serialize,
+    request_id: Option<String>,
+    max_attempts: i64,
+) -> Result<Uuid, DbErr> {
+    let mut row = new_row(kind, to_json(payload)?, request_id);
+    row.max_attempts = Set(max_attempts);
+    Ok(db.insert(row).await?.id)
 }
 
 /// Queues a platform job on the global database (`tenant`: the hub it is about, if any;
@@ -150,6 +169,8 @@ pub struct Worker {
     handlers: Arc<Handlers>,
     /// How long a claim holds: a job must finish within it (it is cut off there).
     lease: Duration,
+    /// The first retry's wait (see [`backoff`]).
+    backoff_unit: Duration,
 }
 
 /// What one pass did (for tests and logs).
@@ -165,7 +186,14 @@ impl Worker {
             registry,
             handlers: Arc::new(handlers),
             lease,
+            backoff_unit: BACKOFF_UNIT,
         }
+    }
+
+    /// Retries wait `unit`, doubling (tests shorten it).
+    pub fn backoff_unit(mut self, unit: Duration) -> Self {
+        self.backoff_unit = unit;
+        self
     }
 
     /// Works the queue until the process ends, looking every `every` when idle.
@@ -290,7 +318,15 @@ impl Worker {
             }
         };
         let outcome = tracing::Instrument::instrument(attempt, span.clone()).await;
-        finish(conn, token, &job, outcome.as_ref().err()).await?;
+        finish(conn, token, &job, outcome.as_ref().err(), self.backoff_unit).await?;
+        if outcome.is_err() {
+            let kind = job.kind.clone();
+            metrics::counter!(crate::web::metrics::JOBS_FAILED, "kind" => kind.clone())
+                .increment(1);
+            if job.attempts >= job.max_attempts {
+                metrics::counter!(crate::web::metrics::JOBS_DEAD, "kind" => kind).increment(1);
+            }
+        }
         match &outcome {
             Ok(()) => tracing::info!(parent: &span, "job done"),
             Err(e) => tracing::warn!(parent: &span, error = %e, "job failed"),
@@ -424,6 +460,7 @@ async fn finish(
     token: &str,
     job: &jobs::Model,
     error: Option<&String>,
+    backoff_unit: Duration,
 ) -> Result<(), DbErr> {
     let mut update = jobs::Entity::update_many()
         .col_expr(jobs::Column::LockedBy, Expr::value(Option::<String>::None))
@@ -447,11 +484,20 @@ async fn finish(
             .col_expr(jobs::Column::LastError, Expr::value(Some(e.clone())))
             .col_expr(
                 jobs::Column::RunAt,
-                Expr::value(now() + backoff(job.attempts)),
+                Expr::value(now() + backoff(job.attempts, backoff_unit)),
             ),
     };
     update.exec(conn).await?;
     Ok(())
+}
+
+/// Jobs waiting on one database: queued, or running (for `/metrics`).
+pub async fn waiting(conn: &DatabaseConnection) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    jobs::Entity::find()
+        .filter(jobs::Column::Status.is_in([JobStatus::Queued, JobStatus::Running]))
+        .count(conn)
+        .await
 }
 
 /// A job that was given up, wherever it sits.
@@ -521,13 +567,18 @@ pub async fn retry(registry: &ShardRegistry, id: Uuid) -> Result<bool, DbErr> {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::{backoff, BACKOFF_UNIT};
+    use std::time::Duration;
 
     #[test]
     fn backoff_doubles_up_to_an_hour() {
-        assert_eq!(backoff(1).num_seconds(), 10);
-        assert_eq!(backoff(2).num_seconds(), 20);
-        assert_eq!(backoff(5).num_seconds(), 160);
-        assert_eq!(backoff(40).num_seconds(), 3600);
+        assert_eq!(backoff(1, BACKOFF_UNIT).num_seconds(), 10);
+        assert_eq!(backoff(2, BACKOFF_UNIT).num_seconds(), 20);
+        assert_eq!(backoff(5, BACKOFF_UNIT).num_seconds(), 160);
+        assert_eq!(backoff(40, BACKOFF_UNIT).num_seconds(), 3600);
+        assert_eq!(
+            backoff(3, Duration::from_millis(250)).num_milliseconds(),
+            1000
+        );
     }
 }

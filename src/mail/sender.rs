@@ -269,6 +269,11 @@ impl Sender {
         } else {
             (mail_outbox::STATUS_KEPT, None)
         };
+        if status == mail_outbox::STATUS_SENT {
+            metrics::counter!(crate::web::metrics::MAIL_SENT).increment(1);
+        } else if status == mail_outbox::STATUS_SUPPRESSED {
+            metrics::counter!(crate::web::metrics::MAIL_SUPPRESSED).increment(1);
+        }
         // The observer: every attempt, whatever its outcome, with its Message-ID.
         mail_deliveries::ActiveModel {
             id: Set(crate::db::new_id()),
@@ -329,6 +334,8 @@ impl Sender {
         // The request that caused the mail, for following it across systems.
         if let Some(id) = mail.request_id.as_deref().filter(|id| !id.is_empty()) {
             message = message.raw_header(raw("X-Request-Id", id.to_string()));
+            let traceparent = crate::web::trace_context::traceparent(id);
+            message = message.raw_header(raw("traceparent", traceparent));
         }
         if to != mail.to_address {
             message = message.raw_header(raw("X-Original-To", mail.to_address.clone()));

@@ -41,13 +41,25 @@ pub async fn ensure_contact<C: ConnectionTrait>(
         status: Set(ContactStatus::Active),
         created_at: Set(now()),
     };
-    db.insert_or_ignore(row, [contacts::Column::TenantId, contacts::Column::UserId])
+    let joined = db
+        .insert_or_ignore(row, [contacts::Column::TenantId, contacts::Column::UserId])
         .await?;
-    db.select::<contacts::Entity>()
+    let contact = db
+        .select::<contacts::Entity>()
         .filter(contacts::Column::UserId.eq(user.id))
         .one()
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound("the contact just written".into()))
+        .ok_or_else(|| DbErr::RecordNotFound("the contact just written".into()))?;
+    if joined {
+        let data = serde_json::json!({
+            "contact_id": contact.id,
+            "email": contact.email,
+            "display_name": contact.display_name,
+            "role": contact.role.as_str(),
+        });
+        crate::webhooks::emit(db, crate::webhooks::Event::MemberJoined, data).await?;
+    }
+    Ok(contact)
 }
 
 /// Step 2: the directory entry. Returns whether it was added (false: already there).

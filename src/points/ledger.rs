@@ -19,22 +19,33 @@ pub async fn award<C: ConnectionTrait>(
     reason: &str,
     source_key: &str,
 ) -> Result<bool, DbErr> {
-    db.insert_or_ignore(
-        points_ledger::ActiveModel {
-            id: Set(new_id()),
-            tenant_id: NotSet,
-            contact_id: Set(contact_id),
-            delta: Set(delta),
-            reason: Set(reason.to_string()),
-            source_key: Set(source_key.to_string()),
-            created_at: Set(now()),
-        },
-        [
-            points_ledger::Column::TenantId,
-            points_ledger::Column::SourceKey,
-        ],
-    )
-    .await
+    let added = db
+        .insert_or_ignore(
+            points_ledger::ActiveModel {
+                id: Set(new_id()),
+                tenant_id: NotSet,
+                contact_id: Set(contact_id),
+                delta: Set(delta),
+                reason: Set(reason.to_string()),
+                source_key: Set(source_key.to_string()),
+                created_at: Set(now()),
+            },
+            [
+                points_ledger::Column::TenantId,
+                points_ledger::Column::SourceKey,
+            ],
+        )
+        .await?;
+    if added && delta > 0 {
+        let data = serde_json::json!({
+            "contact_id": contact_id,
+            "points": delta,
+            "reason": reason,
+            "source": source_key,
+        });
+        crate::webhooks::emit(db, crate::webhooks::Event::PointsAwarded, data).await?;
+    }
+    Ok(added)
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -166,6 +166,14 @@ pub async fn redeem(
         ctx,
     )
     .await?;
+    let data = serde_json::json!({
+        "redemption_id": redemption.id,
+        "reward_id": reward.id,
+        "reward_name": reward.name,
+        "contact_id": contact.id,
+        "cost": reward.cost,
+    });
+    crate::webhooks::emit(&tx, crate::webhooks::Event::RewardRedeemed, data).await?;
     tx.commit().await?;
     Ok(redemption)
 }
@@ -213,6 +221,16 @@ async fn finish(
         .find_by_id::<contacts::Entity>(r.contact_id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("contact".into()))?;
+    if status == FULFILLED {
+        let data = serde_json::json!({
+            "redemption_id": r.id,
+            "reward_id": reward.id,
+            "reward_name": reward.name,
+            "contact_id": r.contact_id,
+            "cost": r.cost,
+        });
+        crate::webhooks::emit(&tx, crate::webhooks::Event::RewardFulfilled, data).await?;
+    }
     let (subject, body) = if status == CANCELLED {
         ledger::award(
             &tx,

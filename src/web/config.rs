@@ -84,6 +84,25 @@ pub struct Config {
     /// `RALLY_MAIL_REDIRECT_TO` (default unset): for staging, every mail goes to this one
     /// address instead (the intended one is kept in `X-Original-To` and the record).
     pub mail_redirect_to: Option<String>,
+    /// `RALLY_API_RATE_PER_MINUTE` (default 600): requests one API client may make per
+    /// minute (every app server shares the budget when `RALLY_REDIS_URL` is set); beyond
+    /// that, 429 with `Retry-After`.
+    pub api_rate_per_minute: u32,
+    /// `RALLY_WEBHOOK_ALLOW_PRIVATE` (default off; refused in production): let webhooks
+    /// reach loopback, private and link-local addresses — for a receiver on a developer's
+    /// machine. Off, such targets are refused when subscribed and again at every delivery.
+    pub webhook_allow_private: bool,
+    /// `RALLY_WEBHOOK_ATTEMPTS` (default 8) and `RALLY_WEBHOOK_TIMEOUT_SECONDS` (default
+    /// 10): a webhook delivery is tried this many times, each given this long to answer,
+    /// before it is marked failed.
+    pub webhook_attempts: u32,
+    pub webhook_timeout_seconds: u64,
+    /// `RALLY_JOB_BACKOFF_SECONDS` (default 10): a failed job's first retry waits this
+    /// long; each later one twice the one before, at most an hour.
+    pub job_backoff_seconds: u64,
+    /// `RALLY_METRICS_LISTEN` (default unset: no metrics): the address `/metrics`
+    /// (Prometheus text) is served on — a private one, never the public listener.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// What `RALLY_PUBLIC_URL` says about the root host: its scheme and port as browsers see
@@ -319,6 +338,20 @@ impl Config {
                         .to_string(),
                 ),
             },
+            api_rate_per_minute: number("RALLY_API_RATE_PER_MINUTE", 600, 1, 1_000_000)? as u32,
+            webhook_allow_private: switch("RALLY_WEBHOOK_ALLOW_PRIVATE", false)?,
+            webhook_attempts: number("RALLY_WEBHOOK_ATTEMPTS", 8, 1, 20)? as u32,
+            webhook_timeout_seconds: number("RALLY_WEBHOOK_TIMEOUT_SECONDS", 10, 1, 120)?,
+            job_backoff_seconds: number("RALLY_JOB_BACKOFF_SECONDS", 10, 1, 3600)?,
+            metrics_listen: match get("RALLY_METRICS_LISTEN") {
+                None => None,
+                Some(v) => Some(v.trim().parse().map_err(|_| {
+                    bad(
+                        "RALLY_METRICS_LISTEN",
+                        format!("'{v}' is not an address like 127.0.0.1:9100"),
+                    )
+                })?),
+            },
         })
     }
 
@@ -384,6 +417,12 @@ impl Config {
             return bad(
                 "RALLY_SECRET_KEY",
                 "production needs a secret shared by every app server (it signs file URLs)",
+            );
+        }
+        if self.webhook_allow_private {
+            return bad(
+                "RALLY_WEBHOOK_ALLOW_PRIVATE",
+                "webhooks to private addresses let hub admins reach the internal network; it is for development only",
             );
         }
         if self.smtp_url.is_none() {

@@ -168,6 +168,19 @@ impl TenantResolver {
         Ok(Some(Arc::new(resolved)))
     }
 
+    /// A tenant by its id, whatever its status (the service API finds the hub of a
+    /// token's issuer this way). Cached like hosts; the primary host is not looked up.
+    pub async fn resolve_id(&self, id: Uuid) -> Result<Option<Arc<ResolvedTenant>>, DbErr> {
+        self.cache
+            .try_get_with(format!("id:{id}"), async {
+                self.lookups.fetch_add(1, Ordering::Relaxed);
+                let found = tenants::Entity::find_by_id(id).one(&self.global).await?;
+                Ok::<_, DbErr>(found.map(|t| Arc::new(ResolvedTenant::from(t))))
+            })
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))
+    }
+
     /// Forgets every cached answer (after a domain or tenant changed in this process).
     pub fn invalidate_all(&self) {
         self.cache.invalidate_all();

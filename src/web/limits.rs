@@ -45,6 +45,8 @@ pub enum Scope {
     ForgotAccount,
     ForgotAddress,
     ResetAddress,
+    /// Requests of one service API client (per minute).
+    ApiClient,
 }
 
 impl Scope {
@@ -56,6 +58,7 @@ impl Scope {
             Self::ForgotAccount => "forgot-account",
             Self::ForgotAddress => "forgot-address",
             Self::ResetAddress => "reset-address",
+            Self::ApiClient => "api-client",
         };
         format!("rally:limit:{scope}:{}", subject.trim().to_lowercase())
     }
@@ -110,6 +113,8 @@ impl AttemptLimiter {
             },
         };
         if count > u64::from(limit) {
+            let scope = format!("{scope:?}");
+            metrics::counter!(super::metrics::RATE_LIMITED, "scope" => scope).increment(1);
             Err(RetryAfter(left.max(Duration::from_secs(1))))
         } else {
             Ok(())

@@ -22,6 +22,7 @@ pub mod hosts;
 pub mod hot_config;
 pub mod hub_config;
 pub mod limits;
+pub mod metrics;
 pub mod pages;
 pub mod request_id;
 pub mod respond;
@@ -32,6 +33,7 @@ pub mod site;
 pub mod telemetry;
 pub mod tls_ask;
 pub mod tokens;
+pub mod trace_context;
 pub mod upload;
 pub mod viewer;
 
@@ -58,6 +60,12 @@ mod state {
         /// Uploaded files, and the signer of their URLs.
         pub storage: Arc<crate::storage::Storage>,
         pub signer: Arc<crate::storage::signing::UrlSigner>,
+        /// Seals API and webhook secrets at rest (`RALLY_SECRET_KEY`).
+        pub sealer: crate::sealing::Sealer,
+        /// The service API's per-client request budget (a minute's window).
+        pub api_limiter: Arc<super::limits::AttemptLimiter>,
+        /// Where webhooks may go, and the client that takes them there.
+        pub webhook_targets: crate::webhooks::target::Targets,
     }
 
     impl FromRef<AppState> for LeptosOptions {

@@ -16,7 +16,8 @@ pub fn is_acceptable(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'=' | b'/' | b'-'))
 }
 
-/// Drops an unacceptable client id, so `SetRequestIdLayer` makes a fresh one.
+/// Drops an unacceptable client id, so `SetRequestIdLayer` makes a fresh one — or, when
+/// the client sent a valid W3C `traceparent`, takes its trace id, so the trace goes on.
 pub async fn drop_unacceptable(mut req: Request, next: Next) -> Response {
     let keep = req
         .headers()
@@ -25,6 +26,15 @@ pub async fn drop_unacceptable(mut req: Request, next: Next) -> Response {
         .is_some_and(is_acceptable);
     if !keep {
         req.headers_mut().remove(&HEADER);
+        let trace = req
+            .headers()
+            .get("traceparent")
+            .and_then(|v| v.to_str().ok())
+            .and_then(super::trace_context::trace_id_of)
+            .and_then(|t| http::HeaderValue::from_str(t).ok());
+        if let Some(trace) = trace {
+            req.headers_mut().insert(HEADER, trace);
+        }
     }
     next.run(req).await
 }

@@ -219,6 +219,8 @@ const REPLY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 pub struct TestApp {
     pub addr: SocketAddr,
     pub state: AppState,
+    /// Where `/metrics` is served, when `RALLY_METRICS_LISTEN` is set.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 pub async fn spawn_app(env: &TestEnv) -> TestApp {
@@ -234,8 +236,13 @@ pub async fn spawn_app(env: &TestEnv) -> TestApp {
         .await
         .expect("build app");
     let state = app.state.clone();
+    let metrics_addr = app.metrics_addr;
     tokio::spawn(app.run(listener, std::future::pending()));
-    TestApp { addr, state }
+    TestApp {
+        addr,
+        state,
+        metrics_addr,
+    }
 }
 
 /// Spawns the app with the demo hubs and people seeded (not the challenge history).

@@ -9,6 +9,7 @@ mod m20261124_000006_jobs;
 mod m20261124_000007_mail_observers;
 mod m20261124_000008_config_generation;
 mod m20261124_000009_audit_log;
+mod m20261124_000010_hub_audit;
 
 /// Migrates the global database.
 pub struct GlobalMigrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for GlobalMigrator {
             Box::new(m20261124_000007_mail_observers::Migration),
             Box::new(m20261124_000008_config_generation::Migration),
             Box::new(m20261124_000009_audit_log::Migration),
+            Box::new(m20261124_000010_hub_audit::Migration),
         ]
     }
 }

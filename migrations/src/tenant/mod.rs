@@ -7,6 +7,7 @@ mod m20261123_000004_referrals;
 mod m20261124_000005_mail_retry;
 mod m20261124_000006_branding_uploads;
 mod m20261124_000007_jobs;
+mod m20261124_000008_api_and_webhooks;
 
 /// Migrates one shard database (run on every shard).
 pub struct TenantMigrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for TenantMigrator {
             Box::new(m20261124_000005_mail_retry::Migration),
             Box::new(m20261124_000006_branding_uploads::Migration),
             Box::new(m20261124_000007_jobs::Migration),
+            Box::new(m20261124_000008_api_and_webhooks::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// One operator action (see `platform::audit`).
+/// One operator action, or one change a hub admin made (see `platform::audit`).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_log")]
 pub struct Model {
@@ -17,6 +17,8 @@ pub struct Model {
     pub detail: String,
     pub request_id: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The hub a hub admin's change was made in (`None`: a platform action).
+    pub tenant_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,9 @@
 //! Tenant-scoped entities, stored on shards. Each implements [`TenantEntity`], and is
 //! reached only through [`crate::db::TenantDb`], which filters and stamps `tenant_id`.
+pub mod api_clients;
+pub mod api_event_types;
+pub mod api_events;
+pub mod api_keys;
 pub mod badge_awards;
 pub mod challenges;
 pub mod completions;
@@ -15,6 +19,8 @@ pub mod points_ledger;
 pub mod redemptions;
 pub mod referrals;
 pub mod rewards;
+pub mod webhook_deliveries;
+pub mod webhooks;
 
 use sea_orm::EntityTrait;
 
@@ -38,6 +44,10 @@ macro_rules! tenant_entity {
     };
 }
 
+tenant_entity!(api_clients);
+tenant_entity!(api_event_types);
+tenant_entity!(api_events);
+tenant_entity!(api_keys);
 tenant_entity!(badge_awards);
 tenant_entity!(challenges);
 tenant_entity!(completions);
@@ -53,3 +63,5 @@ tenant_entity!(points_ledger);
 tenant_entity!(redemptions);
 tenant_entity!(referrals);
 tenant_entity!(rewards);
+tenant_entity!(webhook_deliveries);
+tenant_entity!(webhooks);

@@ -1,0 +1,145 @@
+//! Form posts of `/admin/webhooks` (hub admins). Every change is in the hub's audit log.
+use super::service::{self, WebhookError};
+use super::Event;
+use crate::platform::audit::{self, Actor};
+use crate::web::context::parse_id;
+use crate::web::flash::Flash;
+use crate::web::guard::{Admin, Member};
+use crate::web::respond::{back, FormResult};
+use crate::web::{AppError, AppState};
+use axum::extract::{Path, State};
+use axum::Form;
+use tower_sessions::Session;
+
+const PAGE: &str = "/admin/webhooks";
+
+async fn audited(
+    state: &AppState,
+    member: &Member<Admin>,
+    action: &str,
+    target: &str,
+    detail: String,
+) -> Result<(), AppError> {
+    audit::record_for_hub(
+        state.registry.global(),
+        member.hub.tenant.id,
+        &Actor::hub_admin(&member.contact),
+        action,
+        target,
+        detail,
+        Some(member.request_id.clone()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// `url=…&event=completion.approved&event=…` (a checkbox per event).
+pub async fn subscribe(
+    State(state): State<AppState>,
+    member: Member<Admin>,
+    session: Session,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> FormResult {
+    let url = fields
+        .iter()
+        .find(|(k, _)| k == "url")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let events: Vec<Event> = fields
+        .iter()
+        .filter(|(k, _)| k == "event")
+        .filter_map(|(_, v)| Event::parse(v))
+        .collect();
+    let made = service::subscribe(
+        &member.hub.db,
+        &state.sealer,
+        &state.webhook_targets,
+        &url,
+        &events,
+    )
+    .await;
+    let (hook, secret) = match made {
+        Ok(made) => made,
+        Err(WebhookError::Invalid(m)) => {
+            let mut flash = Flash::new("webhooks")
+                .with_value("url", url)
+                .with_error("url", m);
+            for e in &events {
+                flash = flash.with_value(&format!("event:{}", e.name()), "on");
+            }
+            return Err(AppError::invalid(PAGE, flash));
+        }
+        Err(WebhookError::Db(e)) => return Err(e.into()),
+    };
+    audited(
+        &state,
+        &member,
+        "webhook.create",
+        &hook.url,
+        format!("events: {}", hook.events),
+    )
+    .await?;
+    let flash = Flash::notice(
+        "webhooks",
+        format!(
+            "Added the webhook for {}. Copy its signing secret now: it is not shown again.",
+            hook.url
+        ),
+    )
+    .with_value("secret", secret);
+    Ok(back(&session, PAGE, flash).await)
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    member: Member<Admin>,
+    session: Session,
+    Path(id): Path<String>,
+) -> FormResult {
+    let id = parse_id(&id)?;
+    let hook = member
+        .hub
+        .db
+        .find_by_id::<crate::db::tenant::webhooks::Entity>(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    service::remove(&member.hub.db, id).await?;
+    audited(&state, &member, "webhook.remove", &hook.url, String::new()).await?;
+    let flash = Flash::notice("webhooks", format!("Removed the webhook for {}.", hook.url));
+    Ok(back(&session, PAGE, flash).await)
+}
+
+pub async fn redeliver(
+    State(state): State<AppState>,
+    member: Member<Admin>,
+    session: Session,
+    Path((id, delivery)): Path<(String, String)>,
+) -> FormResult {
+    let (id, delivery) = (parse_id(&id)?, parse_id(&delivery)?);
+    use crate::db::tenant::webhook_deliveries as deliveries;
+    use sea_orm::ColumnTrait;
+    member
+        .hub
+        .db
+        .select::<deliveries::Entity>()
+        .filter(deliveries::Column::Id.eq(delivery))
+        .filter(deliveries::Column::WebhookId.eq(id))
+        .one()
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let queued = service::redeliver(&member.hub.db, id, delivery).await?;
+    let flash = if queued {
+        audited(
+            &state,
+            &member,
+            "webhook.redeliver",
+            &delivery.to_string(),
+            String::new(),
+        )
+        .await?;
+        Flash::notice("webhooks", "Queued to be sent again.")
+    } else {
+        Flash::notice("webhooks", "That delivery is already waiting to be sent.")
+    };
+    Ok(back(&session, PAGE, flash).await)
+}
