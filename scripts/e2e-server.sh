@@ -14,7 +14,7 @@ export RALLY_LOGIN_ATTEMPTS_PER_ADDRESS=10000
 "$bin" seed demo
 # Hubs whose branding the tests change, one per Playwright project (they run at once), so
 # no other test sees their colours move.
-for lab in brand-hydrated brand-no-js a11y-hydrated a11y-no-js; do
+for lab in brand-hydrated brand-no-js a11y-hydrated a11y-no-js integrations-hydrated integrations-no-js; do
   "$bin" tenant create "$lab" --name "Lab ${lab%%-*}" >/dev/null
   "$bin" tenant add-member "$lab" owner@example.com --role admin >/dev/null
   "$bin" tenant add-member "$lab" mia@example.com --role marketer >/dev/null

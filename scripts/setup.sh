@@ -2,7 +2,7 @@
 # Installs what building and testing Rally needs, skipping whatever is already there:
 # the wasm32 target, cargo-leptos, the wasm-bindgen CLI matching Cargo.lock, the npm
 # packages (Tailwind CLI; Playwright for tests) and, for tests, Debian's Chromium, dnsmasq
-# and Caddy, and moto (S3) and aiosmtpd (SMTP) from PyPI.
+# and Caddy, and moto (S3), aiosmtpd (SMTP) and openapi-spec-validator from PyPI.
 #
 #   scripts/setup.sh          build tools only
 #   scripts/setup.sh --e2e    also Playwright and Chromium
@@ -65,5 +65,10 @@ if [ "${1:-}" = "--e2e" ]; then
   if ! python3 -c 'import moto.server, aiosmtpd' >/dev/null 2>&1; then
     say "installing moto (an S3-compatible server) and aiosmtpd (an SMTP server), pip"
     python3 -m pip install --quiet 'moto[server]' aiosmtpd
+  fi
+  # The service API's OpenAPI document is checked by an independent validator.
+  if ! command -v openapi-spec-validator >/dev/null 2>&1; then
+    say "installing openapi-spec-validator, pip"
+    python3 -m pip install --quiet openapi-spec-validator
   fi
 fi

@@ -6,7 +6,7 @@ import { at } from './hosts';
  * per purpose and Playwright project (`brand-hydrated`, `a11y-no-js`, …), with the demo's
  * owner (admin), mia (marketer) and alice (advocate) as members.
  */
-export function labHost(purpose: 'brand' | 'a11y', testInfo: TestInfo): string {
+export function labHost(purpose: 'brand' | 'a11y' | 'integrations', testInfo: TestInfo): string {
   return `${purpose}-${testInfo.project.name}.localhost`;
 }
 
