@@ -258,6 +258,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             cfg.url_for_host(&format!("acme.{}", cfg.root_domain)),
         );
         app.run(listener, startup::shutdown_signal()).await?;
+        telemetry::flush_traces();
         return Ok(());
     }
 

@@ -7,10 +7,10 @@ use crate::platform::migrate;
 use crate::sealing::Sealer;
 use crate::storage::{signing::UrlSigner, Storage};
 use crate::web::limits::AttemptLimiter;
+use crate::web::outbound::Targets;
 use crate::web::{
     hosts, hub_config, limits, request_id, respond, same_origin, sessions, site, AppState, Config,
 };
-use crate::webhooks::target::Targets;
 use anyhow::Context;
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -400,7 +400,7 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
                     .get(http::header::HOST)
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("");
-                tracing::info_span!(
+                let span = tracing::info_span!(
                     "request",
                     request_id = %id,
                     method = %req.method(),
@@ -408,7 +408,13 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
                     path = %req.uri().path(),
                     // Recorded by host routing when the hub has debug logging on.
                     debug = tracing::field::Empty,
-                )
+                );
+                let traceparent = req
+                    .headers()
+                    .get("traceparent")
+                    .and_then(|v| v.to_str().ok());
+                crate::web::telemetry::continue_trace(&span, id, traceparent);
+                span
             }),
         )
         // Inside the request-id layers: what a request queues (webhooks) carries its id.

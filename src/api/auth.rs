@@ -7,11 +7,14 @@
 //!   an Ed25519 key only EdDSA. `alg: none` does not parse, and an HS256 token "signed"
 //!   with an Ed25519 client's public key is refused as the wrong algorithm.
 //! - **Claims.** `exp`, `aud` (`rally`), `iat` and `iss` are required; `exp` may be at
-//!   most [`MAX_LIFETIME_SECONDS`] ahead and `iat` not in the future, each with
-//!   [`LEEWAY_SECONDS`] for clock skew.
+//!   most [`MAX_LIFETIME_SECONDS`] ahead, `iat` not in the future and `nbf` (if given)
+//!   not after now, each with [`LEEWAY_SECONDS`] for clock skew.
 //! - **Scopes** are checked per route: each handler asks for a `Caller<Scope>`.
 //! - **Rate.** Each client has `RALLY_API_RATE_PER_MINUTE` requests a minute (429 and
-//!   `Retry-After` beyond), shared by every app server through Redis when configured.
+//!   `Retry-After` beyond), shared by every app server through Redis when configured; so
+//!   has each client address for tokens that fail, before any work is done for them.
+//! - **Nothing before the signature.** A hub's state (suspended, in maintenance) is told
+//!   only to a caller whose token verified.
 //!
 //! Every refusal is a problem document; authentication failures are 401, a missing scope
 //! 403.
@@ -138,19 +141,18 @@ fn refusal(kind: &ErrorKind) -> Problem {
     Problem::unauthorized(code, detail)
 }
 
-/// Verifies `token`; returns the client's hub, the client and the key that verified it.
-async fn authenticate(
-    state: &AppState,
-    token: &str,
-) -> Result<
-    (
-        Arc<ResolvedTenant>,
-        TenantDb,
-        api_clients::Model,
-        uuid::Uuid,
-    ),
-    Problem,
-> {
+/// The client's hub, the client, the key that verified the token, and whether both were
+/// noted as used within the minute.
+type Authenticated = (
+    Arc<ResolvedTenant>,
+    TenantDb,
+    api_clients::Model,
+    uuid::Uuid,
+    bool,
+);
+
+/// Verifies `token`.
+async fn authenticate(state: &AppState, token: &str) -> Result<Authenticated, Problem> {
     let malformed = || {
         Problem::unauthorized(
             "malformed_token",
@@ -170,20 +172,6 @@ async fn authenticate(
         .await
         .map_err(Problem::from)?
         .ok_or_else(unknown_issuer)?;
-    match tenant.status {
-        crate::db::global::tenants::TenantStatus::Active => {}
-        crate::db::global::tenants::TenantStatus::Suspended => {
-            return Err(Problem::forbidden(
-                "hub_suspended",
-                "This hub is suspended.",
-            ))
-        }
-        crate::db::global::tenants::TenantStatus::Maintenance => {
-            return Err(Problem::unavailable(
-                crate::web::error::RETRY_AFTER_READ_ONLY,
-            ))
-        }
-    }
     let db = state
         .registry
         .tenant_db(tenant.id, tenant.shard_id)
@@ -201,7 +189,7 @@ async fn authenticate(
         return Err(unknown_issuer());
     }
     let mut refused = None;
-    for key in &keys {
+    for (key, key_used) in &keys {
         let (id, alg, decoding) = match key {
             VerifyingKey::Hs256 { id, secret } => {
                 (*id, Algorithm::HS256, DecodingKey::from_secret(secret))
@@ -220,6 +208,7 @@ async fn authenticate(
         validation.set_issuer(&[iss.as_str()]);
         validation.set_required_spec_claims(&["exp", "aud", "iss"]);
         validation.leeway = LEEWAY_SECONDS as u64;
+        validation.validate_nbf = true;
         match jsonwebtoken::decode::<Claims>(token, &decoding, &validation) {
             Ok(data) => {
                 let now = chrono::Utc::now().timestamp();
@@ -235,7 +224,24 @@ async fn authenticate(
                         "The token's `iat` is in the future.",
                     ));
                 }
-                return Ok((tenant, db, client, id));
+                // Only a verified caller learns the hub's state.
+                match tenant.status {
+                    crate::db::global::tenants::TenantStatus::Active => {}
+                    crate::db::global::tenants::TenantStatus::Suspended => {
+                        return Err(Problem::forbidden(
+                            "hub_suspended",
+                            "This hub is suspended.",
+                        ))
+                    }
+                    crate::db::global::tenants::TenantStatus::Maintenance => {
+                        return Err(Problem::unavailable(
+                            crate::web::error::RETRY_AFTER_READ_ONLY,
+                        ))
+                    }
+                }
+                let noted =
+                    clients::used_lately(client.last_used_at) && clients::used_lately(*key_used);
+                return Ok((tenant, db, client, id, noted));
             }
             // A signature failure says less than, say, "expired": keep the telling one.
             Err(e) => match (&refused, e.kind()) {
@@ -255,8 +261,28 @@ impl<S: Needs> FromRequestParts<AppState> for Caller<S> {
         parts: &mut axum::http::request::Parts,
         state: &AppState,
     ) -> Result<Self, Problem> {
-        let token = bearer(parts)?;
-        let (tenant, db, client, key) = authenticate(state, token).await?;
+        let token = bearer(parts)?.to_string();
+        // Each check counts against the caller's address while it runs and is taken back
+        // when it succeeds: bad tokens are limited before any work is done for them.
+        let crate::web::client::ClientAddr(addr) =
+            match crate::web::client::ClientAddr::from_request_parts(parts, state).await {
+                Ok(a) => a,
+                Err(never) => match never {},
+            };
+        let address = crate::web::limits::address_key(addr);
+        let limiter = &state.api_limiter;
+        let by_address = crate::web::limits::Scope::ApiAuthAddress;
+        limiter
+            .hit(by_address, &address, state.config.api_rate_per_minute)
+            .await
+            .map_err(|crate::web::limits::RetryAfter(wait)| {
+                Problem::rate_limited(wait.as_secs().max(1))
+            })?;
+        let authenticated = authenticate(state, &token).await;
+        if authenticated.is_ok() {
+            limiter.undo(by_address, &address).await;
+        }
+        let (tenant, db, client, key, noted) = authenticated?;
         state
             .api_limiter
             .hit(
@@ -277,10 +303,13 @@ impl<S: Needs> FromRequestParts<AppState> for Caller<S> {
                 ),
             ));
         }
-        // Last use, for the admin page; a read-only shard just skips it.
-        if let Err(e) = clients::touch(&db, client.id, key).await {
-            if !crate::db::is_read_only(&e) {
-                tracing::warn!(error = %e, "service API: last use not recorded");
+        // Last use, for the admin page, written at most once a minute (a busy client
+        // does not write on every call); a read-only shard just skips it.
+        if !noted {
+            if let Err(e) = clients::touch(&db, client.id, key).await {
+                if !crate::db::is_read_only(&e) {
+                    tracing::warn!(error = %e, "service API: last use not recorded");
+                }
             }
         }
         Ok(Self {

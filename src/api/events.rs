@@ -7,8 +7,9 @@
 //! PostgreSQL alike: the database, not a read before the write, decides.
 use super::auth::{Caller, EventsWrite};
 use super::problem::{ApiJson, Problem};
+use crate::challenges::service::{attempts, check_open, Closed};
 use crate::db::tenant::{api_event_types, api_events, challenges, completions, contacts};
-use crate::db::{new_id, now, TenantDb};
+use crate::db::{is_unique_violation, new_id, now, TenantDb};
 use crate::domain::ContactStatus;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -106,15 +107,23 @@ async fn existing(db: &TenantDb, key: &str) -> Result<Option<api_events::Model>,
         .await
 }
 
-/// Records the event and its award once; `None` when the key was taken (by a concurrent
-/// request, say).
+/// What [`record`] did.
+enum Recorded {
+    Fresh(api_events::Model),
+    /// The key was taken (by a concurrent request, say).
+    Taken,
+    /// The event type completes a challenge the contact cannot complete now.
+    Closed(Closed),
+}
+
+/// Records the event and its award once.
 async fn record(
     db: &TenantDb,
     client: Uuid,
     key: &str,
     kind: &api_event_types::Model,
     contact: &contacts::Model,
-) -> Result<Option<api_events::Model>, DbErr> {
+) -> Result<Recorded, DbErr> {
     let challenge = match kind.challenge_id {
         Some(id) => db.find_by_id::<challenges::Entity>(id).await?,
         None => None,
@@ -154,23 +163,23 @@ async fn record(
         )
         .await?;
     if !fresh {
-        return Ok(None);
+        return Ok(Recorded::Taken);
     }
     match (&challenge, event.completion_id) {
         (Some(c), Some(completion_id)) => {
-            let seq = tx
-                .select::<completions::Entity>()
-                .filter(completions::Column::ChallengeId.eq(c.id))
-                .filter(completions::Column::ContactId.eq(contact.id))
-                .count()
-                .await? as i64;
+            // The challenge's own rules hold for events too: open, for this contact's
+            // group, and no more often than it allows.
+            if let Err(closed) = check_open(&tx, c, contact.id, now()).await? {
+                return Ok(Recorded::Closed(closed));
+            }
+            let (_, last_seq) = attempts(&tx, c.id, contact.id).await?;
             let completion = tx
                 .insert(completions::ActiveModel {
                     id: Set(completion_id),
                     tenant_id: NotSet,
                     challenge_id: Set(c.id),
                     contact_id: Set(contact.id),
-                    seq: Set(seq + 1),
+                    seq: Set(last_seq + 1),
                     status: Set(crate::challenges::COMPLETION_APPROVED),
                     answer: Set(serde_json::json!({ "event": kind.key }).to_string()),
                     answer_file_key: Set(None),
@@ -209,7 +218,34 @@ async fn record(
     }
     crate::points::ledger::check_badges(&tx, contact.id).await?;
     tx.commit().await?;
-    Ok(Some(event))
+    Ok(Recorded::Fresh(event))
+}
+
+/// The answer to a key seen before: the first event, when the request is the same one
+/// again (same client, type and contact); a 422 when the key is being reused for another.
+async fn again(
+    db: &TenantDb,
+    seen: api_events::Model,
+    input: &EventInput,
+    client: Uuid,
+) -> Result<Response, Problem> {
+    let same_contact = match (input.contact.id, input.contact.email.as_deref()) {
+        (Some(id), _) => id == seen.contact_id,
+        (None, Some(email)) => db
+            .select::<contacts::Entity>()
+            .filter(contacts::Column::Email.eq(email.trim().to_lowercase()))
+            .one()
+            .await?
+            .is_some_and(|c| c.id == seen.contact_id),
+        (None, None) => false,
+    };
+    if seen.client_id != client || seen.event_type != input.event_type.trim() || !same_contact {
+        return Err(Problem::unprocessable(
+            "idempotency_key_reused",
+            "This idempotency key was used for another event; use a new key for each event.",
+        ));
+    }
+    Ok((StatusCode::OK, Json(EventOutput::of(seen, true))).into_response())
 }
 
 /// Record an event and award its points, once per idempotency key.
@@ -257,7 +293,7 @@ pub async fn record_event(
         ));
     }
     if let Some(seen) = existing(db, &key).await? {
-        return Ok((StatusCode::OK, Json(EventOutput::of(seen, true))).into_response());
+        return again(db, seen, &input, caller.client.id).await;
     }
     let kind = db
         .select::<api_event_types::Entity>()
@@ -274,18 +310,26 @@ pub async fn record_event(
             )
         })?;
     let contact = find_contact(db, &input.contact).await?;
-    match record(db, caller.client.id, &key, &kind, &contact).await? {
-        Some(event) => {
+    let conflict = || {
+        Problem::conflict(
+            "retry",
+            "The event is being recorded by another request; retry.",
+        )
+    };
+    match record(db, caller.client.id, &key, &kind, &contact).await {
+        Ok(Recorded::Fresh(event)) => {
             Ok((StatusCode::CREATED, Json(EventOutput::of(event, false))).into_response())
         }
-        None => {
-            let seen = existing(db, &key).await?.ok_or_else(|| {
-                Problem::conflict(
-                    "retry",
-                    "The event is being recorded by another request; retry.",
-                )
-            })?;
-            Ok((StatusCode::OK, Json(EventOutput::of(seen, true))).into_response())
+        Ok(Recorded::Taken) => {
+            let seen = existing(db, &key).await?.ok_or_else(conflict)?;
+            again(db, seen, &input, caller.client.id).await
         }
+        Ok(Recorded::Closed(why)) => Err(Problem::unprocessable(
+            "challenge_closed",
+            format!("The event type completes a challenge, but for this contact {why}."),
+        )),
+        // A web submission of the same challenge took the attempt number meanwhile.
+        Err(e) if is_unique_violation(&e) => Err(conflict()),
+        Err(e) => Err(e.into()),
     }
 }

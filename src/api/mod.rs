@@ -39,41 +39,42 @@ pub fn router(state: AppState) -> Router {
     let doc = std::sync::Arc::new(doc);
     let json = serde_json::to_string_pretty(&*doc).unwrap_or_default();
     let reference = openapi::reference_page(&doc);
-    v1.route_layer(axum::middleware::from_fn(crate::web::metrics::note_route))
-        .route(
-            "/v1/health",
-            get(|| async { Json(Health { status: "ok" }) }),
+    v1.route(
+        "/v1/health",
+        get(|| async { Json(Health { status: "ok" }) }),
+    )
+    .route(
+        "/v1/openapi.json",
+        get(move || {
+            let json = json.clone();
+            async move { ([(http::header::CONTENT_TYPE, "application/json")], json) }
+        }),
+    )
+    .route(
+        "/v1/reference",
+        get(move || {
+            let page = reference.clone();
+            // Plain HTML, no script: the strict policy.
+            async move {
+                (
+                    [(
+                        http::header::CONTENT_SECURITY_POLICY,
+                        crate::web::headers::DEFAULT_CSP,
+                    )],
+                    axum::response::Html(page),
+                )
+            }
+        }),
+    )
+    // Names the matched route for the request metrics.
+    .route_layer(axum::middleware::from_fn(crate::web::metrics::note_route))
+    .fallback(|| async { problem::Problem::not_found("No such route; see /v1/openapi.json.") })
+    .method_not_allowed_fallback(|| async {
+        problem::Problem::new(
+            http::StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "This route does not take that method; see /v1/openapi.json.",
         )
-        .route(
-            "/v1/openapi.json",
-            get(move || {
-                let json = json.clone();
-                async move { ([(http::header::CONTENT_TYPE, "application/json")], json) }
-            }),
-        )
-        .route(
-            "/v1/reference",
-            get(move || {
-                let page = reference.clone();
-                // Plain HTML, no script: the strict policy.
-                async move {
-                    (
-                        [(
-                            http::header::CONTENT_SECURITY_POLICY,
-                            crate::web::headers::DEFAULT_CSP,
-                        )],
-                        axum::response::Html(page),
-                    )
-                }
-            }),
-        )
-        .fallback(|| async { problem::Problem::not_found("No such route; see /v1/openapi.json.") })
-        .method_not_allowed_fallback(|| async {
-            problem::Problem::new(
-                http::StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                "This route does not take that method; see /v1/openapi.json.",
-            )
-        })
-        .with_state(state)
+    })
+    .with_state(state)
 }

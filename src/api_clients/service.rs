@@ -236,12 +236,18 @@ pub enum VerifyingKey {
     EdDsa { id: Uuid, x: String },
 }
 
-/// A client's keys that are not revoked (a secret that cannot be unsealed is skipped).
+/// Was this last noted as used within the minute? (Then [`touch`] need not write.)
+pub fn used_lately(at: Option<chrono::DateTime<chrono::Utc>>) -> bool {
+    at.is_some_and(|t| now() - t < chrono::Duration::minutes(1))
+}
+
+/// A client's keys that are not revoked (a secret that cannot be unsealed is skipped),
+/// each with when it was last used.
 pub async fn active_keys(
     db: &TenantDb,
     sealer: &Sealer,
     client: Uuid,
-) -> Result<Vec<VerifyingKey>, DbErr> {
+) -> Result<Vec<(VerifyingKey, Option<chrono::DateTime<chrono::Utc>>)>, DbErr> {
     let keys = db
         .select::<api_keys::Entity>()
         .filter(api_keys::Column::ClientId.eq(client))
@@ -250,16 +256,17 @@ pub async fn active_keys(
         .await?;
     Ok(keys
         .into_iter()
-        .filter_map(
-            |k| match (k.algorithm.as_str(), k.sealed_secret, k.public_key) {
+        .filter_map(|k| {
+            let key = match (k.algorithm.as_str(), k.sealed_secret, k.public_key) {
                 (HS256, Some(sealed), _) => sealer
                     .open(&sealed, &secret_row(k.id))
                     .ok()
                     .map(|secret| VerifyingKey::Hs256 { id: k.id, secret }),
                 (EDDSA, _, Some(x)) => Some(VerifyingKey::EdDsa { id: k.id, x }),
                 _ => None,
-            },
-        )
+            };
+            key.map(|key| (key, k.last_used_at))
+        })
         .collect())
 }
 

@@ -93,7 +93,7 @@ pub enum Closed {
 }
 
 /// How many of an advocate's attempts count (pending or approved) and exist at all.
-async fn attempts<C: ConnectionTrait>(
+pub async fn attempts<C: ConnectionTrait>(
     db: &TenantScope<C>,
     challenge_id: Uuid,
     contact_id: Uuid,

@@ -6,8 +6,6 @@ pub mod api;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub mod dns;
-#[cfg(feature = "ssr")]
 pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod recheck;

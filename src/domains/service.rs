@@ -4,13 +4,13 @@
 //! Only a verified domain routes (`web::hosts` asks for `verified_at`); the subdomain
 //! `<slug>.<root>` always routes and needs no row. One host is primary: the verified
 //! custom domain marked so, else the subdomain; the others answer 301 to it.
-use super::dns;
 use crate::db::config_generation::bump;
 use crate::db::global::{domains, tenants, users};
 use crate::db::tenant::contacts;
 use crate::db::{is_unique_violation, new_id, now, ShardRegistry};
 use crate::domain::{ContactStatus, HostName, Role};
 use crate::mail::outbox::{self, NewMail};
+use crate::web::dns;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{

@@ -40,6 +40,10 @@ pub use crate::domain::JobStatus;
 
 /// Attempts before a job is given up (dead).
 pub const DEFAULT_MAX_ATTEMPTS: i64 = 8;
+/// Counted for `/metrics` (see `web::metrics`): failed attempts, and jobs given up.
+pub const FAILED_METRIC: &str = "rally_job_attempts_failed_total";
+pub const DEAD_METRIC: &str = "rally_jobs_dead_total";
+
 /// Jobs one worker claims at a time, per database.
 const BATCH: u64 = 20;
 
@@ -321,10 +325,9 @@ impl Worker {
         finish(conn, token, &job, outcome.as_ref().err(), self.backoff_unit).await?;
         if outcome.is_err() {
             let kind = job.kind.clone();
-            metrics::counter!(crate::web::metrics::JOBS_FAILED, "kind" => kind.clone())
-                .increment(1);
+            metrics::counter!(FAILED_METRIC, "kind" => kind.clone()).increment(1);
             if job.attempts >= job.max_attempts {
-                metrics::counter!(crate::web::metrics::JOBS_DEAD, "kind" => kind).increment(1);
+                metrics::counter!(DEAD_METRIC, "kind" => kind).increment(1);
             }
         }
         match &outcome {

@@ -171,14 +171,22 @@ impl TenantResolver {
     /// A tenant by its id, whatever its status (the service API finds the hub of a
     /// token's issuer this way). Cached like hosts; the primary host is not looked up.
     pub async fn resolve_id(&self, id: Uuid) -> Result<Option<Arc<ResolvedTenant>>, DbErr> {
-        self.cache
-            .try_get_with(format!("id:{id}"), async {
+        let key = format!("id:{id}");
+        let found = self
+            .cache
+            .try_get_with(key.clone(), async {
                 self.lookups.fetch_add(1, Ordering::Relaxed);
                 let found = tenants::Entity::find_by_id(id).one(&self.global).await?;
                 Ok::<_, DbErr>(found.map(|t| Arc::new(ResolvedTenant::from(t))))
             })
             .await
-            .map_err(|e| DbErr::Custom(e.to_string()))
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        // Misses are not kept: ids come from tokens anyone can make up, and must not
+        // crowd the hosts out of the cache.
+        if found.is_none() {
+            self.cache.invalidate(&key).await;
+        }
+        Ok(found)
     }
 
     /// Forgets every cached answer (after a domain or tenant changed in this process).

@@ -47,6 +47,9 @@ pub enum Scope {
     ResetAddress,
     /// Requests of one service API client (per minute).
     ApiClient,
+    /// Service API token checks from one client address (per minute; successes are
+    /// taken back), so bad tokens cannot make the server work without limit.
+    ApiAuthAddress,
 }
 
 impl Scope {
@@ -59,6 +62,7 @@ impl Scope {
             Self::ForgotAddress => "forgot-address",
             Self::ResetAddress => "reset-address",
             Self::ApiClient => "api-client",
+            Self::ApiAuthAddress => "api-auth-address",
         };
         format!("rally:limit:{scope}:{}", subject.trim().to_lowercase())
     }

@@ -24,8 +24,6 @@ pub const LOGINS: &str = "rally_logins_total";
 pub const RATE_LIMITED: &str = "rally_rate_limited_total";
 pub const MAIL_SENT: &str = "rally_mail_sent_total";
 pub const MAIL_SUPPRESSED: &str = "rally_mail_suppressed_total";
-pub const JOBS_FAILED: &str = "rally_job_attempts_failed_total";
-pub const JOBS_DEAD: &str = "rally_jobs_dead_total";
 pub const WEBHOOKS: &str = "rally_webhook_attempts_total";
 const POOL: &str = "rally_db_pool_connections";
 const QUEUE: &str = "rally_jobs_waiting";
@@ -59,12 +57,22 @@ struct RouteSlot(Arc<OnceLock<String>>);
 pub async fn count_requests(mut req: Request, next: Next) -> Response {
     let slot = RouteSlot::default();
     req.extensions_mut().insert(slot.clone());
-    let method = req.method().as_str().to_string();
+    // Any token is a method to HTTP: only the known ones are labels.
+    let method = match *req.method() {
+        http::Method::GET => "GET",
+        http::Method::HEAD => "HEAD",
+        http::Method::POST => "POST",
+        http::Method::PUT => "PUT",
+        http::Method::PATCH => "PATCH",
+        http::Method::DELETE => "DELETE",
+        http::Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    };
     let started = Instant::now();
     let res = next.run(req).await;
     let route = slot.0.get().cloned().unwrap_or_else(|| "unmatched".into());
     let status = res.status().as_u16().to_string();
-    metrics::counter!(REQUESTS, "method" => method.clone(), "route" => route.clone(), "status" => status)
+    metrics::counter!(REQUESTS, "method" => method, "route" => route.clone(), "status" => status)
         .increment(1);
     metrics::histogram!(REQUEST_SECONDS, "method" => method, "route" => route)
         .record(started.elapsed().as_secs_f64());

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod client;
 pub mod config;
 pub mod context;
+pub mod dns;
 pub mod guard;
 pub mod headers;
 pub mod health;
@@ -23,6 +24,7 @@ pub mod hot_config;
 pub mod hub_config;
 pub mod limits;
 pub mod metrics;
+pub mod outbound;
 pub mod pages;
 pub mod request_id;
 pub mod respond;
@@ -65,7 +67,7 @@ mod state {
         /// The service API's per-client request budget (a minute's window).
         pub api_limiter: Arc<super::limits::AttemptLimiter>,
         /// Where webhooks may go, and the client that takes them there.
-        pub webhook_targets: crate::webhooks::target::Targets,
+        pub webhook_targets: super::outbound::Targets,
     }
 
     impl FromRef<AppState> for LeptosOptions {

@@ -9,6 +9,12 @@
 //! marked span is written — the SQL of each statement included (`rally::sql`, from the
 //! database connections' metric callback) — while every other hub stays at the normal
 //! level. The switch ends by itself when its time is up.
+//!
+//! **OpenTelemetry.** When `OTEL_EXPORTER_OTLP_ENDPOINT` is set (the standard variable; the
+//! other `OTEL_*` settings apply too), spans at info level and above are exported over
+//! OTLP/HTTP (JSON) in batches. A request's trace id is the one its `traceparent` and
+//! `X-Request-Id` give (see `trace_context`): the trace the collector shows is the one the
+//! request's mail and webhooks name.
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Level, Subscriber};
@@ -52,7 +58,92 @@ pub fn init() {
     let _ = tracing_subscriber::registry()
         .with(DebugMarks)
         .with(output)
+        .with(otel_layer())
         .try_init();
+}
+
+/// The OpenTelemetry span exporter's provider, when export is on.
+static OTEL: std::sync::OnceLock<opentelemetry_sdk::trace::SdkTracerProvider> =
+    std::sync::OnceLock::new();
+
+fn otel_layer<S>() -> Option<impl Layer<S>>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    use opentelemetry::trace::TracerProvider;
+    use opentelemetry_otlp::{Protocol, WithExportConfig};
+    std::env::var_os("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .or_else(|| std::env::var_os("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))?;
+    // Built on a thread of its own: the blocking HTTP client it makes must not be made
+    // (or dropped) inside the async runtime; the batch processor sends from its own thread.
+    let built = std::thread::spawn(|| {
+        opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .with_protocol(Protocol::HttpJson)
+            .build()
+    })
+    .join();
+    let exporter = match built {
+        Ok(Ok(exporter)) => exporter,
+        Ok(Err(e)) => {
+            eprintln!("OpenTelemetry export is off: {e}");
+            return None;
+        }
+        Err(_) => return None,
+    };
+    let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder()
+        .with_batch_exporter(exporter)
+        .with_resource(
+            opentelemetry_sdk::Resource::builder()
+                .with_service_name("rally")
+                .build(),
+        )
+        .build();
+    let tracer = provider.tracer("rally");
+    let _ = OTEL.set(provider);
+    Some(
+        tracing_opentelemetry::layer()
+            .with_tracer(tracer)
+            .with_filter(tracing_subscriber::filter::LevelFilter::INFO),
+    )
+}
+
+/// Joins a request's span to the trace its id names (a no-op without export): the parent
+/// is the caller's span from `traceparent` when it sent one, else a made-up remote one.
+pub fn continue_trace(span: &tracing::Span, request_id: &str, traceparent: Option<&str>) {
+    use opentelemetry::trace::{
+        SpanContext, SpanId, TraceContextExt, TraceFlags, TraceId, TraceState,
+    };
+    use tracing_opentelemetry::OpenTelemetrySpanExt;
+    if OTEL.get().is_none() || request_id.is_empty() {
+        return;
+    }
+    let trace = super::trace_context::trace_id(request_id);
+    let Ok(trace) = TraceId::from_hex(&trace) else {
+        return;
+    };
+    let parent_span = traceparent
+        .filter(|tp| super::trace_context::trace_id_of(tp) == Some(&trace.to_string()))
+        .and_then(|tp| tp.split('-').nth(2))
+        .and_then(|s| SpanId::from_hex(s).ok())
+        .unwrap_or_else(|| SpanId::from_bytes(rand::random::<[u8; 8]>()));
+    let parent = SpanContext::new(
+        trace,
+        parent_span,
+        TraceFlags::SAMPLED,
+        true,
+        TraceState::default(),
+    );
+    let _ = span.set_parent(opentelemetry::Context::new().with_remote_span_context(parent));
+}
+
+/// Sends the spans still buffered (at shutdown).
+pub fn flush_traces() {
+    if let Some(provider) = OTEL.get() {
+        let provider = provider.clone();
+        // Blocking: off the async runtime's threads.
+        let _ = std::thread::spawn(move || provider.shutdown()).join();
+    }
 }
 
 /// Is the current span, or one it is inside, marked for debugging?

@@ -13,6 +13,8 @@ pub struct DeliveryRow {
     pub result: String,
     pub excerpt: String,
     pub at: String,
+    /// Ended, or left pending by a job that is gone: it can be sent again.
+    pub can_redeliver: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +56,8 @@ pub async fn load_webhooks() -> Result<WebhooksPage, AppError> {
                     (None, Some(e)) => e.clone(),
                     (None, None) => "Not sent yet".into(),
                 },
+                can_redeliver: d.status != service::PENDING
+                    || d.updated_at < crate::db::now() - service::STUCK_AFTER,
                 event: d.event,
                 status: d.status,
                 attempts: d.attempts,

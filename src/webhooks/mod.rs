@@ -1,13 +1,12 @@
 //! Webhooks at `/admin/webhooks` (hub admins): subscribe a URL to the hub's events, see
 //! each delivery (status, latency, the start of the answer) and send one again. Messages
 //! are signed the Standard Webhooks way ([`signing`]), sent from the job queue
-//! ([`service::deliver`]) and never to Rally's own network ([`target`]).
+//! ([`service::deliver`]) and never to Rally's own network (`web::outbound`).
 pub mod api;
 pub mod handlers;
 pub mod pages;
 pub mod service;
 pub mod signing;
-pub mod target;
 
 pub use service::emit;
 

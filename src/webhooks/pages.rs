@@ -105,7 +105,7 @@ fn WebhookCard(w: WebhookRow) -> impl IntoView {
                                             })}
                                         </td>
                                         <td>
-                                            {(d.status != "pending").then(|| view! {
+                                            {d.can_redeliver.then(|| view! {
                                                 <form method="post" action=action>
                                                     <button type="submit" class=SMALL>"Redeliver"</button>
                                                 </form>

@@ -7,11 +7,11 @@
 //! exponential backoff until `RALLY_WEBHOOK_ATTEMPTS` are used, and the delivery is then
 //! `failed`. "Redeliver" queues it again.
 use super::signing;
-use super::target::{check_url, TargetError, Targets};
 use super::Event;
 use crate::db::tenant::{webhook_deliveries, webhooks};
 use crate::db::{new_id, now, TenantDb, TenantScope};
 use crate::sealing::Sealer;
+use crate::web::outbound::{check_url, TargetError, Targets};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, Order, Set};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
@@ -86,7 +86,7 @@ pub async fn list(db: &TenantDb) -> Result<Vec<webhooks::Model>, DbErr> {
         .await
 }
 
-/// Removes a webhook and its log; its queued deliveries then end as failed.
+/// Removes a webhook and its log; its queued jobs then find nothing to send.
 pub async fn remove(db: &TenantDb, id: Uuid) -> Result<bool, DbErr> {
     let tx = db.begin().await?;
     tx.delete_where::<webhook_deliveries::Entity>(webhook_deliveries::Column::WebhookId.eq(id))
@@ -178,7 +178,12 @@ pub async fn emit<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Queues a delivery again ("Redeliver"), with a fresh allowance of attempts.
+/// A pending delivery untouched this long has lost its job (the queue gave it up): it may
+/// be queued again. (The queue's longest backoff is an hour.)
+pub const STUCK_AFTER: chrono::Duration = chrono::Duration::hours(2);
+
+/// Queues a delivery again ("Redeliver"), with a fresh allowance of attempts: one that
+/// ended (delivered or failed), or one left pending by a job that is gone.
 pub async fn redeliver(db: &TenantDb, webhook: Uuid, delivery: Uuid) -> Result<bool, DbErr> {
     let tx = db.begin().await?;
     let changed = tx
@@ -191,7 +196,11 @@ pub async fn redeliver(db: &TenantDb, webhook: Uuid, delivery: Uuid) -> Result<b
             sea_orm::Condition::all()
                 .add(webhook_deliveries::Column::Id.eq(delivery))
                 .add(webhook_deliveries::Column::WebhookId.eq(webhook))
-                .add(webhook_deliveries::Column::Status.ne(PENDING)),
+                .add(
+                    sea_orm::Condition::any()
+                        .add(webhook_deliveries::Column::Status.ne(PENDING))
+                        .add(webhook_deliveries::Column::UpdatedAt.lt(now() - STUCK_AFTER)),
+                ),
         )
         .await?;
     if changed == 1 {

@@ -51,7 +51,7 @@ fn start_dns(port: u16, records: &[(&str, &str)]) -> Option<Dns> {
 /// Waits until the DNS server answers (an empty answer counts).
 async fn until_answering(addr: SocketAddr) {
     let up = eventually(Duration::from_secs(10), || async move {
-        rally::domains::dns::txt_records(Some(addr), "_probe.example.test")
+        rally::web::dns::txt_records(Some(addr), "_probe.example.test")
             .await
             .is_ok()
     })

@@ -58,7 +58,11 @@ async fn hosts_are_classified_before_any_page_runs() {
     assert!(api.body.contains(r#""status":"ok""#));
     let api_missing = app.get(&app.host("api.localhost"), "/").await;
     assert_eq!(api_missing.status, 404);
-    assert!(api_missing.headers["content-type"].starts_with("application/json"));
+    // The API's errors are problem documents (RFC 9457), JSON of their own media type.
+    assert_eq!(
+        api_missing.headers["content-type"],
+        "application/problem+json"
+    );
 
     // Unknown path on a hub: the app's own 404 page.
     let missing = app.get(&app.host("acme.localhost"), "/no/such/page").await;

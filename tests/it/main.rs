@@ -18,6 +18,7 @@ mod hot_config;
 mod jobs;
 mod mail_delivery;
 mod membership;
+mod otel;
 mod people;
 mod rewards;
 mod service_api;

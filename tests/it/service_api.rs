@@ -229,6 +229,74 @@ async fn tokens_are_refused_for_every_flaw_and_rotation_keeps_both_secrets_valid
     );
     let r = app.get(&app.host("api.localhost"), "/v1/challenges").await;
     assert_refused(&r, "missing_token", "no token");
+    // Another hub named as the issuer's hub, with this client and its secret: no such
+    // client there.
+    let globex = hub_db(&app, "globex").await.tenant_id();
+    let client_part = issuer.split_once('.').unwrap().1;
+    let elsewhere = format!("{globex}.{client_part}");
+    assert_refused(
+        &call(
+            &app,
+            "GET",
+            "/v1/challenges",
+            &hs256(key, &claims(&elsewhere)),
+            "",
+        )
+        .await,
+        "unknown_issuer",
+        "another hub",
+    );
+    let mut early = claims(&issuer);
+    early["nbf"] = json!(now() + 600);
+    assert_refused(
+        &call(&app, "GET", "/v1/challenges", &hs256(key, &early), "").await,
+        "invalid_token",
+        "nbf ahead",
+    );
+
+    // Another hub's clients are not found from this hub's admin pages.
+    let gdb = hub_db(&app, "globex").await;
+    let (theirs, _) = clients::create_client(
+        &gdb,
+        &app.state.sealer,
+        "Globex CRM",
+        &[Scope::ChallengesRead],
+    )
+    .await
+    .unwrap();
+    let their_key = gdb
+        .select::<rally::db::tenant::api_keys::Entity>()
+        .one()
+        .await
+        .unwrap()
+        .unwrap();
+    for path in [
+        format!("/admin/api/clients/{}/secrets", theirs.id),
+        format!(
+            "/admin/api/clients/{}/keys/{}/revoke",
+            theirs.id, their_key.id
+        ),
+        format!("/admin/api/clients/{}/remove", theirs.id),
+        "/admin/api/clients/not-an-id/remove".to_string(),
+    ] {
+        assert_eq!(
+            owner.post_form(&acme, &path, &[]).await.status,
+            404,
+            "{path}"
+        );
+    }
+    assert!(gdb
+        .find_by_id::<rally::db::tenant::api_clients::Entity>(theirs.id)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(gdb
+        .find_by_id::<rally::db::tenant::api_keys::Entity>(their_key.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_none());
 
     // Rotation: a second secret; both verify; the first revoked, only the second.
     let client_id = issuer.split_once('.').unwrap().1.to_string();
@@ -470,8 +538,9 @@ async fn the_openapi_document_validates_lists_every_route_and_scopes_are_enforce
         // With every scope the route is served (its answer is the handler's, not a
         // refusal of the token or the scope, nor "no such route").
         let r = call(&app, &method, &path, &wide_token, "{}").await;
+        // 200 for lists, 404 for a made-up id, 422 for an empty body.
         assert!(
-            ![401, 403, 405].contains(&r.status),
+            [200, 404, 422].contains(&r.status),
             "{method} {path}: {} {}",
             r.status,
             r.body
@@ -725,6 +794,64 @@ async fn events_award_once(env: TestEnv) {
         .balance;
     assert_eq!(after, before + 25);
 
+    // The same key for another event is refused, not answered with the first event.
+    for other in [
+        json!({"type": "webinar.attended", "contact": {"email": "mia@example.com"}, "idempotency_key": "webinar-2026-11-24-alice"}),
+        json!({"type": "other.type", "contact": {"email": "alice@example.com"}, "idempotency_key": "webinar-2026-11-24-alice"}),
+    ] {
+        let r = call(&app, "POST", "/v1/events", &token, &other.to_string()).await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(json_of(&r)["code"], "idempotency_key_reused");
+    }
+    let (iss2, secret2, _) = client(&app, "acme", &[Scope::EventsWrite]).await;
+    let r = call(
+        &app,
+        "POST",
+        "/v1/events",
+        &hs256(secret2.as_bytes(), &claims(&iss2)),
+        &body,
+    )
+    .await;
+    assert_eq!(r.status, 422, "another client's key: {}", r.body);
+
+    // An event type that completes a challenge: completed once, as the challenge allows.
+    use rally::challenges::{service as challenges, ChallengeForm};
+    let form = ChallengeForm {
+        title: "Attend a webinar".into(),
+        kind: "question".into(),
+        points: "40".into(),
+        ..Default::default()
+    };
+    let webinar = challenges::create(&db, &form.validate().unwrap())
+        .await
+        .unwrap();
+    challenges::set_status(&db, webinar.id, rally::challenges::STATUS_PUBLISHED)
+        .await
+        .unwrap();
+    let t = clients::add_event_type(&db, "webinar.completed", "", Some(webinar.id))
+        .await
+        .unwrap();
+    assert_eq!(t.points, 0, "the challenge's points apply");
+    let send = |key: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let body = json!({"type": "webinar.completed", "contact": {"email": "alice@example.com"}, "idempotency_key": key});
+            call(app, "POST", "/v1/events", &token, &body.to_string()).await
+        }
+    };
+    let r = send("webinar-done-1").await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(json_of(&r)["points"], 40);
+    assert!(json_of(&r)["completion_id"].is_string());
+    let r = send("webinar-done-2").await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(json_of(&r)["code"], "challenge_closed");
+    challenges::set_status(&db, webinar.id, rally::challenges::STATUS_ARCHIVED)
+        .await
+        .unwrap();
+    assert_eq!(send("webinar-done-3").await.status, 422);
+    let before = before + 40;
+
     // The refusals say what is wrong.
     let refused = |body: Value, code: &'static str| {
         let app = &app;
@@ -776,6 +903,11 @@ async fn events_award_once(env: TestEnv) {
             .unwrap()
             .balance,
         before + 50
+    );
+    assert_eq!(
+        db.select::<api_events::Entity>().count().await.unwrap(),
+        3,
+        "refused events leave no record"
     );
 }
 

@@ -184,7 +184,7 @@ async fn webhooks_are_signed_retried_given_up_traced_and_kept_off_private_addres
     let up = eventually(Duration::from_secs(10), || {
         let dns = dns.clone();
         async move {
-            rally::domains::dns::addresses(Some(dns.parse().unwrap()), "hooks.test")
+            rally::web::dns::addresses(Some(dns.parse().unwrap()), "hooks.test")
                 .await
                 .is_ok_and(|a| !a.is_empty())
         }
@@ -416,7 +416,7 @@ async fn webhooks_are_signed_retried_given_up_traced_and_kept_off_private_addres
             .post_form(
                 &acme2,
                 "/admin/webhooks",
-                &[("url", &url), ("event", "completion.approved")],
+                &[("url", url.as_str()), ("event", "completion.approved")],
             )
             .await;
         let page = owner2.get(&acme2, "/admin/webhooks").await;

@@ -1,4 +1,5 @@
-//! Where a webhook may go, and the HTTP client that takes it there.
+//! Outbound HTTP to addresses customers choose (webhooks): where it may go, and the
+//! client that takes it there.
 //!
 //! A hub admin chooses the URL, so it must not reach Rally's own network (SSRF): loopback,
 //! private, link-local (cloud metadata at 169.254.169.254), shared, multicast and
@@ -39,18 +40,38 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let v4_in = |hi: u16, lo: u16| {
+                std::net::Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)
+            };
+            // Forms that carry an IPv4 address: judged by it. IPv4-mapped (::ffff:0:0/96),
+            // IPv4-compatible (::/96), NAT64 (64:ff9b::/96) and 6to4 (2002::/16).
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            if s[..6] == [0; 6] && !v6.is_loopback() && !v6.is_unspecified() {
+                return is_public(IpAddr::V4(v4_in(s[6], s[7])));
+            }
+            if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return is_public(IpAddr::V4(v4_in(s[6], s[7])));
+            }
+            if s[0] == 0x2002 {
+                return is_public(IpAddr::V4(v4_in(s[1], s[2])));
+            }
+            let first = s[0];
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
-                // Unique local (fc00::/7) and link-local (fe80::/10).
+                // Unique local (fc00::/7), link-local (fe80::/10), site-local (fec0::/10).
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                // Documentation (2001:db8::/32).
-                || (first == 0x2001 && v6.segments()[1] == 0x0db8))
+                || (first & 0xffc0) == 0xfec0
+                // Local-use NAT64 (64:ff9b:1::/48), discard-only (100::/64), Teredo and
+                // other IETF protocol assignments (2001::/23), documentation (2001:db8::/32).
+                || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1)
+                || (s[0] == 0x100 && s[1..4] == [0, 0, 0])
+                || (first == 0x2001 && s[1] < 0x0200)
+                || (first == 0x2001 && s[1] == 0x0db8))
         }
     }
 }
@@ -84,22 +105,25 @@ pub async fn check_url(
     if allow_private {
         return Ok(url);
     }
-    let inward = |what: String| {
-        TargetError::Private(format!(
-            "{what} is a private, loopback or link-local address; webhooks go to public addresses only."
-        ))
+    // Which address a name has is not said: that would map an internal network for
+    // whoever types names into the form.
+    let inward = || {
+        TargetError::Private(
+            "That URL leads to a private, loopback or link-local address; webhooks go to public addresses only."
+                .into(),
+        )
     };
     match host {
-        url::Host::Ipv4(ip) if !is_public(ip.into()) => Err(inward(ip.to_string())),
-        url::Host::Ipv6(ip) if !is_public(ip.into()) => Err(inward(ip.to_string())),
+        url::Host::Ipv4(ip) if !is_public(ip.into()) => Err(inward()),
+        url::Host::Ipv6(ip) if !is_public(ip.into()) => Err(inward()),
         url::Host::Domain(name) => {
-            let addrs = crate::domains::dns::addresses(resolver, &name)
+            let addrs = super::dns::addresses(resolver, &name)
                 .await
                 .map_err(|_| invalid(&format!("{name} could not be resolved.")))?;
-            match addrs.iter().find(|a| !is_public(**a)) {
-                Some(a) => Err(inward(format!("{name} resolves to {a}, which"))),
-                None => Ok(url),
+            if addrs.iter().any(|a| !is_public(*a)) {
+                return Err(inward());
             }
+            Ok(url)
         }
         _ => Ok(url),
     }
@@ -116,11 +140,9 @@ impl reqwest::dns::Resolve for GuardedResolver {
         let (allow_private, resolver) = (self.allow_private, self.resolver);
         let name = name.as_str().to_string();
         Box::pin(async move {
-            let addrs = crate::domains::dns::addresses(resolver, &name).await?;
-            if !allow_private {
-                if let Some(a) = addrs.iter().find(|a| !is_public(**a)) {
-                    return Err(format!("{name} resolves to {a}, a private address").into());
-                }
+            let addrs = super::dns::addresses(resolver, &name).await?;
+            if !allow_private && addrs.iter().any(|a| !is_public(*a)) {
+                return Err(format!("{name} resolves to a private address").into());
             }
             let addrs: reqwest::dns::Addrs =
                 Box::new(addrs.into_iter().map(|ip| SocketAddr::new(ip, 0)));
@@ -171,7 +193,7 @@ impl Targets {
             url::Host::Ipv6(ip) => ip.into(),
             url::Host::Domain(_) => return None,
         };
-        (!is_public(ip)).then(|| format!("{ip} is a private address"))
+        (!is_public(ip)).then(|| "the URL names a private address".to_string())
     }
 }
 
@@ -197,10 +219,25 @@ mod tests {
             "fe80::1",
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
+            "::7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::1",
+            "2002:7f00:1::",
+            "2002:a00:1::1",
+            "fec0::1",
+            "100::1",
+            "2001::1",
+            "2001:db8::1",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"] {
+        for ip in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "64:ff9b::5db8:d822",
+            "2002:5db8:d822::1",
+        ] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
     }
@@ -232,6 +269,22 @@ mod tests {
             refused(check_url("http://169.254.169.254/latest", false, None).await),
             TargetError::Private(_)
         ));
+        // Other spellings of 127.0.0.1 are parsed to it first.
+        for url in [
+            "http://2130706433/",
+            "http://0x7f.1/",
+            "http://127.1/",
+            "http://[::ffff:7f00:1]/",
+            "http://[64:ff9b::a9fe:a9fe]/",
+        ] {
+            assert!(
+                matches!(
+                    refused(check_url(url, false, None).await),
+                    TargetError::Private(_)
+                ),
+                "{url}"
+            );
+        }
         assert!(check_url("http://127.0.0.1:8080/", true, None)
             .await
             .is_ok());
