@@ -20,9 +20,11 @@ test.beforeEach(async ({}, testInfo) => {
 
 const ADVOCATE_PAGES = ['/', '/challenges', '/leaderboard', '/rewards', '/me'];
 const MARKETER_PAGES = ['/admin', '/admin/challenges', '/admin/completions', '/admin/rewards', '/admin/invitations', '/admin/contacts'];
-const ADMIN_PAGES = ['/admin/branding', '/admin/domains', '/admin/levels'];
+const ADMIN_PAGES = ['/admin/branding', '/admin/domains', '/admin/levels', '/admin/api', '/admin/webhooks'];
 
 test('the demo hub passes WCAG 2.1 AA: signed out, as an advocate and as a marketer', async ({ browser, page }, testInfo) => {
+  // Thirteen pages, each scanned by axe: more than the default 30 s on a busy 2-core machine.
+  test.setTimeout(90_000);
   const ACME = 'acme.localhost';
   await page.goto(at(ACME));
   await expectAccessible(page, 'signed out');
@@ -41,7 +43,7 @@ test('the demo hub passes WCAG 2.1 AA: signed out, as an advocate and as a marke
 });
 
 test('a hub with a light and then a dark brand colour passes WCAG 2.1 AA', async ({ browser }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   // One test for both tones: they share the project's lab hub.
   const host = labHost('a11y', testInfo);
   const admin = await signedIn(browser, testInfo, host, 'owner@example.com');

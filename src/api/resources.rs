@@ -48,6 +48,19 @@ impl PageQuery {
     }
 }
 
+/// A page of rows read with one row more than `limit`: the page, and the cursor after it
+/// when there is more.
+fn page_of<T>(mut rows: Vec<T>, limit: u64, id: impl Fn(&T) -> Uuid) -> (Vec<T>, Option<String>) {
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let next = if more {
+        rows.last().map(|r| id(r).to_string())
+    } else {
+        None
+    };
+    (rows, next)
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Contact {
     pub id: Uuid,
@@ -107,13 +120,9 @@ pub async fn list_contacts(
     if let Some(after) = q.after()? {
         query = query.filter(contacts::Column::Id.gt(after));
     }
-    let mut rows = query.all().await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
+    let (rows, next_cursor) = page_of(query.all().await?, limit, |c| c.id);
     Ok(Json(ContactPage {
-        next_cursor: more
-            .then(|| rows.last().map(|c| c.id.to_string()))
-            .flatten(),
+        next_cursor,
         items: rows.into_iter().map(Contact::from).collect(),
     }))
 }
@@ -351,13 +360,9 @@ pub async fn list_completions(
     if let Some(after) = page.after()? {
         query = query.filter(completions::Column::Id.gt(after));
     }
-    let mut rows = query.all().await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(limit as usize);
+    let (rows, next_cursor) = page_of(query.all().await?, limit, |c| c.id);
     Ok(Json(CompletionPage {
-        next_cursor: more
-            .then(|| rows.last().map(|c| c.id.to_string()))
-            .flatten(),
+        next_cursor,
         items: rows.into_iter().map(Completion::from).collect(),
     }))
 }

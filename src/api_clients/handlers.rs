@@ -1,7 +1,7 @@
 //! Form posts of `/admin/api` (hub admins). Every change is in the hub's audit log.
 use super::service::{self, ClientError};
 use super::Scope;
-use crate::platform::audit::{self, Actor};
+use crate::platform::audit;
 use crate::web::context::parse_id;
 use crate::web::flash::Flash;
 use crate::web::guard::{Admin, Member};
@@ -13,26 +13,6 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 const PAGE: &str = "/admin/api";
-
-async fn audited(
-    state: &AppState,
-    member: &Member<Admin>,
-    action: &str,
-    target: &str,
-    detail: String,
-) -> Result<(), AppError> {
-    audit::record_for_hub(
-        state.registry.global(),
-        member.hub.tenant.id,
-        &Actor::hub_admin(&member.contact),
-        action,
-        target,
-        detail,
-        Some(member.request_id.clone()),
-    )
-    .await?;
-    Ok(())
-}
 
 /// A refusal as the form's field error, keeping what was typed.
 fn refused(e: ClientError, typed: &[(&str, String)]) -> AppError {
@@ -73,7 +53,7 @@ pub async fn create_client(
     let (client, secret) = service::create_client(&member.hub.db, &state.sealer, &name, &scopes)
         .await
         .map_err(|e| refused(e, &[("name", name.clone())]))?;
-    audited(
+    audit::by_hub_admin(
         &state,
         &member,
         "api_client.create",
@@ -99,7 +79,7 @@ pub async fn add_secret(
     let secret = service::add_secret(&member.hub.db, &state.sealer, id)
         .await
         .map_err(|e| refused(e, &[]))?;
-    audited(
+    audit::by_hub_admin(
         &state,
         &member,
         "api_client.add_secret",
@@ -128,7 +108,7 @@ pub async fn add_public_key(
     service::add_public_key(&member.hub.db, id, &form.public_key)
         .await
         .map_err(|e| refused(e, &[("public_key", form.public_key.clone())]))?;
-    audited(
+    audit::by_hub_admin(
         &state,
         &member,
         "api_client.add_public_key",
@@ -156,7 +136,7 @@ pub async fn revoke_key(
     if !revoked {
         return Err(AppError::NotFound);
     }
-    audited(
+    audit::by_hub_admin(
         &state,
         &member,
         "api_client.revoke_key",
@@ -181,7 +161,7 @@ pub async fn remove_client(
     let client = service::remove_client(&member.hub.db, id)
         .await
         .map_err(|e| refused(e, &[]))?;
-    audited(
+    audit::by_hub_admin(
         &state,
         &member,
         "api_client.remove",
@@ -227,7 +207,7 @@ pub async fn add_event_type(
     let added = service::add_event_type(&member.hub.db, &form.key, &form.points, challenge)
         .await
         .map_err(|e| refused(e, &typed))?;
-    audited(
+    audit::by_hub_admin(
         &state,
         &member,
         "api_event_type.create",
@@ -249,7 +229,7 @@ pub async fn remove_event_type(
     let removed = service::remove_event_type(&member.hub.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    audited(
+    audit::by_hub_admin(
         &state,
         &member,
         "api_event_type.remove",

@@ -115,6 +115,27 @@ pub async fn recent_for_hub(
         .await
 }
 
+/// A change a hub admin made through a form, recorded for their hub with the request.
+pub async fn by_hub_admin(
+    state: &crate::web::AppState,
+    admin: &crate::web::guard::Member<crate::web::guard::Admin>,
+    action: &str,
+    target: &str,
+    detail: String,
+) -> Result<(), crate::web::AppError> {
+    record_for_hub(
+        state.registry.global(),
+        admin.hub.tenant.id,
+        &Actor::hub_admin(&admin.contact),
+        action,
+        target,
+        detail,
+        Some(admin.request_id.clone()),
+    )
+    .await?;
+    Ok(())
+}
+
 /// The newest entries first.
 pub async fn recent(
     global: &DatabaseConnection,

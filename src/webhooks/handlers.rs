@@ -1,7 +1,7 @@
 //! Form posts of `/admin/webhooks` (hub admins). Every change is in the hub's audit log.
 use super::service::{self, WebhookError};
 use super::Event;
-use crate::platform::audit::{self, Actor};
+use crate::platform::audit;
 use crate::web::context::parse_id;
 use crate::web::flash::Flash;
 use crate::web::guard::{Admin, Member};
@@ -12,26 +12,6 @@ use axum::Form;
 use tower_sessions::Session;
 
 const PAGE: &str = "/admin/webhooks";
-
-async fn audited(
-    state: &AppState,
-    member: &Member<Admin>,
-    action: &str,
-    target: &str,
-    detail: String,
-) -> Result<(), AppError> {
-    audit::record_for_hub(
-        state.registry.global(),
-        member.hub.tenant.id,
-        &Actor::hub_admin(&member.contact),
-        action,
-        target,
-        detail,
-        Some(member.request_id.clone()),
-    )
-    .await?;
-    Ok(())
-}
 
 /// `url=…&event=completion.approved&event=…` (a checkbox per event).
 pub async fn subscribe(
@@ -71,7 +51,7 @@ pub async fn subscribe(
         }
         Err(WebhookError::Db(e)) => return Err(e.into()),
     };
-    audited(
+    audit::by_hub_admin(
         &state,
         &member,
         "webhook.create",
@@ -104,7 +84,7 @@ pub async fn remove(
         .await?
         .ok_or(AppError::NotFound)?;
     service::remove(&member.hub.db, id).await?;
-    audited(&state, &member, "webhook.remove", &hook.url, String::new()).await?;
+    audit::by_hub_admin(&state, &member, "webhook.remove", &hook.url, String::new()).await?;
     let flash = Flash::notice("webhooks", format!("Removed the webhook for {}.", hook.url));
     Ok(back(&session, PAGE, flash).await)
 }
@@ -129,7 +109,7 @@ pub async fn redeliver(
         .ok_or(AppError::NotFound)?;
     let queued = service::redeliver(&member.hub.db, id, delivery).await?;
     let flash = if queued {
-        audited(
+        audit::by_hub_admin(
             &state,
             &member,
             "webhook.redeliver",

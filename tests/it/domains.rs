@@ -8,9 +8,9 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 /// dnsmasq answering only the given TXT records, stopped when dropped.
-struct Dns {
+pub(crate) struct Dns {
     _peer: Peer,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
 }
 
 pub(crate) fn free_udp_port() -> u16 {
@@ -24,6 +24,15 @@ pub(crate) fn free_udp_port() -> u16 {
 /// Starts dnsmasq on `port` with `records` (name, value); `None` (skip) when dnsmasq is
 /// not installed, except under CI.
 fn start_dns(port: u16, records: &[(&str, &str)]) -> Option<Dns> {
+    start_dns_answering(port, records, &[])
+}
+
+/// [`start_dns`] that also answers A records: (name, address).
+pub(crate) fn start_dns_answering(
+    port: u16,
+    records: &[(&str, &str)],
+    addresses: &[(&str, &str)],
+) -> Option<Dns> {
     let mut cmd = std::process::Command::new("dnsmasq");
     cmd.args([
         "--keep-in-foreground",
@@ -40,6 +49,9 @@ fn start_dns(port: u16, records: &[(&str, &str)]) -> Option<Dns> {
     ]);
     for (name, value) in records {
         cmd.arg(format!("--txt-record={name},{value}"));
+    }
+    for (name, address) in addresses {
+        cmd.arg(format!("--address=/{name}/{address}"));
     }
     let peer = start_peer(cmd, "dnsmasq")?;
     Some(Dns {

@@ -102,6 +102,12 @@ async fn mail_carries_its_request_id_and_is_suppressed_or_redirected_as_configur
     assert!(arrived, "the mail reached the SMTP server");
     let mbox = smtp.message_with("Plain mail");
     assert!(mbox.contains("X-Request-Id: req-smtp-1"), "{mbox}");
+    // The W3C trace the request id names travels too.
+    let trace = rally::web::trace_context::trace_id("req-smtp-1");
+    assert!(
+        mbox.contains(&format!("traceparent: 00-{trace}-")),
+        "{mbox}"
+    );
     assert!(
         mbox.contains(&format!("Message-ID: <{id}@localhost>")),
         "{mbox}"

@@ -4,7 +4,7 @@
 //! receiver that never answers ends failed, the approving request's `X-Request-Id` and a
 //! `traceparent` arrive with the message, and a URL that resolves to 127.0.0.1 is refused
 //! unless development allows it — at subscription and again at delivery.
-use crate::domains::free_udp_port;
+use crate::domains::{free_udp_port, start_dns_answering};
 use crate::helpers::*;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -78,24 +78,6 @@ async fn start_receiver() -> (Receiver, u16) {
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, app).await });
     (receiver, port)
-}
-
-/// dnsmasq answering `hooks.test` with 127.0.0.1.
-fn start_dns(port: u16) -> Option<Peer> {
-    let mut cmd = std::process::Command::new("dnsmasq");
-    cmd.args([
-        "--keep-in-foreground",
-        &format!("--port={port}"),
-        "--listen-address=127.0.0.1",
-        "--bind-interfaces",
-        "--no-resolv",
-        "--no-hosts",
-        "--conf-file=/dev/null",
-        "--pid-file=",
-        "--local=/test/",
-        "--address=/hooks.test/127.0.0.1",
-    ]);
-    start_peer(cmd, "dnsmasq")
 }
 
 /// The signature check a receiver does, written from the Standard Webhooks document:
@@ -177,7 +159,7 @@ async fn delivery_to(
 async fn webhooks_are_signed_retried_given_up_traced_and_kept_off_private_addresses() {
     let (receiver, port) = start_receiver().await;
     let dns_port = free_udp_port();
-    let Some(_dns) = start_dns(dns_port) else {
+    let Some(_dns) = start_dns_answering(dns_port, &[], &[("hooks.test", "127.0.0.1")]) else {
         return;
     };
     let dns = format!("127.0.0.1:{dns_port}");
