@@ -13,12 +13,16 @@ pub(crate) struct Dns {
     pub(crate) addr: SocketAddr,
 }
 
+/// A port free for both UDP and TCP on 127.0.0.1: dnsmasq listens on both, and a test
+/// server holding the TCP side would stop it from starting.
 pub(crate) fn free_udp_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    loop {
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = udp.local_addr().unwrap().port();
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// Starts dnsmasq on `port` with `records` (name, value); `None` (skip) when dnsmasq is

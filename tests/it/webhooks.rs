@@ -158,21 +158,29 @@ async fn delivery_to(
 #[tokio::test]
 async fn webhooks_are_signed_retried_given_up_traced_and_kept_off_private_addresses() {
     let (receiver, port) = start_receiver().await;
-    let dns_port = free_udp_port();
-    let Some(_dns) = start_dns_answering(dns_port, &[], &[("hooks.test", "127.0.0.1")]) else {
-        return;
-    };
-    let dns = format!("127.0.0.1:{dns_port}");
-    let up = eventually(Duration::from_secs(10), || {
-        let dns = dns.clone();
-        async move {
-            rally::web::dns::addresses(Some(dns.parse().unwrap()), "hooks.test")
-                .await
-                .is_ok_and(|a| !a.is_empty())
+    // A port taken between choosing and binding it stops dnsmasq: then another port.
+    let mut started = None;
+    for _ in 0..3 {
+        let dns_port = free_udp_port();
+        let Some(peer) = start_dns_answering(dns_port, &[], &[("hooks.test", "127.0.0.1")]) else {
+            return;
+        };
+        let dns = format!("127.0.0.1:{dns_port}");
+        let up = eventually(Duration::from_secs(10), || {
+            let dns = dns.clone();
+            async move {
+                rally::web::dns::addresses(Some(dns.parse().unwrap()), "hooks.test")
+                    .await
+                    .is_ok_and(|a| !a.is_empty())
+            }
+        })
+        .await;
+        if up {
+            started = Some((peer, dns));
+            break;
         }
-    })
-    .await;
-    assert!(up, "dnsmasq answers");
+    }
+    let (_dns, dns) = started.expect("dnsmasq answers");
 
     // Development: private targets allowed; three attempts, each given a second.
     let env = TestEnv::sqlite_with(&[
