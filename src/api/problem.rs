@@ -180,7 +180,22 @@ where
     }
 }
 
-/// A path parameter that must be a UUID.
-pub fn parse_uuid(raw: &str) -> Result<uuid::Uuid, Problem> {
-    uuid::Uuid::parse_str(raw).map_err(|_| Problem::not_found("No such resource in this hub."))
+/// The `{id}` of a path, which must be a UUID: anything else (not UTF-8 included) is a 404
+/// problem document, as no such resource exists.
+pub struct ApiId(pub uuid::Uuid);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ApiId {
+    type Rejection = Problem;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Problem> {
+        let missing = || Problem::not_found("No such resource in this hub.");
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| missing())?;
+        uuid::Uuid::parse_str(&raw).map(Self).map_err(|_| missing())
+    }
 }

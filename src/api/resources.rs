@@ -2,11 +2,11 @@
 use super::auth::{
     Caller, ChallengesRead, CompletionsRead, CompletionsWrite, ContactsRead, InvitationsWrite,
 };
-use super::problem::{parse_uuid, ApiJson, ApiQuery, Problem};
+use super::problem::{ApiId, ApiJson, ApiQuery, Problem};
 use crate::challenges::service::{review, Review};
 use crate::db::tenant::{challenges, completions, contacts};
 use crate::domain::CompletionStatus;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use sea_orm::{ColumnTrait, Order};
@@ -154,9 +154,8 @@ pub struct ContactDetail {
 )]
 pub async fn get_contact(
     caller: Caller<ContactsRead>,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
 ) -> Result<Json<ContactDetail>, Problem> {
-    let id = parse_uuid(&id)?;
     let contact = caller
         .db
         .find_by_id::<contacts::Entity>(id)
@@ -387,11 +386,10 @@ fn note_of(body: &[u8]) -> Result<Option<String>, Problem> {
 
 async fn decide(
     caller: Caller<CompletionsWrite>,
-    id: &str,
+    id: Uuid,
     decision: Review,
     note: Option<String>,
 ) -> Result<Json<Completion>, Problem> {
-    let id = parse_uuid(id)?;
     let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
         return Err(Problem::unprocessable(
@@ -435,11 +433,11 @@ async fn decide(
 )]
 pub async fn approve(
     caller: Caller<CompletionsWrite>,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     body: axum::body::Bytes,
 ) -> Result<Json<Completion>, Problem> {
     let note = note_of(&body)?;
-    decide(caller, &id, Review::Approve, note).await
+    decide(caller, id, Review::Approve, note).await
 }
 
 /// Reject a pending completion.
@@ -460,9 +458,9 @@ pub async fn approve(
 )]
 pub async fn reject(
     caller: Caller<CompletionsWrite>,
-    Path(id): Path<String>,
+    ApiId(id): ApiId,
     body: axum::body::Bytes,
 ) -> Result<Json<Completion>, Problem> {
     let note = note_of(&body)?;
-    decide(caller, &id, Review::Reject, note).await
+    decide(caller, id, Review::Reject, note).await
 }

@@ -575,6 +575,25 @@ async fn the_openapi_document_validates_lists_every_route_and_scopes_are_enforce
     let db = hub_db(&app, "acme").await;
     let total = db.select::<contacts::Entity>().count().await.unwrap() as usize;
     assert_eq!(rest + 2, total, "paging sees every contact once");
+    // A path that is no id at all, not even UTF-8: a 404 problem document.
+    for path in [
+        "/v1/contacts/%FF%FE",
+        "/v1/contacts/not-an-id",
+        "/v1/completions/%C0/approve",
+    ] {
+        let method = if path.ends_with("approve") {
+            "POST"
+        } else {
+            "GET"
+        };
+        let r = call(&app, method, path, &wide_token, "").await;
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+        assert_eq!(
+            r.headers.get("content-type").map(String::as_str),
+            Some("application/problem+json"),
+            "{path}"
+        );
+    }
     assert_eq!(
         call(&app, "GET", "/v1/contacts?limit=0", &wide_token, "")
             .await
