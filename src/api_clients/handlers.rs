@@ -4,6 +4,7 @@ use super::Scope;
 use crate::platform::audit;
 use crate::web::context::parse_id;
 use crate::web::flash::Flash;
+use crate::web::form_fields::FormFields;
 use crate::web::guard::{Admin, Member};
 use crate::web::respond::{back, FormResult};
 use crate::web::{AppError, AppState};
@@ -38,18 +39,10 @@ pub async fn create_client(
     State(state): State<AppState>,
     member: Member<Admin>,
     session: Session,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: FormFields,
 ) -> FormResult {
-    let name = fields
-        .iter()
-        .find(|(k, _)| k == "name")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let scopes: Vec<Scope> = fields
-        .iter()
-        .filter(|(k, _)| k == "scope")
-        .filter_map(|(_, v)| Scope::parse(v))
-        .collect();
+    let name = fields.one("name");
+    let scopes: Vec<Scope> = fields.all("scope").filter_map(Scope::parse).collect();
     let (client, secret) = service::create_client(&member.hub.db, &state.sealer, &name, &scopes)
         .await
         .map_err(|e| refused(e, &[("name", name.clone())]))?;

@@ -9,6 +9,7 @@
 //! Server-only, like every page: the browser build holds just the islands.
 pub mod error;
 pub mod flash;
+pub mod form_fields;
 pub mod site_view;
 
 pub mod auth;

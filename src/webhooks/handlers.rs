@@ -4,11 +4,11 @@ use super::Event;
 use crate::platform::audit;
 use crate::web::context::parse_id;
 use crate::web::flash::Flash;
+use crate::web::form_fields::FormFields;
 use crate::web::guard::{Admin, Member};
 use crate::web::respond::{back, FormResult};
 use crate::web::{AppError, AppState};
 use axum::extract::{Path, State};
-use axum::Form;
 use tower_sessions::Session;
 
 const PAGE: &str = "/admin/webhooks";
@@ -18,18 +18,10 @@ pub async fn subscribe(
     State(state): State<AppState>,
     member: Member<Admin>,
     session: Session,
-    Form(fields): Form<Vec<(String, String)>>,
+    fields: FormFields,
 ) -> FormResult {
-    let url = fields
-        .iter()
-        .find(|(k, _)| k == "url")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let events: Vec<Event> = fields
-        .iter()
-        .filter(|(k, _)| k == "event")
-        .filter_map(|(_, v)| Event::parse(v))
-        .collect();
+    let url = fields.one("url");
+    let events: Vec<Event> = fields.all("event").filter_map(Event::parse).collect();
     let made = service::subscribe(
         &member.hub.db,
         &state.sealer,
