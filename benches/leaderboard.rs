@@ -1,15 +1,17 @@
-//! The leaderboard of a large hub on the embedded SQLite default: `ledger::standings`
-//! (summed by the database, one row back per advocate) against loading the hub's whole
-//! ledger and summing it in Rust, as Rally did before.
+//! The leaderboard of a large hub on the embedded SQLite default: read from the maintained
+//! totals (`points::totals::leaderboard`, the top 25 in index order), against summing the
+//! ledger in the database (as Rally did before issue 15) and loading the whole ledger and
+//! summing it in Rust (as it did before that).
 //!
 //!   scripts/bench.sh            (2,000 advocates × 25 ledger lines)
 //!   ADVOCATES=500 LINES=10 scripts/bench.sh
 use rally::db::tenant::points_ledger;
 use rally::db::{new_id, sea_orm, TenantDb};
 use rally::platform::{migrate, tenants};
-use rally::points::ledger;
+use rally::points::totals;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, Set};
 use std::collections::HashMap;
+use chrono::Datelike;
 use std::time::{Duration, Instant};
 
 fn env_or(name: &str, default: usize) -> usize {
@@ -19,7 +21,35 @@ fn env_or(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// The previous way: every earning line to the app, summed there.
+/// Issue 12's way: summed by the database over the whole ledger, one row per advocate.
+async fn standings_summed(
+    db: &TenantDb,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+) -> Vec<(uuid::Uuid, i64)> {
+    use points_ledger::Column;
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+    use sea_orm::{Order, QueryOrder, QuerySelect};
+    let mut q = db
+        .select::<points_ledger::Entity>()
+        .filter(Column::Delta.gt(0));
+    if let Some(since) = since {
+        q = q.filter(Column::CreatedAt.gte(since));
+    }
+    let sum = Expr::col(Column::Delta).sum();
+    q.tuples(|s| {
+        s.select_only()
+            .column(Column::ContactId)
+            .expr_as(sum.clone().cast_as(Alias::new("BIGINT")), "points")
+            .group_by(Column::ContactId)
+            .order_by(sum, Order::Desc)
+            .order_by(Expr::col(Column::CreatedAt).max(), Order::Asc)
+            .order_by(Column::ContactId, Order::Asc)
+    })
+    .await
+    .unwrap()
+}
+
+/// The first way: every earning line to the app, summed there.
 async fn standings_in_rust(db: &TenantDb) -> Vec<(uuid::Uuid, i64)> {
     let rows = db
         .select::<points_ledger::Entity>()
@@ -95,29 +125,49 @@ async fn main() {
             .unwrap();
         }
     }
+    totals::rebuild(&tx).await.unwrap();
     tx.commit().await.unwrap();
 
-    // Same answer both ways, then time them.
-    let sql = ledger::standings(&db, None).await.unwrap();
+    // Same answer every way, then time them.
+    let kept = totals::leaderboard(&db, None, 25, None).await.unwrap();
+    let sql = standings_summed(&db, None).await;
     let rust = standings_in_rust(&db).await;
     assert_eq!(sql.len(), rust.len());
-    for (s, r) in sql.iter().zip(&rust).take(25) {
-        assert_eq!((s.contact_id, s.points), *r);
+    for ((s, r), k) in sql.iter().zip(&rust).zip(&kept.top) {
+        assert_eq!(s, r);
+        assert_eq!((k.contact_id, k.points), *s);
     }
-    let month = Some(rally::db::now() - chrono::Duration::days(30));
-    let sql_all = median(runs, || ledger::standings(&db, None)).await;
-    let sql_month = median(runs, || ledger::standings(&db, month)).await;
+    let this_month = totals::month_of(rally::db::now());
+    let month_start = rally::db::now()
+        .date_naive()
+        .with_day(1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc());
+    let viewer = sql.last().map(|s| s.0);
+    let kept_all = median(runs, || totals::leaderboard(&db, None, 25, viewer)).await;
+    let kept_month =
+        median(runs, || totals::leaderboard(&db, Some(&this_month), 25, viewer)).await;
+    let sql_all = median(runs, || standings_summed(&db, None)).await;
+    let sql_month = median(runs, || standings_summed(&db, month_start)).await;
     let rust_all = median(runs, || standings_in_rust(&db)).await;
     println!(
         "leaderboard, {advocates} advocates x {lines} earning lines ({} rows), median of {runs}:",
         advocates * (lines + 1)
     );
     println!(
+        "  maintained totals, all time      : {:>8.1} ms  (top 25 and the last one's rank)",
+        ms(kept_all)
+    );
+    println!(
+        "  maintained totals, this month    : {:>8.1} ms",
+        ms(kept_month)
+    );
+    println!(
         "  summed by the database, all time : {:>8.1} ms",
         ms(sql_all)
     );
     println!(
-        "  summed by the database, 30 days  : {:>8.1} ms",
+        "  summed by the database, month    : {:>8.1} ms",
         ms(sql_month)
     );
     println!(

@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use rally::domain::{Role, ShardStatus, TenantStatus};
 use rally::platform::audit::{self, Actor};
-use rally::platform::{domains, members, migrate, seed, shards, tenants};
+use rally::platform::{domains, members, migrate, moves, seed, shards, tenants};
 use rally::startup;
 use rally::web::{telemetry, Config};
 use std::process::ExitCode;
@@ -47,6 +47,9 @@ enum Command {
     /// Background jobs: those given up, and retrying them.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Points: check the maintained totals against the ledger.
+    #[command(subcommand)]
+    Points(PointsCommand),
     /// The operators' audit log, newest first.
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -60,6 +63,18 @@ enum JobsCommand {
     Dead,
     /// Put a dead job back in the queue with fresh attempts.
     Retry { id: String },
+}
+
+#[derive(Subcommand)]
+enum PointsCommand {
+    /// Recompute every advocate's balance, lifetime and monthly points from the ledger and
+    /// report where the maintained totals differ (all hubs, or one). Exit code 1 if any.
+    Verify {
+        slug: Option<String>,
+        /// Replace the totals of a hub that differs with what its ledger adds up to.
+        #[arg(long)]
+        repair: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -89,6 +104,13 @@ enum ShardCommand {
     },
     /// List shards with their tenant counts.
     List,
+    /// Propose moves that even out the active shards' tenant counts.
+    Rebalance {
+        /// Only print the moves (the only mode: each move is then run with
+        /// `rally tenant move`).
+        #[arg(long, required = true)]
+        dry_run: bool,
+    },
     /// Mark a shard active, read-only (its hubs are served, their writes refused),
     /// draining (no new tenants) or offline.
     Mark {
@@ -119,6 +141,14 @@ enum TenantCommand {
     },
     /// List tenants.
     List,
+    /// Move a hub to another shard while it stays live: copy, pause its writes for the
+    /// switch (seconds), verify, switch, clean up. Run again to resume an interrupted move.
+    Move {
+        slug: String,
+        /// The shard to move it to.
+        #[arg(long)]
+        to: String,
+    },
     /// Add an account to a hub with a role (or change its role there).
     AddMember {
         slug: String,
@@ -510,6 +540,87 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             )
             .await?;
             println!("{} is signed out everywhere", u.email);
+        }
+        Command::Tenant(TenantCommand::Move { slug, to }) => {
+            let started = moves::start(&registry, &slug, &to).await?;
+            audit::record(
+                registry.global(),
+                &Actor::Cli,
+                "tenant.move",
+                slug.trim(),
+                format!("to shard {}", to.trim()),
+                None,
+            )
+            .await?;
+            let bar = ProgressBar::new(0).with_style(
+                ProgressStyle::with_template("{msg:<9} {bar:30} {pos}/{len} rows")
+                    .expect("valid template"),
+            );
+            let show = |m: &rally::db::global::tenant_moves::Model| {
+                bar.set_length(m.total.max(0) as u64);
+                bar.set_position(m.copied.max(0) as u64);
+                bar.set_message(m.phase.clone());
+            };
+            let done =
+                moves::run(&registry, started.id, moves::MoveSettings::from_env(), &show).await?;
+            bar.finish_and_clear();
+            let pause = done
+                .pause_ms
+                .map_or("unknown".to_string(), |ms| format!("{ms} ms"));
+            println!(
+                "moved {} to shard {}: {} rows copied and verified; writes paused {pause}",
+                slug.trim(),
+                to.trim(),
+                done.total
+            );
+        }
+        Command::Shard(ShardCommand::Rebalance { dry_run: _ }) => {
+            let proposals = moves::propose_rebalance(&registry).await?;
+            if proposals.is_empty() {
+                println!("the active shards are even: nothing to move");
+            }
+            for p in proposals {
+                println!("rally tenant move {} --to {}    # from {}", p.slug, p.to, p.from);
+            }
+        }
+        Command::Points(PointsCommand::Verify { slug, repair }) => {
+            let all = tenants::list(&registry).await?;
+            let wanted: Vec<_> = match slug.as_deref().map(str::trim) {
+                None => all,
+                Some(s) => {
+                    let one: Vec<_> = all.into_iter().filter(|(t, _)| t.slug == s).collect();
+                    if one.is_empty() {
+                        anyhow::bail!("there is no tenant with slug '{s}'");
+                    }
+                    one
+                }
+            };
+            let mut differing = 0;
+            for (t, _) in wanted {
+                let db = registry.tenant_db(t.id, t.shard_id).await?;
+                let diffs = rally::points::totals::verify(&db).await?;
+                if diffs.is_empty() {
+                    println!("{}: the totals agree with the ledger", t.slug);
+                    continue;
+                }
+                differing += 1;
+                println!("{}: {} difference(s) from the ledger", t.slug, diffs.len());
+                for d in diffs.iter().take(50) {
+                    println!(
+                        "  contact {} {}: ledger says {}, stored {}",
+                        d.contact_id, d.what, d.ledger, d.stored
+                    );
+                }
+                if repair {
+                    let tx = db.begin().await?;
+                    rally::points::totals::rebuild(&tx).await?;
+                    tx.commit().await?;
+                    println!("  repaired: the totals were rebuilt from the ledger");
+                }
+            }
+            if differing > 0 && !repair {
+                anyhow::bail!("{differing} hub(s) differ from their ledger");
+            }
         }
         Command::Audit { limit } => {
             for a in audit::recent(registry.global(), limit).await? {

@@ -34,13 +34,17 @@ const JOB_LEASE: Duration = Duration::from_secs(300);
 
 /// The job kinds this build runs, by name (features provide the handlers).
 pub fn job_handlers(
+    registry: Arc<crate::db::ShardRegistry>,
     sender: Arc<crate::mail::sender::Sender>,
     webhooks: crate::webhooks::service::Deliverer,
 ) -> crate::jobs::Handlers {
-    let handlers =
-        crate::jobs::Handlers::default().add(crate::webhooks::service::DELIVER, move |ctx| {
+    let handlers = crate::jobs::Handlers::default()
+        .add(crate::webhooks::service::DELIVER, move |ctx| {
             let webhooks = webhooks.clone();
             async move { crate::webhooks::service::deliver(&webhooks, ctx).await }
+        })
+        .add(crate::platform::moves::JOB, move |ctx| {
+            crate::platform::moves::run_job(registry.clone(), ctx)
         });
     // A server that cannot deliver mail (no SMTP, no viewer) leaves its jobs waiting for
     // one that can, instead of failing them into the dead list.
@@ -198,7 +202,8 @@ impl Application {
             sealer: sealer.clone(),
             attempts: i64::from(config.webhook_attempts),
         };
-        crate::jobs::Worker::new(registry.clone(), job_handlers(sender, deliverer), JOB_LEASE)
+        let handlers = job_handlers(registry.clone(), sender, deliverer);
+        crate::jobs::Worker::new(registry.clone(), handlers, JOB_LEASE)
             .backoff_unit(Duration::from_secs(config.job_backoff_seconds))
             .spawn(JOB_POLL_EVERY);
         let signer = UrlSigner::new(secret.as_bytes());

@@ -307,7 +307,7 @@ impl<S: Needs> FromRequestParts<AppState> for Caller<S> {
         // does not write on every call); a read-only shard just skips it.
         if !noted {
             if let Err(e) = clients::touch(&db, client.id, key).await {
-                if !crate::db::is_read_only(&e) {
+                if !crate::db::is_read_only(&e) && !crate::db::is_tenant_moving(&e) {
                     tracing::warn!(error = %e, "service API: last use not recorded");
                 }
             }

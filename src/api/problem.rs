@@ -110,6 +110,9 @@ impl From<sea_orm::DbErr> for Problem {
         if crate::db::is_read_only(&e) {
             return Self::unavailable(crate::web::error::RETRY_AFTER_READ_ONLY);
         }
+        if crate::db::is_tenant_moving(&e) {
+            return Self::unavailable(crate::web::error::RETRY_AFTER_MOVING);
+        }
         tracing::error!(error = %e, "service API: database error");
         Self::unavailable(crate::web::error::RETRY_AFTER_UNAVAILABLE)
     }
@@ -124,6 +127,7 @@ impl From<crate::web::AppError> for Problem {
                 retry_after_seconds,
             } => Self::rate_limited(retry_after_seconds),
             AppError::ReadOnly => Self::unavailable(crate::web::error::RETRY_AFTER_READ_ONLY),
+            AppError::Moving => Self::unavailable(crate::web::error::RETRY_AFTER_MOVING),
             AppError::BadRequest | AppError::Invalid { .. } | AppError::TooLarge => {
                 Self::bad_request("The request is not valid.")
             }

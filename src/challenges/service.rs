@@ -324,8 +324,8 @@ pub fn completion_data(
 }
 
 /// The points and badges of an approved completion (idempotent by its ledger key).
-async fn grant<C: ConnectionTrait>(
-    db: &TenantScope<C>,
+async fn grant(
+    db: &crate::db::TenantTx,
     completion: &completions::Model,
     challenge: &challenges::Model,
 ) -> Result<bool, DbErr> {

@@ -25,6 +25,22 @@ pub struct ShardRow {
     pub size: String,
 }
 
+/// A tenant move and how far it got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveRow {
+    pub slug: String,
+    pub from: String,
+    pub to: String,
+    pub phase: String,
+    /// 0–100: rows copied (or removed from the source, while cleaning) of the hub's total.
+    pub percent: u8,
+    pub rows: String,
+    /// "840 ms", once writes resumed.
+    pub pause: String,
+    pub error: String,
+    pub started: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRow {
     pub email: String,
@@ -58,6 +74,7 @@ pub struct Console {
     pub tenant_query: String,
     pub tenants: Vec<TenantRow>,
     pub shards: Vec<ShardRow>,
+    pub moves: Vec<MoveRow>,
     pub people_query: String,
     pub people: Vec<PersonRow>,
     pub dead_jobs: Vec<JobRow>,
@@ -116,6 +133,37 @@ pub async fn load_console(tenant_query: String, people_query: String) -> Result<
             size: size(h.size_bytes),
         })
         .collect();
+    let names: std::collections::HashMap<_, _> = registry
+        .shards()
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let slugs: std::collections::HashMap<_, _> = tenants::list(registry)
+        .await
+        .map_err(op)?
+        .into_iter()
+        .map(|(t, _)| (t.id, t.slug))
+        .collect();
+    let shard_name = |id| names.get(&id).cloned().unwrap_or_else(|| "?".into());
+    let moves = crate::platform::moves::recent(global, 20)
+        .await?
+        .into_iter()
+        .map(|m| MoveRow {
+            slug: slugs.get(&m.tenant_id).cloned().unwrap_or_default(),
+            from: shard_name(m.from_shard),
+            to: shard_name(m.to_shard),
+            percent: if m.total > 0 {
+                ((m.copied.clamp(0, m.total) * 100) / m.total) as u8
+            } else {
+                0
+            },
+            rows: format!("{} / {}", m.copied, m.total),
+            pause: m.pause_ms.map(|ms| format!("{ms} ms")).unwrap_or_default(),
+            error: m.error.clone().unwrap_or_default(),
+            started: m.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            phase: m.phase,
+        })
+        .collect();
     let people = members::find_people(global, &people_query, 50)
         .await
         .map_err(op)?
@@ -154,6 +202,7 @@ pub async fn load_console(tenant_query: String, people_query: String) -> Result<
         tenant_query,
         tenants,
         shards,
+        moves,
         people_query,
         people,
         dead_jobs,

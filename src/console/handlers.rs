@@ -235,6 +235,53 @@ pub async fn tenant_mail(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
+pub struct MoveForm {
+    to: String,
+}
+
+/// Starts moving a hub to another shard: the move is recorded (or the one under way to
+/// that shard found again) and queued as a job, which an app server's worker runs; the
+/// console shows its progress.
+pub async fn tenant_move(
+    State(state): State<AppState>,
+    op: Operator,
+    session: Session,
+    Path(slug): Path<String>,
+    Form(f): Form<MoveForm>,
+) -> FormResult {
+    use crate::platform::moves;
+    let to = f.to.trim().to_string();
+    let result = async {
+        let m = moves::start(&state.registry, &slug, &to).await?;
+        crate::jobs::enqueue_global(
+            state.registry.global(),
+            Some(m.tenant_id),
+            moves::JOB,
+            &moves::MoveJob { move_id: m.id },
+            Some(op.request_id.clone()),
+        )
+        .await?;
+        Ok::<_, OpError>(m)
+    }
+    .await;
+    let done = format!("Moving {slug} to {to}: its progress is under Moves.");
+    act(
+        &state,
+        &session,
+        &op,
+        Action {
+            name: "tenant.move",
+            target: &slug,
+            detail: format!("to shard {to}"),
+            done,
+        },
+        result,
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct NewShard {
     name: String,
     url: String,

@@ -1,5 +1,5 @@
 //! The platform operators' console at `accounts.<root>/platform`: tenants (search, create,
-//! suspend, maintenance, debug logging, mail switches), shards (state, ping, tenants,
+//! suspend, maintenance, debug logging, mail switches, moves to another shard), shards (state, ping, tenants,
 //! size; add; mark), people (find, promote, sign out everywhere), dead jobs (retry) and
 //! the audit log. Operators only: everyone else gets a 403. Every action is recorded in
 //! the audit log, and each one is also a CLI command (`rally tenant …`, `rally shard …`,
@@ -25,6 +25,7 @@ pub fn routes() -> axum::Router<crate::web::AppState> {
             post(handlers::tenant_debug),
         )
         .route("/platform/tenants/{slug}/mail", post(handlers::tenant_mail))
+        .route("/platform/tenants/{slug}/move", post(handlers::tenant_move))
         .route("/platform/shards", post(handlers::add_shard))
         .route(
             "/platform/shards/{name}/status",

@@ -55,10 +55,13 @@ fn ConsoleBody(c: Console) -> impl IntoView {
                 <table class=TABLE data-testid="tenants">
                     <thead class="bg-slate-50 text-slate-700"><tr>
                         <th class="px-3 py-2">"Hub"</th><th class="px-3 py-2">"Shard"</th><th class="px-3 py-2">"Status"</th>
-                        <th class="px-3 py-2">"Debug"</th><th class="px-3 py-2">"Mail"</th>
+                        <th class="px-3 py-2">"Debug"</th><th class="px-3 py-2">"Mail"</th><th class="px-3 py-2">"Move"</th>
                     </tr></thead>
                     <tbody>
-                        {c.tenants.into_iter().map(|t| view! { <TenantLine t /> }).collect_view()}
+                        {c.tenants.into_iter().map(|t| {
+                            let shards = shard_names.clone();
+                            view! { <TenantLine t shards /> }
+                        }).collect_view()}
                     </tbody>
                 </table>
                 <form method="post" action="/platform/tenants" class=format!("mt-4 flex flex-wrap items-end gap-2 {CARD}")>
@@ -67,7 +70,7 @@ fn ConsoleBody(c: Console) -> impl IntoView {
                     <label class="text-sm">"Shard"
                         <select name="shard" class=format!("ml-1 {INPUT}")>
                             <option value="">"Least loaded"</option>
-                            {shard_names.into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+                            {shard_names.clone().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
                         </select>
                     </label>
                     <button type="submit" class=SMALL>"Create tenant"</button>
@@ -108,6 +111,40 @@ fn ConsoleBody(c: Console) -> impl IntoView {
                     <label class="text-sm">"Database URL" <input name="url" required placeholder="postgres://…" class=format!("ml-1 w-72 {INPUT}") /></label>
                     <button type="submit" class=SMALL>"Add shard"</button>
                 </form>
+            </section>
+
+            <section aria-labelledby="moves-title">
+                <h2 id="moves-title" class="text-xl font-semibold">"Moves"</h2>
+                <p class="mt-1 text-sm text-slate-600">"A hub stays live while it is copied; its writes pause for the switch only. The page shows each move's progress when reloaded."</p>
+                {if c.moves.is_empty() {
+                    view! { <p class="mt-2 text-sm text-slate-600" data-testid="no-moves">"No hub has been moved yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class=TABLE data-testid="moves">
+                            <thead class="bg-slate-50 text-slate-700"><tr>
+                                <th class="px-3 py-2">"Hub"</th><th class="px-3 py-2">"From → to"</th><th class="px-3 py-2">"Phase"</th>
+                                <th class="px-3 py-2">"Progress"</th><th class="px-3 py-2">"Writes paused"</th><th class="px-3 py-2">"Started (UTC)"</th>
+                            </tr></thead>
+                            <tbody>
+                                {c.moves.into_iter().map(|m| view! {
+                                    <tr class="border-t border-slate-100" data-testid="move-row" data-slug=m.slug.clone()>
+                                        <td class="px-3 py-2 font-medium">{m.slug.clone()}</td>
+                                        <td class="px-3 py-2">{format!("{} → {}", m.from, m.to)}</td>
+                                        <td class="px-3 py-2" data-testid="move-phase">{m.phase.clone()}
+                                            {(!m.error.is_empty()).then(|| view! { <br /><span class="text-red-700">{m.error.clone()}</span> })}
+                                        </td>
+                                        <td class="px-3 py-2">
+                                            <progress max="100" value=m.percent.to_string() aria-label=format!("Progress of moving {}", m.slug)>{format!("{}%", m.percent)}</progress>
+                                            <span class="ml-2 text-xs text-slate-600">{m.rows.clone()}</span>
+                                        </td>
+                                        <td class="px-3 py-2" data-testid="move-pause">{m.pause.clone()}</td>
+                                        <td class="px-3 py-2 whitespace-nowrap">{m.started.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
             </section>
 
             <section aria-labelledby="people-title">
@@ -195,8 +232,9 @@ fn ConsoleBody(c: Console) -> impl IntoView {
 }
 
 #[component]
-fn TenantLine(t: TenantRow) -> impl IntoView {
+fn TenantLine(t: TenantRow, shards: Vec<String>) -> impl IntoView {
     let slug = t.slug.clone();
+    let others: Vec<String> = shards.into_iter().filter(|s| *s != t.shard).collect();
     view! {
         <tr class="border-t border-slate-100 align-top" data-testid="tenant-row" data-slug=slug.clone()>
             <td class="px-3 py-2"><span class="font-medium">{t.slug.clone()}</span><br /><span class="text-slate-600">{t.name.clone()}</span></td>
@@ -224,6 +262,14 @@ fn TenantLine(t: TenantRow) -> impl IntoView {
                     <input name="spam_score" value=t.spam_score.to_string() inputmode="numeric" aria-label=format!("Spam score of {slug}") class=format!("w-16 {INPUT}") />
                     <label class="text-xs"><input type="checkbox" name="suppressed" value="on" checked=t.mail_suppressed />" suppressed"</label>
                     <button type="submit" class=SMALL aria-label=format!("Save the mail switches of {slug}")>"Save"</button>
+                </form>
+            </td>
+            <td class="px-3 py-2">
+                <form method="post" action=format!("/platform/tenants/{slug}/move") class="flex gap-1">
+                    <select name="to" aria-label=format!("Shard to move {slug} to") class=INPUT>
+                        {others.into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class=SMALL aria-label=format!("Move {slug}")>"Move"</button>
                 </form>
             </td>
         </tr>

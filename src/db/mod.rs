@@ -41,9 +41,35 @@ impl Default for PoolSettings {
 /// Opens a pool. SQLite files are created when missing (`mode=rwc`).
 pub async fn connect(url: &str, settings: PoolSettings) -> Result<DatabaseConnection, DbErr> {
     let mut conn = open(url, settings).await?;
-    // Every statement, for per-tenant debug logging (written only when asked for).
-    conn.set_metric_callback(debug_log::log_statement);
+    let counter = statement_counter(url);
+    conn.set_metric_callback(move |info| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // Every statement, for per-tenant debug logging (written only when asked for).
+        debug_log::log_statement(info);
+    });
     Ok(conn)
+}
+
+type Counters = std::collections::HashMap<String, std::sync::Arc<std::sync::atomic::AtomicU64>>;
+
+/// Statements issued per database URL by this process (one counter per database, shared
+/// by its pools), so a test can count what a page costs on its own databases.
+static STATEMENTS: std::sync::LazyLock<std::sync::Mutex<Counters>> =
+    std::sync::LazyLock::new(Default::default);
+
+fn statement_counter(url: &str) -> std::sync::Arc<std::sync::atomic::AtomicU64> {
+    STATEMENTS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(url.to_string())
+        .or_default()
+        .clone()
+}
+
+/// How many SQL statements this process has sent to the database at `url` (as given to
+/// [`connect`]).
+pub fn statements_sent(url: &str) -> u64 {
+    statement_counter(url).load(std::sync::atomic::Ordering::Relaxed)
 }
 
 async fn open(url: &str, settings: PoolSettings) -> Result<DatabaseConnection, DbErr> {
@@ -87,6 +113,17 @@ pub const READ_ONLY: &str = "the tenant's shard is read-only";
 /// Was this write refused because the shard is read-only?
 pub fn is_read_only(err: &DbErr) -> bool {
     matches!(err, DbErr::Custom(m) if m == READ_ONLY)
+}
+
+/// What a write of a hub fails with while the hub is being moved to another shard and its
+/// writes are paused, or after it left this shard (raised by the shard's fence trigger;
+/// see the tenant migration `totals_and_fences` and `platform::moves`).
+pub const TENANT_MOVING: &str = "rally: tenant is moving";
+
+/// Was this write refused because the hub is moving (or has moved away)?
+pub fn is_tenant_moving(err: &DbErr) -> bool {
+    // The trigger's message is the one thing both backends carry through to here.
+    err.to_string().contains(TENANT_MOVING)
 }
 
 pub fn is_unique_violation(err: &DbErr) -> bool {

@@ -191,6 +191,37 @@ impl ShardRegistry {
             .await
     }
 
+    /// Connections open per shard (writer and reader pools together), by name: pools are
+    /// opened on first use and capped, and idle connections are closed, so this stays
+    /// bounded by the shard count whatever the number of hubs.
+    pub async fn pool_sizes(&self) -> Vec<(String, u32)> {
+        let entries: Vec<_> = self
+            .shards
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        let size = |c: Option<&DatabaseConnection>| match c {
+            None => 0,
+            Some(c) => match c.get_database_backend() {
+                sea_orm::DbBackend::Postgres => c.get_postgres_connection_pool().size(),
+                _ => c.get_sqlite_connection_pool().size(),
+            },
+        };
+        let mut out: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                (
+                    e.info.name.clone(),
+                    size(e.writer.get()) + size(e.reader.get()),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     /// Every registered shard, by name.
     pub fn shards(&self) -> Vec<shards::Model> {
         let mut v: Vec<_> = self

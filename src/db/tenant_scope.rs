@@ -138,6 +138,47 @@ impl<C: ConnectionTrait> TenantScope<C> {
         Ok(inserted > 0)
     }
 
+    /// Inserts a row for this tenant, or, where a unique index in `on_conflict` already
+    /// holds one like it, does what `on_conflict` says instead (add to a running total, say)
+    /// — one statement, so concurrent writers cannot lose each other's update.
+    pub async fn upsert<A>(
+        &self,
+        mut row: A,
+        on_conflict: sea_orm::sea_query::OnConflict,
+    ) -> Result<(), DbErr>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        A::Entity: TenantEntity,
+    {
+        self.writable()?;
+        row.set(A::Entity::tenant_column(), self.tenant_id.into());
+        A::Entity::insert(row)
+            .on_conflict(on_conflict)
+            .exec_without_returning(&self.conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Inserts many rows for this tenant in one statement (stamped like [`Self::insert`]).
+    pub async fn insert_many<A>(&self, rows: Vec<A>) -> Result<(), DbErr>
+    where
+        A: ActiveModelTrait + ActiveModelBehavior + Send,
+        A::Entity: TenantEntity,
+    {
+        self.writable()?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let rows = rows.into_iter().map(|mut row| {
+            row.set(A::Entity::tenant_column(), self.tenant_id.into());
+            row
+        });
+        A::Entity::insert_many(rows)
+            .exec_without_returning(&self.conn)
+            .await?;
+        Ok(())
+    }
+
     /// Updates the columns set in `row` on the row with its id, if that row is this
     /// tenant's. Returns the number of rows changed (0: no such row for this tenant).
     /// Neither the id nor the tenant of a row can be changed this way.

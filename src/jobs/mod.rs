@@ -242,7 +242,7 @@ impl Worker {
         let token = Uuid::now_v7().to_string();
         let mut kinds: Vec<&str> = self.handlers.0.keys().copied().collect();
         kinds.sort_unstable();
-        let claimed = claim(conn, &token, self.lease, &kinds).await?;
+        let claimed = claim(conn, shard.is_some(), &token, self.lease, &kinds).await?;
         let mut pass = Pass::default();
         for job in claimed {
             if self.run_job(conn, shard, &token, job).await? {
@@ -388,11 +388,18 @@ fn due(at: chrono::DateTime<chrono::Utc>) -> Condition {
         )
 }
 
+/// Leaves out the jobs of hubs whose writes a shard's fence refuses.
+const NOT_FENCED: &str = " AND (tenant_id IS NULL OR tenant_id NOT IN \
+     (SELECT tenant_id FROM tenant_fences WHERE state <> 'capturing'))";
+
 /// Takes up to [`BATCH`] due jobs of the given kinds for the claim `token`, with a lease
 /// of `lease`. Only kinds this worker handles: a server of an older build, during a
-/// rolling deploy, leaves a new kind to the servers that know it.
+/// rolling deploy, leaves a new kind to the servers that know it. On a shard, jobs of a hub
+/// whose writes are fenced off (paused for a move, or moved away) are left alone: the
+/// claim would be refused, and with it the whole batch.
 async fn claim(
     conn: &DatabaseConnection,
+    on_shard: bool,
     token: &str,
     lease: Duration,
     kinds: &[&str],
@@ -411,10 +418,11 @@ async fn claim(
              WHERE id IN (SELECT id FROM jobs \
                WHERE ((status = 'queued' AND run_at <= $3) \
                   OR (status = 'running' AND locked_until < $3)) \
-                 AND kind IN ({}) \
+                 AND kind IN ({}) {} \
                ORDER BY run_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
              RETURNING *",
-            kind_params.join(", ")
+            kind_params.join(", "),
+            if on_shard { NOT_FENCED } else { "" }
         );
         let mut values: Vec<sea_orm::Value> =
             vec![token.into(), until.into(), at.into(), (BATCH as i64).into()];
@@ -422,9 +430,13 @@ async fn claim(
         let stmt = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
         return jobs::Entity::find().from_raw_sql(stmt).all(conn).await;
     }
-    let candidates = jobs::Entity::find()
+    let mut candidates = jobs::Entity::find()
         .filter(due(at))
-        .filter(jobs::Column::Kind.is_in(kinds.iter().copied()))
+        .filter(jobs::Column::Kind.is_in(kinds.iter().copied()));
+    if on_shard {
+        candidates = candidates.filter(Expr::cust(NOT_FENCED.trim_start_matches(" AND ")));
+    }
+    let candidates = candidates
         .order_by_asc(jobs::Column::RunAt)
         .limit(BATCH)
         .all(conn)

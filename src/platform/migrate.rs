@@ -56,7 +56,7 @@ pub async fn migrate_shards(
     }
     let runs = shards.iter().map(|shard| async move {
         let result = match registry.shard_connection(shard.id).await {
-            Ok(conn) => TenantMigrator::up(&conn, None).await.map_err(|e| {
+            Ok(conn) => migrate_shard_database(&conn).await.map_err(|e| {
                 OpError::invalid(format!("migrating shard {} failed: {e}", shard.name))
             }),
             Err(ShardError::Offline(name)) => {
@@ -74,7 +74,13 @@ pub async fn migrate_shards(
     futures::future::join_all(runs).await.into_iter().collect()
 }
 
-/// Migrates a database that is about to become a shard.
+/// Migrates a shard database (one about to become a shard, or one already), then fills
+/// the maintained points totals of hubs that predate them.
 pub async fn migrate_shard_database(conn: &DatabaseConnection) -> Result<(), DbErr> {
-    TenantMigrator::up(conn, None).await
+    TenantMigrator::up(conn, None).await?;
+    let filled = crate::points::totals::backfill(conn).await?;
+    if filled > 0 {
+        tracing::info!(hubs = filled, "points totals filled from the ledger");
+    }
+    Ok(())
 }

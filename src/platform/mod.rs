@@ -5,6 +5,7 @@ pub mod audit;
 pub mod domains;
 pub mod members;
 pub mod migrate;
+pub mod moves;
 pub mod seed;
 pub mod seed_loop;
 pub mod shards;

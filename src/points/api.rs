@@ -26,20 +26,14 @@ pub async fn load_leaderboard(period: String) -> Result<Leaderboard, AppError> {
     use super::ledger;
     use crate::domain::Role;
     use crate::web::guard::hub_with_role;
-    use chrono::Datelike;
 
     let (ctx, contact) = hub_with_role(Role::Advocate).await?;
     let hub = ctx.hub()?;
-    let since = (period == "month").then(|| {
-        let now = chrono::Utc::now();
-        chrono::NaiveDate::from_ymd_opt(now.year(), now.month(), 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|d| d.and_utc())
-            .unwrap_or(now)
-    });
-    let standings = ledger::standings(&hub.db, since).await?;
-    let mut wanted: Vec<_> = standings.iter().take(TOP).map(|s| s.contact_id).collect();
-    wanted.push(contact.id);
+    let month = (period == "month").then(|| super::totals::month_of(chrono::Utc::now()));
+    let board =
+        super::totals::leaderboard(&hub.db, month.as_deref(), TOP, Some(contact.id)).await?;
+    let mut wanted: Vec<_> = board.top.iter().map(|s| s.contact_id).collect();
+    wanted.extend(board.own.as_ref().map(|s| s.contact_id));
     let names = ledger::names(&hub.db, wanted).await?;
     let line = |s: &ledger::Standing| Rank {
         rank: s.rank,
@@ -47,12 +41,8 @@ pub async fn load_leaderboard(period: String) -> Result<Leaderboard, AppError> {
         points: s.points,
         is_viewer: s.contact_id == contact.id,
     };
-    let top = standings.iter().take(TOP).map(line).collect();
-    let own = standings
-        .iter()
-        .skip(TOP)
-        .find(|s| s.contact_id == contact.id)
-        .map(line);
+    let top = board.top.iter().map(line).collect();
+    let own = board.own.as_ref().map(line);
     Ok(Leaderboard { top, own })
 }
 

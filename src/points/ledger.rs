@@ -1,24 +1,30 @@
 //! The ledger: every change of points is a row keyed by its source, so an award can never
 //! be granted twice — the unique index on (tenant, source key) decides, not a read first.
-//! Balance and lifetime points are sums over it; levels and badges follow from them.
+//! Balance and lifetime points are kept as totals beside it (`super::totals`), updated in
+//! the transaction of each line; levels and badges follow from them.
 use super::{progress, Level, LevelProgress, DEFAULT_LEVELS};
 use crate::db::tenant::{
     badge_awards, challenges, completions, contacts, levels, points_ledger, referrals,
 };
-use crate::db::{new_id, now, TenantScope};
+use crate::db::{new_id, now, TenantScope, TenantTx};
 use crate::domain::CompletionStatus;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbErr, Set};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Adds a ledger line unless one with `source_key` exists; returns whether it was added.
-pub async fn award<C: ConnectionTrait>(
-    db: &TenantScope<C>,
+pub use super::totals::{Standing, Totals};
+
+/// Adds a ledger line unless one with `source_key` exists, and the advocate's totals with
+/// it (a transaction: the line and its totals are committed together or not at all).
+/// Returns whether it was added.
+pub async fn award(
+    db: &TenantTx,
     contact_id: Uuid,
     delta: i64,
     reason: &str,
     source_key: &str,
 ) -> Result<bool, DbErr> {
+    let at = now();
     let added = db
         .insert_or_ignore(
             points_ledger::ActiveModel {
@@ -28,7 +34,7 @@ pub async fn award<C: ConnectionTrait>(
                 delta: Set(delta),
                 reason: Set(reason.to_string()),
                 source_key: Set(source_key.to_string()),
-                created_at: Set(now()),
+                created_at: Set(at),
             },
             [
                 points_ledger::Column::TenantId,
@@ -36,6 +42,9 @@ pub async fn award<C: ConnectionTrait>(
             ],
         )
         .await?;
+    if added {
+        super::totals::add(db, contact_id, delta, at).await?;
+    }
     if added && delta > 0 {
         let data = serde_json::json!({
             "contact_id": contact_id,
@@ -48,39 +57,12 @@ pub async fn award<C: ConnectionTrait>(
     Ok(added)
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Totals {
-    /// What can be spent: every line.
-    pub balance: i64,
-    /// What was ever earned: positive lines only (levels are on this).
-    pub lifetime: i64,
-}
-
-/// An advocate's totals, summed by the database (one row back, whatever the history).
+/// An advocate's totals (one maintained row, whatever their history).
 pub async fn totals<C: ConnectionTrait>(
     db: &TenantScope<C>,
     contact_id: Uuid,
 ) -> Result<Totals, DbErr> {
-    use points_ledger::Column;
-    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-    use sea_orm::QuerySelect;
-    // PostgreSQL sums BIGINT as NUMERIC; an empty ledger sums to NULL.
-    let bigint_sum = |e: Expr| e.sum().cast_as(Alias::new("BIGINT"));
-    let earned = Expr::case(Expr::col(Column::Delta).gt(0), Expr::col(Column::Delta)).finally(0);
-    let rows: Vec<(Option<i64>, Option<i64>)> = db
-        .select::<points_ledger::Entity>()
-        .filter(Column::ContactId.eq(contact_id))
-        .tuples(|s| {
-            s.select_only()
-                .expr_as(bigint_sum(Expr::col(Column::Delta)), "balance")
-                .expr_as(bigint_sum(earned.into()), "lifetime")
-        })
-        .await?;
-    let (balance, lifetime) = rows.into_iter().next().unwrap_or_default();
-    Ok(Totals {
-        balance: balance.unwrap_or(0),
-        lifetime: lifetime.unwrap_or(0),
-    })
+    super::totals::of(db, contact_id).await
 }
 
 /// Gives `badge` unless the advocate has it; returns whether it was new.
@@ -193,7 +175,7 @@ pub async fn award_reached_levels<C: ConnectionTrait>(
     ladder: &[Level],
 ) -> Result<u64, DbErr> {
     let mut added = 0;
-    for s in standings(db, None).await? {
+    for s in super::totals::all_standings(db, None).await? {
         for level in ladder.iter().filter(|l| l.min_points > 0) {
             if s.points < level.min_points {
                 continue;
@@ -203,53 +185,6 @@ pub async fn award_reached_levels<C: ConnectionTrait>(
         }
     }
     Ok(added)
-}
-
-/// One row of a leaderboard.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Standing {
-    pub rank: usize,
-    pub contact_id: Uuid,
-    pub points: i64,
-}
-
-/// Points earned since `since` (all time when `None`), ranked; ties go to whoever reached
-/// the total first. Summed by the database: one row per advocate comes back, not the ledger.
-pub async fn standings<C: ConnectionTrait>(
-    db: &TenantScope<C>,
-    since: Option<chrono::DateTime<chrono::Utc>>,
-) -> Result<Vec<Standing>, DbErr> {
-    use points_ledger::Column;
-    use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-    use sea_orm::{Order, QueryOrder, QuerySelect};
-    let mut q = db
-        .select::<points_ledger::Entity>()
-        .filter(Column::Delta.gt(0));
-    if let Some(since) = since {
-        q = q.filter(Column::CreatedAt.gte(since));
-    }
-    let sum = Expr::col(Column::Delta).sum();
-    let rows: Vec<(Uuid, i64)> = q
-        .tuples(|s| {
-            s.select_only()
-                .column(Column::ContactId)
-                // PostgreSQL sums BIGINT as NUMERIC.
-                .expr_as(sum.clone().cast_as(Alias::new("BIGINT")), "points")
-                .group_by(Column::ContactId)
-                .order_by(sum, Order::Desc)
-                .order_by(Expr::col(Column::CreatedAt).max(), Order::Asc)
-                .order_by(Column::ContactId, Order::Asc)
-        })
-        .await?;
-    Ok(rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, (contact_id, points))| Standing {
-            rank: i + 1,
-            contact_id,
-            points,
-        })
-        .collect())
 }
 
 /// Display names of contacts, by id.

@@ -7,6 +7,8 @@ pub mod pages;
 pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod ledger;
+#[cfg(feature = "ssr")]
+pub mod totals;
 
 use crate::web::flash::FieldErrors;
 use serde::{Deserialize, Serialize};

@@ -41,6 +41,10 @@ pub enum AppError {
     /// The hub's shard is read-only (maintenance): pages are shown, changes wait. 503.
     #[error("read-only")]
     ReadOnly,
+    /// The hub is being moved to another shard and its writes are paused for the switch
+    /// (seconds): pages are shown, a change is refused with a short `Retry-After`. 503.
+    #[error("moving")]
+    Moving,
     /// A body that is not what the form sends (a broken upload): 400.
     #[error("bad request")]
     BadRequest,
@@ -58,6 +62,8 @@ pub enum AppError {
 pub const RETRY_AFTER_UNAVAILABLE: u64 = 5;
 /// How long, when the hub is read-only for maintenance.
 pub const RETRY_AFTER_READ_ONLY: u64 = 60;
+/// How long, while the hub's writes are paused for a move.
+pub const RETRY_AFTER_MOVING: u64 = 2;
 
 fn query_value(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -79,7 +85,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::SignInRequired { .. } | Self::NotMember { .. } | Self::Invalid { .. } => 303,
             Self::TooLarge => 413,
-            Self::ReadOnly => 503,
+            Self::ReadOnly | Self::Moving => 503,
             Self::BadRequest => 400,
             Self::RateLimited { .. } => 429,
             Self::Unavailable => 503,
@@ -95,6 +101,7 @@ impl AppError {
             } => Some((*retry_after_seconds).max(1)),
             Self::Unavailable => Some(RETRY_AFTER_UNAVAILABLE),
             Self::ReadOnly => Some(RETRY_AFTER_READ_ONLY),
+            Self::Moving => Some(RETRY_AFTER_MOVING),
             _ => None,
         }
     }
@@ -108,7 +115,7 @@ impl AppError {
             Self::NotMember { .. } => "Join this hub",
             Self::Invalid { .. } => "Check the form",
             Self::TooLarge => "Too large",
-            Self::ReadOnly => "Changes are paused",
+            Self::ReadOnly | Self::Moving => "Changes are paused",
             Self::BadRequest => "Cannot read what was sent",
             Self::RateLimited { .. } => "Too many attempts",
             Self::Unavailable => "Temporarily unavailable",
@@ -127,6 +134,9 @@ impl AppError {
             Self::TooLarge => "What was sent is larger than this form accepts.",
             Self::ReadOnly => {
                 "This hub is read-only for maintenance: you can look around, but nothing can be changed right now. Please try again in a few minutes."
+            }
+            Self::Moving => {
+                "This hub is moving to new servers: nothing can be changed for a few seconds. Please try again."
             }
             Self::BadRequest => "What was sent is not what this form sends. Please try again.",
             Self::RateLimited { .. } => {
@@ -227,6 +237,9 @@ impl From<sea_orm::DbErr> for AppError {
         use sea_orm::DbErr;
         // A unique index that a caller did not turn into a field error is a bug, not an
         // outage: "try again" would not help.
+        if crate::db::is_tenant_moving(&e) {
+            return Self::Moving;
+        }
         if crate::db::is_unique_violation(&e) {
             return Self::internal(e);
         }

@@ -519,7 +519,9 @@ async fn the_demo_history_gives_the_hub_a_leaderboard() {
         .await
         .unwrap();
     assert_eq!(challenges, 12);
-    let standings = rally::points::ledger::standings(&db, None).await.unwrap();
+    let standings = rally::points::totals::all_standings(&db, None)
+        .await
+        .unwrap();
     assert!(
         standings.len() >= 35,
         "{} advocates with points",
@@ -556,9 +558,7 @@ async fn admins_set_the_hubs_levels_and_progress_follows() {
     let db = hub_db(&app, "acme").await;
     let gdb = hub_db(&app, "globex").await;
     let alice_contact = contact_of(&db, &app, "alice@example.com").await;
-    ledger::award(&db, alice_contact.id, 150, "test", "test:150")
-        .await
-        .unwrap();
+    award(&db, alice_contact.id, 150, "test", "test:150").await;
 
     // Levels are hub settings: advocates and marketers are refused.
     let mut alice = signed_in(&app, "alice@example.com", &acme).await;
@@ -681,24 +681,23 @@ async fn admins_set_the_hubs_levels_and_progress_follows() {
 
 #[tokio::test]
 async fn standings_sum_earnings_and_break_ties_by_who_got_there_first() {
-    use rally::points::ledger::{award, standings};
+    use rally::points::totals::{all_standings, leaderboard, month_of};
     let pause = || tokio::time::sleep(std::time::Duration::from_millis(20));
     for env in backends().await {
         let app = spawn_demo(&env).await;
         let db = hub_db(&app, "globex").await;
         let [a, b, c, d] = [(); 4].map(|_| rally::db::new_id());
-        award(&db, a, 100, "t", "t:a1").await.unwrap();
-        award(&db, c, 200, "t", "t:c1").await.unwrap();
-        award(&db, c, -100, "spent", "t:c2").await.unwrap();
-        award(&db, d, -5, "spent", "t:d1").await.unwrap();
+        award(&db, a, 100, "t", "t:a1").await;
+        award(&db, c, 200, "t", "t:c1").await;
+        award(&db, c, -100, "spent", "t:c2").await;
+        award(&db, d, -5, "spent", "t:d1").await;
         pause().await;
-        award(&db, a, 50, "t", "t:a2").await.unwrap();
+        award(&db, a, 50, "t", "t:a2").await;
         pause().await;
-        let before_b = chrono::Utc::now();
         pause().await;
-        award(&db, b, 150, "t", "t:b1").await.unwrap();
+        award(&db, b, 150, "t", "t:b1").await;
 
-        let all = standings(&db, None).await.unwrap();
+        let all = all_standings(&db, None).await.unwrap();
         let line = |id| all.iter().find(|s| s.contact_id == id).cloned();
         let (la, lb, lc) = (line(a).unwrap(), line(b).unwrap(), line(c).unwrap());
         // Spending does not lower a standing; only earnings count.
@@ -720,8 +719,26 @@ async fn standings_sum_earnings_and_break_ties_by_who_got_there_first() {
         assert_eq!((td.balance, td.lifetime), (-5, 0));
         assert_eq!((none.balance, none.lifetime), (0, 0), "an empty ledger");
 
-        let recent = standings(&db, Some(before_b)).await.unwrap();
-        assert_eq!(recent.len(), 1, "{recent:?}");
-        assert_eq!((recent[0].contact_id, recent[0].points), (b, 150));
+        // This month's board: every line above is this month's.
+        let month = all_standings(&db, Some(&month_of(chrono::Utc::now())))
+            .await
+            .unwrap();
+        assert_eq!(month, all);
+        // A viewer below the top gets their own line, ranked.
+        let board = leaderboard(&db, None, 1, Some(b)).await.unwrap();
+        assert_eq!(board.top.len(), 1);
+        assert_eq!(board.top[0].contact_id, c);
+        let own = board.own.unwrap();
+        assert_eq!((own.contact_id, own.rank, own.points), (b, 3, 150));
+        assert!(leaderboard(&db, None, 1, Some(d)).await.unwrap().own.is_none());
     }
+}
+
+/// One ledger line in its own transaction.
+async fn award(db: &rally::db::TenantDb, contact: rally::db::uuid::Uuid, delta: i64, reason: &str, key: &str) {
+    let tx = db.begin().await.unwrap();
+    rally::points::ledger::award(&tx, contact, delta, reason, key)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
 }

@@ -23,9 +23,11 @@ pub(crate) async fn advocate(db: &TenantDb, n: usize, points: i64) -> contacts::
         })
         .await
         .unwrap();
-    ledger::award(db, c.id, points, "seed", &format!("seed:{}", c.id))
+    let tx = db.begin().await.unwrap();
+    ledger::award(&tx, c.id, points, "seed", &format!("seed:{}", c.id))
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     c
 }
 

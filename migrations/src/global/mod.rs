@@ -10,6 +10,7 @@ mod m20261124_000007_mail_observers;
 mod m20261124_000008_config_generation;
 mod m20261124_000009_audit_log;
 mod m20261124_000010_hub_audit;
+mod m20261124_000011_tenant_moves;
 
 /// Migrates the global database.
 pub struct GlobalMigrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for GlobalMigrator {
             Box::new(m20261124_000008_config_generation::Migration),
             Box::new(m20261124_000009_audit_log::Migration),
             Box::new(m20261124_000010_hub_audit::Migration),
+            Box::new(m20261124_000011_tenant_moves::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ mod m20261124_000005_mail_retry;
 mod m20261124_000006_branding_uploads;
 mod m20261124_000007_jobs;
 mod m20261124_000008_api_and_webhooks;
+mod m20261124_000009_totals_and_fences;
 
 /// Migrates one shard database (run on every shard).
 pub struct TenantMigrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for TenantMigrator {
             Box::new(m20261124_000006_branding_uploads::Migration),
             Box::new(m20261124_000007_jobs::Migration),
             Box::new(m20261124_000008_api_and_webhooks::Migration),
+            Box::new(m20261124_000009_totals_and_fences::Migration),
         ]
     }
 }

@@ -10,5 +10,6 @@ pub mod sessions;
 pub mod shards;
 pub mod sso_consents;
 pub mod sso_tickets;
+pub mod tenant_moves;
 pub mod tenants;
 pub mod users;

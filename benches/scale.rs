@@ -1,0 +1,416 @@
+//! Scale benchmarks (issue 15), each printing its comparison side by side in one run:
+//!
+//! - `big`: a hub of 50,000 advocates and 2,000,000 ledger lines — p50 of the dashboard,
+//!   the leaderboard, `/me` and `/admin/contacts`, next to the same pages of the demo hub,
+//!   on embedded SQLite and on PostgreSQL; then the write pause of moving it (and the demo
+//!   hub) to another shard.
+//! - `hubs`: 10,000 hubs over 4 shards against 10 hubs — p50 of a hub's home page, hubs
+//!   taken at random, and the database connections open.
+//! - `bare`: a bare axum handler running the member dashboard's SQL and writing its HTML
+//!   with `format!`, against Rally's dashboard page: requests per second of each (wrk).
+//!
+//!   scripts/bench-scale.sh                 (all)
+//!   BENCH=big ADVOCATES=5000 LINES=40 scripts/bench-scale.sh
+//!
+//! Built with the dev profile (optimised dependencies, Rally's own code not), like the
+//! other benchmarks: the comparisons are within one build, side by side.
+use rally::db::tenant::{contacts, points_ledger};
+use rally::db::{new_id, sea_orm, ShardRegistry};
+use rally::domain::{ContactStatus, Role};
+use rally::platform::{members, moves, seed, shards, tenants};
+use sea_orm::{ActiveValue::NotSet, Set};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A browser enough for the benchmark: one cookie per host, redirects by hand.
+struct Client {
+    http: reqwest::Client,
+    addr: SocketAddr,
+    jar: HashMap<String, String>,
+}
+
+impl Client {
+    fn new(addr: SocketAddr) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            addr,
+            jar: HashMap::new(),
+        }
+    }
+
+    fn host(&self, name: &str) -> String {
+        format!("{name}.localhost:{}", self.addr.port())
+    }
+
+    async fn send(&mut self, host: &str, path: &str, form: Option<&[(&str, &str)]>) -> (u16, String) {
+        let url = format!("http://{}{path}", self.addr);
+        let mut req = match form {
+            Some(f) => {
+                let body: String = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(f)
+                    .finish();
+                self.http
+                    .post(&url)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(body)
+            }
+            None => self.http.get(&url),
+        };
+        req = req.header("host", host);
+        if let Some(c) = self.jar.get(host) {
+            req = req.header("cookie", format!("rally_session={c}"));
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        for c in res.headers().get_all("set-cookie") {
+            let c = c.to_str().unwrap_or_default();
+            if let Some(v) = c
+                .split(';')
+                .next()
+                .and_then(|p| p.strip_prefix("rally_session="))
+            {
+                self.jar.insert(host.to_string(), v.to_string());
+            }
+        }
+        let location = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let _ = res.bytes().await;
+        (status, location)
+    }
+
+    /// Follows a redirect's location (absolute, or a path on `host`).
+    async fn follow(&mut self, location: &str, host: &str) -> (String, u16, String) {
+        let (h, p) = match location.strip_prefix("http://") {
+            Some(rest) => {
+                let (h, p) = rest.split_once('/').unwrap_or((rest, ""));
+                (h.to_string(), format!("/{p}"))
+            }
+            None => (host.to_string(), location.to_string()),
+        };
+        let (s, l) = self.send(&h, &p, None).await;
+        (h, s, l)
+    }
+
+    /// Signs in on the accounts host, then on `hub` through the SSO round trip.
+    async fn sign_in(&mut self, email: &str, hub: &str) {
+        let accounts = self.host("accounts");
+        let (s, _) = self
+            .send(
+                &accounts,
+                "/login",
+                Some(&[("email", email), ("password", seed::DEMO_PASSWORD)]),
+            )
+            .await;
+        assert_eq!(s, 303, "sign-in of {email}");
+        let hub = self.host(hub);
+        let (s, mut at) = self.send(&hub, "/sso/start?return_to=%2F", None).await;
+        assert_eq!(s, 303);
+        let mut host = hub.clone();
+        for _ in 0..4 {
+            if self.jar.contains_key(&hub) && !at.contains("sso") {
+                break;
+            }
+            let (h, s, l) = self.follow(&at, &host).await;
+            assert_eq!(s, 303, "sso at {at}");
+            host = h;
+            at = l;
+        }
+        assert!(self.jar.contains_key(&hub), "signed in on {hub}");
+    }
+
+    /// The median time of `n` GETs of `path` on `host` (after two to warm up).
+    async fn p50(&mut self, host: &str, path: &str, n: usize) -> Duration {
+        for _ in 0..2 {
+            let (s, _) = self.send(host, path, None).await;
+            assert_eq!(s, 200, "{host}{path}");
+        }
+        let mut times = Vec::with_capacity(n);
+        for _ in 0..n {
+            let start = Instant::now();
+            let (s, _) = self.send(host, path, None).await;
+            times.push(start.elapsed());
+            assert_eq!(s, 200, "{host}{path}");
+        }
+        times.sort();
+        times[n / 2]
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// A server on a fresh data directory (embedded SQLite), or on PostgreSQL databases
+/// (`RALLY_DATABASE_URL` for the global one; `shard_urls` added as shards).
+async fn server(vars: Vec<(&'static str, String)>, shard_urls: &[(&str, String)]) -> (SocketAddr, rally::web::AppState) {
+    let dir = std::env::temp_dir().join(format!("rally-scale-{}-{}", std::process::id(), new_id()));
+    let mut all: HashMap<String, String> = vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    all.insert("RALLY_DATA_DIR".into(), dir.display().to_string());
+    all.insert("RALLY_LISTEN".into(), "127.0.0.1:0".into());
+    all.insert("RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT".into(), "100000".into());
+    all.insert("RALLY_LOGIN_ATTEMPTS_PER_ADDRESS".into(), "100000".into());
+    let config = rally::web::Config::from_lookup(|k| all.get(k).cloned()).unwrap();
+    if !shard_urls.is_empty() {
+        let registry = rally::startup::open_databases(&config).await.unwrap();
+        for (name, url) in shard_urls {
+            shards::add(registry.global(), name, url, None).await.unwrap();
+        }
+    }
+    let app = rally::startup::Application::build(config, rally::startup::leptos_options())
+        .await
+        .unwrap();
+    let state = app.state.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(app.run(listener, std::future::pending::<()>()));
+    (addr, state)
+}
+
+/// A hub of `advocates` advocates with `lines` ledger lines each, alice an advocate in it
+/// and owner its admin.
+async fn big_hub(registry: &ShardRegistry, slug: &str, advocates: usize, lines: usize) {
+    let t = tenants::create(registry, slug, "Big", None, Default::default())
+        .await
+        .unwrap();
+    let db = registry.tenant_db(t.id, t.shard_id).await.unwrap();
+    let start = rally::db::now() - chrono::Duration::days(90);
+    let tx = db.begin().await.unwrap();
+    let mut people = Vec::with_capacity(1000);
+    let mut ledger = Vec::with_capacity(1000);
+    for a in 0..advocates {
+        let contact = new_id();
+        people.push(contacts::ActiveModel {
+            id: Set(contact),
+            tenant_id: NotSet,
+            user_id: Set(new_id()),
+            display_name: Set(format!("Advocate {a}")),
+            email: Set(Some(format!("advocate{a}@big.example"))),
+            role: Set(Role::Advocate),
+            status: Set(ContactStatus::Active),
+            created_at: Set(start),
+        });
+        for l in 0..lines {
+            let delta = if l % 10 == 9 { -20 } else { ((a * 7 + l * 13) % 90 + 10) as i64 };
+            ledger.push(points_ledger::ActiveModel {
+                id: Set(new_id()),
+                tenant_id: NotSet,
+                contact_id: Set(contact),
+                delta: Set(delta),
+                reason: Set("Completed “Bench”".into()),
+                source_key: Set(format!("bench:{a}:{l}")),
+                created_at: Set(start + chrono::Duration::seconds((l * advocates + a) as i64 * 3)),
+            });
+            if ledger.len() == 1000 {
+                tx.insert_many(std::mem::take(&mut ledger)).await.unwrap();
+            }
+        }
+        if people.len() == 1000 {
+            tx.insert_many(std::mem::take(&mut people)).await.unwrap();
+        }
+    }
+    tx.insert_many(people).await.unwrap();
+    tx.insert_many(ledger).await.unwrap();
+    rally::points::totals::rebuild(&tx).await.unwrap();
+    tx.commit().await.unwrap();
+    members::add_member(registry, slug, "alice@example.com", Role::Advocate)
+        .await
+        .unwrap();
+    members::add_member(registry, slug, "owner@example.com", Role::Admin)
+        .await
+        .unwrap();
+}
+
+const PAGES: [(&str, &str); 4] = [
+    ("dashboard", "/"),
+    ("leaderboard", "/leaderboard"),
+    ("/me", "/me"),
+    ("/admin/contacts", "/admin/contacts"),
+];
+
+async fn big(label: &str, vars: Vec<(&'static str, String)>, shard_urls: &[(&str, String)]) {
+    let advocates = env_or("ADVOCATES", 50_000);
+    let lines = env_or("LINES", 40);
+    let runs = env_or("RUNS", 41);
+    let (addr, state) = server(vars, shard_urls).await;
+    let registry = state.registry.clone();
+    seed::demo(&registry, &state.config.root_domain).await.unwrap();
+    let seeding = Instant::now();
+    big_hub(&registry, "big", advocates, lines).await;
+    println!(
+        "{label}: seeded {advocates} advocates × {lines} lines ({} ledger lines) in {:.0} s",
+        advocates * lines,
+        seeding.elapsed().as_secs_f64()
+    );
+    let mut alice = Client::new(addr);
+    alice.sign_in("alice@example.com", "acme").await;
+    alice.sign_in("alice@example.com", "big").await;
+    let mut owner = Client::new(addr);
+    owner.sign_in("owner@example.com", "acme").await;
+    owner.sign_in("owner@example.com", "big").await;
+    println!("{label}: p50 of {runs} sequential requests, warm");
+    println!("  {:<18} {:>12} {:>14}", "page", "demo hub", "50k-advocate hub");
+    for (name, path) in PAGES {
+        let who = if path.starts_with("/admin") { &mut owner } else { &mut alice };
+        let demo = who.p50(&who.host("acme"), path, runs).await;
+        let bigp = who.p50(&who.host("big"), path, runs).await;
+        println!("  {name:<18} {:>9.2} ms {:>11.2} ms", ms(demo), ms(bigp));
+    }
+    // The write pause of a move, demo hub and big hub.
+    for slug in ["acme", "big"] {
+        let t = tenants::find_by_slug(&registry, slug).await.unwrap().unwrap();
+        let to = registry
+            .shards()
+            .into_iter()
+            .find(|s| s.id != t.shard_id)
+            .unwrap();
+        let started = Instant::now();
+        let m = moves::start(&registry, slug, &to.name).await.unwrap();
+        let done = moves::run(
+            &registry,
+            m.id,
+            moves::MoveSettings {
+                lease: Duration::from_secs(60),
+                settle: Duration::from_millis(100),
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
+        println!(
+            "  move of {slug:<5} ({:>9} rows): writes paused {:>6} ms, whole move {:.1} s",
+            done.total,
+            done.pause_ms.unwrap_or(-1),
+            started.elapsed().as_secs_f64()
+        );
+    }
+}
+
+async fn pg_shards() -> Option<(String, Vec<(&'static str, String)>)> {
+    let admin = "postgres://postgres@127.0.0.1:5432/postgres";
+    let conn = sea_orm::Database::connect(admin).await.ok()?;
+    let prefix = format!("rally_bench_{}", std::process::id());
+    let mut urls = Vec::new();
+    for name in ["global", "s1", "s2"] {
+        use sea_orm::ConnectionTrait;
+        conn.execute_unprepared(&format!("CREATE DATABASE {prefix}_{name}"))
+            .await
+            .ok()?;
+        urls.push(format!("postgres://postgres@127.0.0.1:5432/{prefix}_{name}"));
+    }
+    Some((
+        urls[0].clone(),
+        vec![("s1", urls[1].clone()), ("s2", urls[2].clone())],
+    ))
+}
+
+async fn hubs() {
+    let many = env_or("HUBS", 10_000);
+    let runs = env_or("RUNS", 201);
+    let mut results = Vec::new();
+    for count in [10, many] {
+        let dir = std::env::temp_dir().join(format!("rally-scale-hubs-{}-{count}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let extra: Vec<(&str, String)> = ["shard3", "shard4"]
+            .iter()
+            .map(|n| (*n, format!("sqlite://{}/{n}.db", dir.display())))
+            .collect();
+        let (addr, state) = server(vec![], &extra).await;
+        let registry = state.registry.clone();
+        let made = Instant::now();
+        for i in 0..count {
+            tenants::create(&registry, &format!("hub-{i:05}"), "Hub", None, Default::default())
+                .await
+                .unwrap();
+        }
+        let made = made.elapsed();
+        let mut c = Client::new(addr);
+        // Every hub seen once (caches as full as they get), then hubs at random.
+        if count <= 10 {
+            for i in 0..count {
+                c.send(&c.host(&format!("hub-{i:05}")), "/", None).await;
+            }
+        } else {
+            for i in 0..count {
+                let h = c.host(&format!("hub-{i:05}"));
+                c.send(&h, "/", None).await;
+            }
+        }
+        let mut times = Vec::with_capacity(runs);
+        let mut seed = 12345u64;
+        for _ in 0..runs {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let i = (seed >> 33) as usize % count;
+            let h = c.host(&format!("hub-{i:05}"));
+            let start = Instant::now();
+            let (s, _) = c.send(&h, "/", None).await;
+            times.push(start.elapsed());
+            assert_eq!(s, 200);
+        }
+        times.sort();
+        let open: u32 = registry
+            .shards()
+            .iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>()
+            .len() as u32;
+        results.push((count, times[runs / 2], times[runs * 99 / 100], made, open, registry));
+    }
+    println!("hub home page, hubs at random, {runs} requests (4 shards, embedded SQLite):");
+    println!("  {:>7} {:>10} {:>10} {:>10}", "hubs", "p50", "p99", "created in");
+    for (count, p50, p99, made, _, _) in &results {
+        println!(
+            "  {count:>7} {:>7.2} ms {:>7.2} ms {:>8.1} s",
+            ms(*p50),
+            ms(*p99),
+            made.as_secs_f64()
+        );
+    }
+    let (_, small, ..) = &results[0];
+    let (_, large, ..) = &results[1];
+    println!(
+        "  {} hubs take {:+.1} % against 10 (goal: within 10 %)",
+        many,
+        (ms(*large) / ms(*small) - 1.0) * 100.0
+    );
+    for (count, .., shards, registry) in &results {
+        let pools = registry.pool_sizes().await;
+        println!(
+            "  with {count} hubs: {shards} shard pools, {} connections open ({pools:?})",
+            pools.iter().map(|(_, n)| n).sum::<u32>()
+        );
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let which = std::env::var("BENCH").unwrap_or_else(|_| "all".into());
+    if which == "all" || which == "big" {
+        big("embedded SQLite", vec![], &[]).await;
+        match pg_shards().await {
+            Some((global, shards)) => {
+                big("PostgreSQL", vec![("RALLY_DATABASE_URL", global)], &shards).await
+            }
+            None => println!("PostgreSQL: no server at 127.0.0.1:5432; skipped"),
+        }
+    }
+    if which == "all" || which == "hubs" {
+        hubs().await;
+    }
+    let _ = Arc::new(());
+}

@@ -1,0 +1,379 @@
+//! Moving a hub to another shard while it is used: submissions, approvals and
+//! redemptions go on during the move (refused with "moving" only while writes are paused),
+//! none is lost or doubled, reads never fail, and afterwards every row is on the target and
+//! none on the source. A move killed at any phase is finished by running it again.
+use crate::helpers::{backends, spawn_demo, TestApp, TestEnv};
+use rally::challenges::{service, Answer, ChallengeForm, STATUS_PUBLISHED};
+use rally::db::sea_orm::{ColumnTrait, ConnectionTrait, Statement};
+use rally::db::tenant::{completions, contacts, redemptions};
+use rally::db::{uuid::Uuid, TenantDb};
+use rally::platform::moves::{self, MoveSettings};
+use rally::rewards::service::{self as rewards, MailContext};
+use rally::web::AppState;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The hub's handle as an app server finds it: through its (cached) directory lookup.
+async fn served_db(state: &AppState, tenant: Uuid) -> TenantDb {
+    let t = state.tenants.resolve_id(tenant).await.unwrap().unwrap();
+    state.registry.tenant_db(tenant, t.shard_id).await.unwrap()
+}
+
+/// Rows of the hub in every tenant table of one shard.
+async fn rows_on(app: &TestApp, shard: Uuid, tenant: Uuid) -> u64 {
+    let conn = app.state.registry.shard_connection(shard).await.unwrap();
+    let mut n = 0;
+    for table in moves::table_names() {
+        let backend = conn.get_database_backend();
+        let sql = match backend {
+            rally::db::sea_orm::DbBackend::Postgres => {
+                format!("SELECT COUNT(*) AS n FROM \"{table}\" WHERE tenant_id = $1")
+            }
+            _ => format!("SELECT COUNT(*) AS n FROM \"{table}\" WHERE tenant_id = ?"),
+        };
+        let row = conn
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [tenant.into()],
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        n += row.try_get::<i64>("", "n").unwrap() as u64;
+    }
+    n
+}
+
+fn is_moving(e: &rally::db::sea_orm::DbErr) -> bool {
+    rally::db::is_tenant_moving(e)
+}
+
+#[derive(Default)]
+struct Acknowledged {
+    submitted: Vec<Uuid>,
+    approved: Vec<Uuid>,
+    redeemed: Vec<Uuid>,
+    refused: usize,
+    reads: usize,
+}
+
+/// An advocate submitting, a marketer approving and the advocate redeeming, over and over,
+/// each write through the hub's handle as a server would find it at that moment. A write
+/// refused because the hub is moving is counted and tried again later; any other failure
+/// fails the test. Every read must succeed.
+async fn keep_writing(
+    state: AppState,
+    tenant: Uuid,
+    challenge: Uuid,
+    reward: Uuid,
+    advocate: contacts::Model,
+    reviewer: Uuid,
+    stop: Arc<AtomicBool>,
+) -> Acknowledged {
+    let mut ack = Acknowledged::default();
+    let ctx = MailContext {
+        hub_name: "Acme",
+        request_id: None,
+    };
+    let answer = Answer::Question {
+        text: "still here".into(),
+    };
+    let mut pending: Vec<Uuid> = Vec::new();
+    while !stop.load(Ordering::Relaxed) {
+        let db = served_db(&state, tenant).await;
+        rally::points::totals::of(&db, advocate.id)
+            .await
+            .expect("reads succeed throughout the move");
+        ack.reads += 1;
+        match service::submit(&db, challenge, &advocate, &answer).await {
+            Ok(c) => {
+                ack.submitted.push(c.id);
+                pending.push(c.id);
+            }
+            Err(service::SubmitError::Db(e)) if is_moving(&e) => ack.refused += 1,
+            Err(e) => panic!("a submission failed: {e}"),
+        }
+        if let Some(id) = pending.first().copied() {
+            match service::review(&db, id, service::Review::Approve, reviewer, None).await {
+                Ok(true) => {
+                    ack.approved.push(id);
+                    pending.remove(0);
+                }
+                Ok(false) => panic!("a pending completion was not pending"),
+                Err(e) if is_moving(&e) => ack.refused += 1,
+                Err(e) => panic!("an approval failed: {e}"),
+            }
+        }
+        match rewards::redeem(&db, reward, &advocate, &ctx).await {
+            Ok(r) => ack.redeemed.push(r.id),
+            Err(rewards::RedeemError::InsufficientPoints(_)) => {}
+            Err(rewards::RedeemError::Db(e)) if is_moving(&e) => ack.refused += 1,
+            Err(e) => panic!("a redemption failed: {e}"),
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    ack
+}
+
+async fn move_under_writes(env: &TestEnv) {
+    let app = spawn_demo(env).await;
+    let registry = app.state.registry.clone();
+    let tenant = rally::platform::tenants::find_by_slug(&registry, "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    let shards = registry.shards();
+    let source = tenant.shard_id;
+    let target = shards.iter().find(|s| s.id != source).unwrap().clone();
+
+    let db = served_db(&app.state, tenant.id).await;
+    let form = ChallengeForm {
+        title: "Say hello again".into(),
+        kind: "question".into(),
+        points: "30".into(),
+        requires_approval: Some("on".into()),
+        max_per_advocate: "1000".into(),
+        ..Default::default()
+    };
+    let challenge = service::create(&db, &form.validate().unwrap()).await.unwrap();
+    service::set_status(&db, challenge.id, STATUS_PUBLISHED)
+        .await
+        .unwrap();
+    let reward = rewards::create(
+        &db,
+        &rally::rewards::RewardInput {
+            name: "Sticker".into(),
+            description: String::new(),
+            cost: 20,
+            stock: None,
+            active: true,
+        },
+    )
+    .await
+    .unwrap();
+    let people = db.select::<contacts::Entity>().all().await.unwrap();
+    let alice = people
+        .iter()
+        .find(|c| c.email.as_deref() == Some("alice@example.com"))
+        .unwrap()
+        .clone();
+    let reviewer = Uuid::now_v7();
+    let before_total = rows_on(&app, source, tenant.id).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = tokio::spawn(keep_writing(
+        app.state.clone(),
+        tenant.id,
+        challenge.id,
+        reward.id,
+        alice.clone(),
+        reviewer,
+        stop.clone(),
+    ));
+    // Writes are under way before the move starts, and go on after it ends.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = moves::start(&registry, "acme", &target.name).await.unwrap();
+    let settings = MoveSettings {
+        lease: Duration::from_secs(10),
+        settle: Duration::from_millis(1500),
+    };
+    let done = moves::run(&registry, started.id, settings, &|_| {})
+        .await
+        .expect("the move finishes");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    let ack = writer.await.unwrap();
+
+    assert_eq!(done.phase, moves::DONE);
+    assert!(done.pause_ms.is_some(), "the pause is measured");
+    assert!(ack.submitted.len() >= 5, "writes went on: {}", ack.submitted.len());
+    assert!(ack.reads > 5);
+    // Exactly one shard has the hub: the directory says the target, the source is empty.
+    let now_on = rally::platform::tenants::find_by_slug(&registry, "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(now_on.shard_id, target.id);
+    assert_eq!(rows_on(&app, source, tenant.id).await, 0, "nothing left on the source");
+    assert!(rows_on(&app, target.id, tenant.id).await >= before_total);
+
+    // Every acknowledged write is there once; nothing unacknowledged is.
+    let db = registry.tenant_db(tenant.id, target.id).await.unwrap();
+    let mine = db
+        .select::<completions::Entity>()
+        .filter(completions::Column::ChallengeId.eq(challenge.id))
+        .all()
+        .await
+        .unwrap();
+    let ids: HashSet<Uuid> = mine.iter().map(|c| c.id).collect();
+    assert_eq!(mine.len(), ack.submitted.len(), "no submission lost or doubled");
+    assert!(ack.submitted.iter().all(|id| ids.contains(id)));
+    for c in &mine {
+        let approved = ack.approved.contains(&c.id);
+        assert_eq!(
+            c.status == rally::challenges::COMPLETION_APPROVED,
+            approved,
+            "an approval lost or made up"
+        );
+    }
+    let redeemed = db
+        .select::<redemptions::Entity>()
+        .filter(redemptions::Column::RewardId.eq(reward.id))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(redeemed.len(), ack.redeemed.len(), "no redemption lost or doubled");
+    // One ledger line per approval and per redemption, and totals that agree with them.
+    let lines = db
+        .select::<rally::db::tenant::points_ledger::Entity>()
+        .filter(rally::db::tenant::points_ledger::Column::ContactId.eq(alice.id))
+        .all()
+        .await
+        .unwrap();
+    let keys: HashSet<String> = lines.iter().map(|l| l.source_key.clone()).collect();
+    for id in &ack.approved {
+        assert!(keys.contains(&format!("completion:{id}")));
+    }
+    for id in &ack.redeemed {
+        assert!(keys.contains(&format!("redemption:{id}")));
+    }
+    assert!(rally::points::totals::verify(&db).await.unwrap().is_empty());
+    // The hub is writable on its new shard.
+    let answer = Answer::Question { text: "moved".into() };
+    service::submit(&db, challenge.id, &alice, &answer)
+        .await
+        .expect("writes go on at the target");
+}
+
+#[tokio::test]
+async fn a_hub_moves_under_concurrent_writes_losing_and_doubling_none() {
+    for env in backends().await {
+        move_under_writes(&env).await;
+    }
+}
+
+/// The hub's rows on each shard, and which shard the directory names.
+async fn placement(app: &TestApp, tenant: Uuid) -> (Uuid, Vec<(Uuid, u64)>) {
+    let t = rally::platform::tenants::find_by_slug(&app.state.registry, "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(t.id, tenant);
+    let mut on = Vec::new();
+    for s in app.state.registry.shards() {
+        on.push((s.id, rows_on(app, s.id, tenant).await));
+    }
+    (t.shard_id, on)
+}
+
+#[tokio::test]
+async fn a_move_killed_at_each_phase_is_finished_by_running_it_again() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let tenant = rally::platform::tenants::find_by_slug(&app.state.registry, "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    let (_, on) = placement(&app, tenant.id).await;
+    let total: u64 = on.iter().map(|(_, n)| n).sum();
+    let name_of = |id: Uuid| {
+        app.state
+            .registry
+            .shards()
+            .into_iter()
+            .find(|s| s.id == id)
+            .unwrap()
+            .name
+    };
+    let cli = |to: &str, crash: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rally"));
+        cmd.args(["tenant", "move", "acme", "--to", to])
+            .env_clear()
+            .env("RALLY_DATA_DIR", env.dir.path())
+            .env("RALLY_LOG", "error")
+            .env("RALLY_MOVE_LEASE_SECONDS", "1")
+            .env("RALLY_MOVE_SETTLE_SECONDS", "0");
+        if let Some(c) = crash {
+            cmd.env("RALLY_CRASH_AT", c);
+        }
+        cmd.output().expect("run rally")
+    };
+    for phase in [
+        "move:copying",
+        "move:paused",
+        "move:verified",
+        "move:switched",
+        "move:cleaning",
+    ] {
+        let (from, _) = placement(&app, tenant.id).await;
+        let to = app
+            .state
+            .registry
+            .shards()
+            .into_iter()
+            .find(|s| s.id != from)
+            .unwrap();
+        let killed = cli(&to.name, Some(phase));
+        assert!(!killed.status.success(), "{phase}: the process was killed");
+        assert!(
+            String::from_utf8_lossy(&killed.stderr).contains(&format!("crash point {phase}")),
+            "{phase}: {}",
+            String::from_utf8_lossy(&killed.stderr)
+        );
+        // Killed: the shard the directory names holds every row of the hub.
+        let (named, on) = placement(&app, tenant.id).await;
+        let there = on.iter().find(|(s, _)| *s == named).unwrap().1;
+        assert_eq!(there, total, "{phase}: the serving shard has all the hub's rows");
+
+        let again = cli(&to.name, None);
+        assert!(
+            again.status.success(),
+            "{phase}: {}",
+            String::from_utf8_lossy(&again.stderr)
+        );
+        assert!(String::from_utf8_lossy(&again.stdout).contains("writes paused"));
+        let (named, on) = placement(&app, tenant.id).await;
+        assert_eq!(named, to.id, "{phase}: the directory names {}", name_of(to.id));
+        for (shard, n) in on {
+            let want = if shard == to.id { total } else { 0 };
+            assert_eq!(n, want, "{phase}: rows on {}", name_of(shard));
+        }
+    }
+    // The hub works where it ended up.
+    let db = served_db(&app.state, tenant.id).await;
+    assert!(rally::points::totals::verify(&db).await.unwrap().is_empty());
+
+    // Refusals are one clear line: no such shard, the shard it is on already.
+    let o = cli("nowhere", None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no shard named 'nowhere'"));
+    let (on_now, _) = placement(&app, tenant.id).await;
+    let o = cli(&name_of(on_now), None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already on shard"));
+}
+
+#[tokio::test]
+async fn rebalance_proposes_moves_that_even_out_shards() {
+    let env = TestEnv::sqlite().await;
+    let registry = env.registry().await;
+    let [a, _] = env.shard_names();
+    for i in 0..5 {
+        rally::platform::tenants::create(
+            &registry,
+            &format!("hub-{i}"),
+            "Hub",
+            Some(a),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    }
+    let p = moves::propose_rebalance(&registry).await.unwrap();
+    // 5 and 0: two hubs move, leaving 3 and 2.
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert!(p.iter().all(|m| m.from == a && m.to != a));
+}
