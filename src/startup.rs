@@ -226,6 +226,7 @@ impl Application {
                 Duration::from_secs(config.host_cache_seconds),
             )),
             hub_config: Arc::new(hub_config::HubConfigCache::new(HUB_CONFIG_TTL, signer)),
+            hub_cache: Arc::new(crate::web::hub_cache::HubCache::default()),
             config: Arc::new(config),
             registry,
         };

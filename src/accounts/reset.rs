@@ -125,5 +125,6 @@ pub async fn complete(
         .await?
         .ok_or(ResetError::InvalidToken)?;
     txn.commit().await?;
+    crate::web::auth::forget_user(user.id).await;
     Ok(user)
 }

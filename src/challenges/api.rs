@@ -149,8 +149,18 @@ mod server {
         use crate::points::ledger::{names, titles};
         let names = names(db, rows.iter().map(|r| r.contact_id).collect()).await?;
         let titles = titles(db, rows.iter().map(|r| r.challenge_id).collect()).await?;
-        Ok(rows
-            .into_iter()
+        Ok(rows_named(db, signer, rows, &names, &titles))
+    }
+
+    /// Completions as rows, with their advocates' names and challenges' titles at hand.
+    pub fn rows_named(
+        db: &TenantDb,
+        signer: &UrlSigner,
+        rows: Vec<completions::Model>,
+        names: &std::collections::HashMap<uuid::Uuid, String>,
+        titles: &std::collections::HashMap<uuid::Uuid, String>,
+    ) -> Vec<QueueRow> {
+        rows.into_iter()
             .map(|r| QueueRow {
                 id: r.id.to_string(),
                 challenge: titles.get(&r.challenge_id).cloned().unwrap_or_default(),
@@ -166,26 +176,55 @@ mod server {
                 status: r.status,
                 note: r.review_note,
             })
-            .collect())
+            .collect()
     }
 }
 
-/// Completions as list rows (for the member's own page).
+/// A member's own completions as list rows: their name is known, and the hub's challenge
+/// titles are memoized for the hub (no query here).
 #[cfg(feature = "ssr")]
-pub async fn queue_rows_for(
-    db: &crate::db::TenantDb,
-    signer: &crate::storage::signing::UrlSigner,
+pub async fn own_rows(
+    ctx: &crate::web::context::RequestCtx,
+    contact: &crate::db::tenant::contacts::Model,
     rows: Vec<crate::db::tenant::completions::Model>,
 ) -> Result<Vec<QueueRow>, AppError> {
-    server::queue_rows(db, signer, rows).await
+    let hub = ctx.hub()?;
+    let db = &hub.db;
+    let titles = ctx
+        .state
+        .hub_cache
+        .get(hub.tenant.id, "challenge titles", "", || async {
+            use crate::db::tenant::challenges;
+            use sea_orm::QuerySelect;
+            let all: Vec<(uuid::Uuid, String)> = db
+                .select::<challenges::Entity>()
+                .tuples(|s| {
+                    s.select_only()
+                        .column(challenges::Column::Id)
+                        .column(challenges::Column::Title)
+                })
+                .await?;
+            Ok::<_, sea_orm::DbErr>(all.into_iter().collect::<std::collections::HashMap<_, _>>())
+        })
+        .await?;
+    let names = std::collections::HashMap::from([(contact.id, contact.display_name.clone())]);
+    Ok(server::rows_named(db, &ctx.state.signer, rows, &names, &titles))
 }
 
 /// `/challenges`: what the signed-in member can do now.
 pub async fn load_challenges() -> Result<Vec<ChallengeCard>, AppError> {
     use crate::domain::Role;
     use server::*;
+    use crate::challenges::service;
     let (ctx, contact) = hub_with_role(Role::Advocate).await?;
-    let open = crate::challenges::service::open_for(&ctx.hub()?.db, contact.id).await?;
+    let hub = ctx.hub()?;
+    let db = &hub.db;
+    let published = ctx
+        .state
+        .hub_cache
+        .get(hub.tenant.id, "published challenges", "", || service::published(db))
+        .await?;
+    let open = service::open_for(db, &published, contact.id).await?;
     Ok(open
         .into_iter()
         .map(|(c, used)| ChallengeCard {

@@ -166,27 +166,36 @@ pub async fn check_open<C: ConnectionTrait>(
     Ok(within_limit(c, used))
 }
 
-/// The challenges `contact` can do now, with how often each was used: the same rules as
-/// [`check_open`], from three queries whatever the number of challenges.
-pub async fn open_for(
-    db: &TenantDb,
-    contact_id: Uuid,
-) -> Result<Vec<(challenges::Model, i64)>, DbErr> {
-    let at = now();
-    let published = db
-        .select::<challenges::Entity>()
+/// The hub's published challenges, newest first (hub-wide: pages memoize it).
+pub async fn published(db: &TenantDb) -> Result<Vec<challenges::Model>, DbErr> {
+    db.select::<challenges::Entity>()
         .filter(challenges::Column::Status.eq(STATUS_PUBLISHED))
         .order_by_desc(challenges::Column::CreatedAt)
         .all()
-        .await?;
-    let groups: std::collections::HashSet<Uuid> = db
-        .select::<group_members::Entity>()
-        .filter(group_members::Column::ContactId.eq(contact_id))
-        .all()
-        .await?
-        .into_iter()
-        .map(|m| m.group_id)
-        .collect();
+        .await
+}
+
+/// Of the `published` challenges, those `contact` can do now, with how often each was
+/// used: the same rules as [`check_open`], from one query of the advocate's own (two when
+/// a challenge is for a group), whatever the number of challenges.
+pub async fn open_for(
+    db: &TenantDb,
+    published: &[challenges::Model],
+    contact_id: Uuid,
+) -> Result<Vec<(challenges::Model, i64)>, DbErr> {
+    let at = now();
+    let groups: std::collections::HashSet<Uuid> =
+        if published.iter().any(|c| c.target_group_id.is_some()) {
+            db.select::<group_members::Entity>()
+                .filter(group_members::Column::ContactId.eq(contact_id))
+                .all()
+                .await?
+                .into_iter()
+                .map(|m| m.group_id)
+                .collect()
+        } else {
+            Default::default()
+        };
     let mut used: std::collections::HashMap<Uuid, i64> = std::collections::HashMap::new();
     for done in db
         .select::<completions::Entity>()
@@ -198,12 +207,12 @@ pub async fn open_for(
         *used.entry(done.challenge_id).or_default() += 1;
     }
     Ok(published
-        .into_iter()
+        .iter()
         .filter(|c| closed_at(c, at).is_none())
         .filter(|c| c.target_group_id.is_none_or(|g| groups.contains(&g)))
         .filter_map(|c| {
             let n = used.get(&c.id).copied().unwrap_or(0);
-            within_limit(&c, n).ok().map(|n| (c, n))
+            within_limit(c, n).ok().map(|n| (c.clone(), n))
         })
         .collect())
 }

@@ -30,19 +30,41 @@ pub async fn load_leaderboard(period: String) -> Result<Leaderboard, AppError> {
     let (ctx, contact) = hub_with_role(Role::Advocate).await?;
     let hub = ctx.hub()?;
     let month = (period == "month").then(|| super::totals::month_of(chrono::Utc::now()));
-    let board =
-        super::totals::leaderboard(&hub.db, month.as_deref(), TOP, Some(contact.id)).await?;
-    let mut wanted: Vec<_> = board.top.iter().map(|s| s.contact_id).collect();
-    wanted.extend(board.own.as_ref().map(|s| s.contact_id));
-    let names = ledger::names(&hub.db, wanted).await?;
-    let line = |s: &ledger::Standing| Rank {
+    let db = &hub.db;
+    // The top is the same for every member: memoized for the hub, names included.
+    let top = ctx
+        .state
+        .hub_cache
+        .get(hub.tenant.id, "leaderboard", month.as_deref().unwrap_or("all"), || async {
+            let board = super::totals::leaderboard(db, month.as_deref(), TOP, None).await?;
+            let ids = board.top.iter().map(|s| s.contact_id).collect();
+            let names = ledger::names(db, ids).await?;
+            Ok::<_, sea_orm::DbErr>(
+                board
+                    .top
+                    .into_iter()
+                    .map(|s| {
+                        let name = names.get(&s.contact_id).cloned().unwrap_or_default();
+                        (s, name)
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .await?;
+    let line = |s: &ledger::Standing, name: String| Rank {
         rank: s.rank,
-        name: names.get(&s.contact_id).cloned().unwrap_or_default(),
+        name,
         points: s.points,
         is_viewer: s.contact_id == contact.id,
     };
-    let top = board.top.iter().map(line).collect();
-    let own = board.own.as_ref().map(line);
+    let own = if top.iter().any(|(s, _)| s.contact_id == contact.id) {
+        None
+    } else {
+        super::totals::rank_of(db, month.as_deref(), contact.id)
+            .await?
+            .map(|s| line(&s, contact.display_name.clone()))
+    };
+    let top = top.iter().map(|(s, n)| line(s, n.clone())).collect();
     Ok(Leaderboard { top, own })
 }
 

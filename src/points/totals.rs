@@ -216,8 +216,9 @@ async fn ranked<C: ConnectionTrait>(
     }
 }
 
-/// The viewer's line: their points, and 1 + how many lines rank above them.
-async fn rank_of<C: ConnectionTrait>(
+/// The viewer's line: their points, and 1 + how many lines rank above them (`None`: they
+/// earned nothing in the period).
+pub async fn rank_of<C: ConnectionTrait>(
     db: &TenantScope<C>,
     month: Option<&str>,
     viewer: Uuid,

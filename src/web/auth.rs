@@ -40,6 +40,30 @@ pub async fn sign_in(session: &Session, user: &users::Model) -> Result<(), Sessi
     Ok(())
 }
 
+/// Accounts read lately, by id: a warm page does not read its viewer's account row again.
+/// Kept for [`USER_TTL`] at most, and forgotten at once on this server when their sessions
+/// are ended; another server may honour an ended session for that long.
+static USERS: std::sync::LazyLock<moka::future::Cache<Uuid, users::Model>> =
+    std::sync::LazyLock::new(|| {
+        moka::future::Cache::builder()
+            .max_capacity(100_000)
+            .time_to_live(USER_TTL)
+            .build()
+    });
+
+/// How long an account row read for a session is trusted.
+pub const USER_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Drops a cached account (its sessions were ended, its password changed).
+pub async fn forget_user(id: Uuid) {
+    USERS.invalidate(&id).await;
+}
+
+/// Drops every cached account (the hot configuration moved).
+pub fn forget_users() {
+    USERS.invalidate_all();
+}
+
 /// The signed-in user, if the session still stands (the user exists and the epoch is
 /// current). A stale sign-in is removed from the session.
 pub async fn current_user(
@@ -49,9 +73,18 @@ pub async fn current_user(
     let Some(signed_in) = session.get::<SignedIn>(KEY).await? else {
         return Ok(None);
     };
-    let user = users::Entity::find_by_id(signed_in.user_id)
-        .one(global)
-        .await?;
+    let user = match USERS.get(&signed_in.user_id).await {
+        Some(u) => Some(u),
+        None => {
+            let found = users::Entity::find_by_id(signed_in.user_id)
+                .one(global)
+                .await?;
+            if let Some(u) = &found {
+                USERS.insert(u.id, u.clone()).await;
+            }
+            found
+        }
+    };
     match user {
         Some(u) if u.session_epoch == signed_in.epoch => Ok(Some(u)),
         _ => {
@@ -73,6 +106,7 @@ pub async fn end_all_sessions(global: &DatabaseConnection, user_id: Uuid) -> Res
         .filter(users::Column::Id.eq(user_id))
         .exec(global)
         .await?;
+    forget_user(user_id).await;
     Ok(())
 }
 

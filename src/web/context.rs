@@ -96,12 +96,23 @@ impl RequestCtx {
         let Some(user) = self.user().await? else {
             return Ok(None);
         };
-        Ok(self
-            .memo
-            .contact
-            .get_or_try_init(|| contacts::active(&hub.db, user.id))
-            .await
-            .cloned()?)
+        // Memoized for the hub (see `hub_cache`): a form post on the hub drops it, so a
+        // change of role or status is seen at once here, within seconds elsewhere.
+        let load = || async {
+            let found = self
+                .state
+                .hub_cache
+                .get_found(hub.tenant.id, "contact", &user.id.to_string(), || {
+                    contacts::find_for_user(&hub.db, user.id)
+                })
+                .await?;
+            Ok::<_, sea_orm::DbErr>(
+                found
+                    .map(|c| c.as_ref().clone())
+                    .filter(|c| c.status == crate::domain::ContactStatus::Active),
+            )
+        };
+        Ok(self.memo.contact.get_or_try_init(load).await.cloned()?)
     }
 
     /// The hub of this request, or a 404 on the accounts host.

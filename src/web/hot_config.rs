@@ -36,6 +36,8 @@ pub fn spawn(state: AppState) {
             seen = Some(now);
             state.tenants.invalidate_all();
             state.hub_config.invalidate_all();
+            state.hub_cache.invalidate_all();
+            crate::web::auth::forget_users();
             if let Err(e) = state.registry.reload().await {
                 tracing::warn!(error = %e, "hot configuration: shard list not readable");
             }

@@ -22,6 +22,7 @@ pub mod headers;
 pub mod health;
 pub mod hosts;
 pub mod hot_config;
+pub mod hub_cache;
 pub mod hub_config;
 pub mod limits;
 pub mod metrics;
@@ -59,6 +60,8 @@ mod state {
         pub registry: Arc<crate::db::ShardRegistry>,
         pub tenants: Arc<super::hosts::TenantResolver>,
         pub hub_config: Arc<super::hub_config::HubConfigCache>,
+        /// Hub-wide lists every member sees alike, memoized for seconds.
+        pub hub_cache: Arc<super::hub_cache::HubCache>,
         pub limiter: Arc<super::limits::AttemptLimiter>,
         /// Uploaded files, and the signer of their URLs.
         pub storage: Arc<crate::storage::Storage>,

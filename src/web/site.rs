@@ -87,9 +87,18 @@ pub async fn route_by_host(
                 if let Some(res) = to_primary_host(state, &req, &hub.tenant) {
                     return res;
                 }
+                let tenant = hub.tenant.id;
+                let writes = !matches!(*req.method(), http::Method::GET | http::Method::HEAD);
                 req.extensions_mut().insert(Site::Hub(hub));
                 req.extensions_mut().insert(RequestMemo::default());
-                next.run(req).await
+                let res = next.run(req).await;
+                // A form post may change what every member sees (a published challenge, an
+                // approval in the feed, a new ladder): this server shows it at once, the
+                // others within the hub cache's few seconds.
+                if writes {
+                    state.hub_cache.invalidate_hub(tenant);
+                }
+                res
             }
             Ok(None) => pages::no_hub_here(),
             Err(res) => res,
