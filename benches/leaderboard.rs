@@ -5,13 +5,13 @@
 //!
 //!   scripts/bench.sh            (2,000 advocates × 25 ledger lines)
 //!   ADVOCATES=500 LINES=10 scripts/bench.sh
+use chrono::Datelike;
 use rally::db::tenant::points_ledger;
 use rally::db::{new_id, sea_orm, TenantDb};
 use rally::platform::{migrate, tenants};
 use rally::points::totals;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, Set};
 use std::collections::HashMap;
-use chrono::Datelike;
 use std::time::{Duration, Instant};
 
 fn env_or(name: &str, default: usize) -> usize {
@@ -145,8 +145,10 @@ async fn main() {
         .map(|d| d.and_utc());
     let viewer = sql.last().map(|s| s.0);
     let kept_all = median(runs, || totals::leaderboard(&db, None, 25, viewer)).await;
-    let kept_month =
-        median(runs, || totals::leaderboard(&db, Some(&this_month), 25, viewer)).await;
+    let kept_month = median(runs, || {
+        totals::leaderboard(&db, Some(&this_month), 25, viewer)
+    })
+    .await;
     let sql_all = median(runs, || standings_summed(&db, None)).await;
     let sql_month = median(runs, || standings_summed(&db, month_start)).await;
     let rust_all = median(runs, || standings_in_rust(&db)).await;

@@ -54,7 +54,12 @@ impl Client {
         format!("{name}.localhost:{}", self.addr.port())
     }
 
-    async fn send(&mut self, host: &str, path: &str, form: Option<&[(&str, &str)]>) -> (u16, String) {
+    async fn send(
+        &mut self,
+        host: &str,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+    ) -> (u16, String) {
         let url = format!("http://{}{path}", self.addr);
         let mut req = match form {
             Some(f) => {
@@ -158,9 +163,13 @@ fn ms(d: Duration) -> f64 {
 
 /// A server on a fresh data directory (embedded SQLite), or on PostgreSQL databases
 /// (`RALLY_DATABASE_URL` for the global one; `shard_urls` added as shards).
-async fn server(vars: Vec<(&'static str, String)>, shard_urls: &[(&str, String)]) -> (SocketAddr, rally::web::AppState) {
+async fn server(
+    vars: Vec<(&'static str, String)>,
+    shard_urls: &[(&str, String)],
+) -> (SocketAddr, rally::web::AppState) {
     let dir = std::env::temp_dir().join(format!("rally-scale-{}-{}", std::process::id(), new_id()));
-    let mut all: HashMap<String, String> = vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    let mut all: HashMap<String, String> =
+        vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     all.insert("RALLY_DATA_DIR".into(), dir.display().to_string());
     all.insert("RALLY_LISTEN".into(), "127.0.0.1:0".into());
     all.insert("RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT".into(), "100000".into());
@@ -169,7 +178,9 @@ async fn server(vars: Vec<(&'static str, String)>, shard_urls: &[(&str, String)]
     if !shard_urls.is_empty() {
         let registry = rally::startup::open_databases(&config).await.unwrap();
         for (name, url) in shard_urls {
-            shards::add(registry.global(), name, url, None).await.unwrap();
+            shards::add(registry.global(), name, url, None)
+                .await
+                .unwrap();
         }
     }
     let app = rally::startup::Application::build(config, rally::startup::leptos_options())
@@ -206,7 +217,11 @@ async fn big_hub(registry: &ShardRegistry, slug: &str, advocates: usize, lines: 
             created_at: Set(start),
         });
         for l in 0..lines {
-            let delta = if l % 10 == 9 { -20 } else { ((a * 7 + l * 13) % 90 + 10) as i64 };
+            let delta = if l % 10 == 9 {
+                -20
+            } else {
+                ((a * 7 + l * 13) % 90 + 10) as i64
+            };
             ledger.push(points_ledger::ActiveModel {
                 id: Set(new_id()),
                 tenant_id: NotSet,
@@ -249,7 +264,9 @@ async fn big(label: &str, vars: Vec<(&'static str, String)>, shard_urls: &[(&str
     let runs = env_or("RUNS", 41);
     let (addr, state) = server(vars, shard_urls).await;
     let registry = state.registry.clone();
-    seed::demo(&registry, &state.config.root_domain).await.unwrap();
+    seed::demo(&registry, &state.config.root_domain)
+        .await
+        .unwrap();
     let seeding = Instant::now();
     big_hub(&registry, "big", advocates, lines).await;
     println!(
@@ -264,16 +281,26 @@ async fn big(label: &str, vars: Vec<(&'static str, String)>, shard_urls: &[(&str
     owner.sign_in("owner@example.com", "acme").await;
     owner.sign_in("owner@example.com", "big").await;
     println!("{label}: p50 of {runs} sequential requests, warm");
-    println!("  {:<18} {:>12} {:>14}", "page", "demo hub", "50k-advocate hub");
+    println!(
+        "  {:<18} {:>12} {:>14}",
+        "page", "demo hub", "50k-advocate hub"
+    );
     for (name, path) in PAGES {
-        let who = if path.starts_with("/admin") { &mut owner } else { &mut alice };
+        let who = if path.starts_with("/admin") {
+            &mut owner
+        } else {
+            &mut alice
+        };
         let demo = who.p50(&who.host("acme"), path, runs).await;
         let bigp = who.p50(&who.host("big"), path, runs).await;
         println!("  {name:<18} {:>9.2} ms {:>11.2} ms", ms(demo), ms(bigp));
     }
     // The write pause of a move, demo hub and big hub.
     for slug in ["acme", "big"] {
-        let t = tenants::find_by_slug(&registry, slug).await.unwrap().unwrap();
+        let t = tenants::find_by_slug(&registry, slug)
+            .await
+            .unwrap()
+            .unwrap();
         let to = registry
             .shards()
             .into_iter()
@@ -311,7 +338,9 @@ async fn pg_shards() -> Option<(String, Vec<(&'static str, String)>)> {
         conn.execute_unprepared(&format!("CREATE DATABASE {prefix}_{name}"))
             .await
             .ok()?;
-        urls.push(format!("postgres://postgres@127.0.0.1:5432/{prefix}_{name}"));
+        urls.push(format!(
+            "postgres://postgres@127.0.0.1:5432/{prefix}_{name}"
+        ));
     }
     Some((
         urls[0].clone(),
@@ -324,7 +353,8 @@ async fn hubs() {
     let runs = env_or("RUNS", 201);
     let mut results = Vec::new();
     for count in [10, many] {
-        let dir = std::env::temp_dir().join(format!("rally-scale-hubs-{}-{count}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("rally-scale-hubs-{}-{count}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let extra: Vec<(&str, String)> = ["shard3", "shard4"]
             .iter()
@@ -334,9 +364,15 @@ async fn hubs() {
         let registry = state.registry.clone();
         let made = Instant::now();
         for i in 0..count {
-            tenants::create(&registry, &format!("hub-{i:05}"), "Hub", None, Default::default())
-                .await
-                .unwrap();
+            tenants::create(
+                &registry,
+                &format!("hub-{i:05}"),
+                "Hub",
+                None,
+                Default::default(),
+            )
+            .await
+            .unwrap();
         }
         let made = made.elapsed();
         let mut c = Client::new(addr);
@@ -354,7 +390,9 @@ async fn hubs() {
         let mut times = Vec::with_capacity(runs);
         let mut seed = 12345u64;
         for _ in 0..runs {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let i = (seed >> 33) as usize % count;
             let h = c.host(&format!("hub-{i:05}"));
             let start = Instant::now();
@@ -369,10 +407,20 @@ async fn hubs() {
             .map(|s| s.id)
             .collect::<Vec<_>>()
             .len() as u32;
-        results.push((count, times[runs / 2], times[runs * 99 / 100], made, open, registry));
+        results.push((
+            count,
+            times[runs / 2],
+            times[runs * 99 / 100],
+            made,
+            open,
+            registry,
+        ));
     }
     println!("hub home page, hubs at random, {runs} requests (4 shards, embedded SQLite):");
-    println!("  {:>7} {:>10} {:>10} {:>10}", "hubs", "p50", "p99", "created in");
+    println!(
+        "  {:>7} {:>10} {:>10} {:>10}",
+        "hubs", "p50", "p99", "created in"
+    );
     for (count, p50, p99, made, _, _) in &results {
         println!(
             "  {count:>7} {:>7.2} ms {:>7.2} ms {:>8.1} s",
@@ -397,6 +445,150 @@ async fn hubs() {
     }
 }
 
+/// `wrk` for `secs` seconds, 8 connections, with a Host and a cookie; requests per second.
+fn wrk(addr: SocketAddr, host: &str, cookie: &str, secs: usize) -> f64 {
+    let out = std::process::Command::new("wrk")
+        .args(["-t2", "-c8", &format!("-d{secs}s")])
+        .args(["-H", &format!("Host: {host}")])
+        .args(["-H", &format!("Cookie: rally_session={cookie}")])
+        .arg(format!("http://{addr}/"))
+        .output()
+        .expect("wrk (apt-get install wrk)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("Non-2xx"), "wrk saw errors: {text}");
+    text.lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// What the bare handler knows without asking (as Rally memoizes it): the hub's ladder,
+/// published challenges and feed, read once.
+struct Bare {
+    registry: Arc<ShardRegistry>,
+    tenant: uuid::Uuid,
+    shard: uuid::Uuid,
+    contact: uuid::Uuid,
+    ladder: Vec<rally::points::Level>,
+    published: Vec<rally::db::tenant::challenges::Model>,
+    feed: Vec<String>,
+}
+
+/// The member dashboard, by hand: the statements Rally's dashboard issues when warm (the
+/// session, the advocate's totals, their completions), HTML written with `format!`.
+async fn bare_dashboard(
+    axum::extract::State(b): axum::extract::State<Arc<Bare>>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Html<String> {
+    use rally::db::global::sessions;
+    use rally::db::tenant::completions;
+    use sea_orm::{ColumnTrait, EntityTrait};
+    let cookie = headers
+        .get("cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.strip_prefix("rally_session="))
+        .unwrap_or_default()
+        .to_string();
+    let session = sessions::Entity::find_by_id(cookie)
+        .one(b.registry.global())
+        .await
+        .unwrap();
+    assert!(session.is_some(), "signed in");
+    let db = b.registry.tenant_db(b.tenant, b.shard).await.unwrap();
+    let totals = rally::points::totals::of(&db, b.contact).await.unwrap();
+    let done = db
+        .select::<completions::Entity>()
+        .filter(completions::Column::ContactId.eq(b.contact))
+        .all()
+        .await
+        .unwrap();
+    let level = rally::points::progress(totals.lifetime, &b.ladder);
+    let mut html = format!(
+        "<!DOCTYPE html><html><head><title>Acme</title></head><body><h1>Your points</h1>\
+         <p>Balance {} · lifetime {} · {} ({}%)</p><h2>Next challenges</h2><ul>",
+        totals.balance, totals.lifetime, level.current.name, level.percent
+    );
+    for c in b.published.iter().take(3) {
+        let used = done.iter().filter(|d| d.challenge_id == c.id).count();
+        html.push_str(&format!(
+            "<li>{} — {} points ({used} done)</li>",
+            c.title, c.points
+        ));
+    }
+    html.push_str("</ul><h2>Lately</h2><ul>");
+    for f in &b.feed {
+        html.push_str(&format!("<li>{f}</li>"));
+    }
+    html.push_str("</ul></body></html>");
+    axum::response::Html(html)
+}
+
+async fn bare() {
+    let secs = env_or("SECONDS", 10);
+    let (addr, state) = server(vec![], &[]).await;
+    let registry = state.registry.clone();
+    seed::demo(&registry, &state.config.root_domain)
+        .await
+        .unwrap();
+    let mut alice = Client::new(addr);
+    alice.sign_in("alice@example.com", "acme").await;
+    let acme = alice.host("acme");
+    let cookie = alice.jar.get(&acme).cloned().unwrap();
+    let t = tenants::find_by_slug(&registry, "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    let db = registry.tenant_db(t.id, t.shard_id).await.unwrap();
+    let user = {
+        use rally::db::global::users;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        users::Entity::find()
+            .filter(users::Column::Email.eq("alice@example.com"))
+            .one(registry.global())
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let contact = contacts::find_for_user(&db, user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let b = Arc::new(Bare {
+        registry: registry.clone(),
+        tenant: t.id,
+        shard: t.shard_id,
+        contact: contact.id,
+        ladder: rally::points::ledger::ladder(&db).await.unwrap(),
+        published: rally::challenges::service::published(&db).await.unwrap(),
+        feed: (0..15)
+            .map(|i| format!("Someone completed challenge {i}"))
+            .collect(),
+    });
+    let router = axum::Router::new()
+        .route("/", axum::routing::get(bare_dashboard))
+        .with_state(b);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let bare_addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    // Both answer before they are timed.
+    alice.p50(&acme, "/", 5).await;
+    let rally_rps = wrk(addr, &acme, &cookie, secs);
+    let bare_rps = wrk(bare_addr, &acme, &cookie, secs);
+    println!("member dashboard, wrk 8 connections × {secs} s, the demo's acme hub:");
+    println!(
+        "  {:<34} {:>10.0} req/s",
+        "bare axum handler (same SQL)", bare_rps
+    );
+    println!(
+        "  {:<34} {:>10.0} req/s",
+        "Rally's dashboard page", rally_rps
+    );
+    println!(
+        "  Rally serves {:.0} % of the bare handler's rate (goal: at least 60 %)",
+        rally_rps / bare_rps * 100.0
+    );
+}
+
 #[tokio::main]
 async fn main() {
     let which = std::env::var("BENCH").unwrap_or_else(|_| "all".into());
@@ -408,6 +600,9 @@ async fn main() {
             }
             None => println!("PostgreSQL: no server at 127.0.0.1:5432; skipped"),
         }
+    }
+    if which == "all" || which == "bare" {
+        bare().await;
     }
     if which == "all" || which == "hubs" {
         hubs().await;

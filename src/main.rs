@@ -561,8 +561,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 bar.set_position(m.copied.max(0) as u64);
                 bar.set_message(m.phase.clone());
             };
-            let done =
-                moves::run(&registry, started.id, moves::MoveSettings::from_env(), &show).await?;
+            let done = moves::run(
+                &registry,
+                started.id,
+                moves::MoveSettings::from_env(),
+                &show,
+            )
+            .await?;
             bar.finish_and_clear();
             let pause = done
                 .pause_ms
@@ -580,7 +585,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 println!("the active shards are even: nothing to move");
             }
             for p in proposals {
-                println!("rally tenant move {} --to {}    # from {}", p.slug, p.to, p.from);
+                println!(
+                    "rally tenant move {} --to {}    # from {}",
+                    p.slug, p.to, p.from
+                );
             }
         }
         Command::Points(PointsCommand::Verify { slug, repair }) => {

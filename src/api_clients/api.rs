@@ -56,7 +56,7 @@ pub struct ApiPage {
 
 /// `/admin/api` (hub admins).
 pub async fn load_api_admin() -> Result<ApiPage, AppError> {
-    use crate::db::tenant::{api_clients, api_event_types, api_keys, challenges};
+    use crate::db::tenant::{api_clients, api_event_types, api_keys};
     use crate::domain::Role;
     use crate::web::guard::hub_with_role;
     let (ctx, _) = hub_with_role(Role::Admin).await?;
@@ -99,11 +99,7 @@ pub async fn load_api_admin() -> Result<ApiPage, AppError> {
             name: c.name,
         })
         .collect();
-    let all_challenges = db
-        .select::<challenges::Entity>()
-        .order_by_asc(challenges::Column::Title)
-        .all()
-        .await?;
+    let all_challenges = crate::challenges::api::all_challenges(&ctx).await?;
     let event_types = db
         .select::<api_event_types::Entity>()
         .order_by_asc(api_event_types::Column::Key)
@@ -143,8 +139,8 @@ pub async fn load_api_admin() -> Result<ApiPage, AppError> {
             .collect(),
         event_types,
         challenges: all_challenges
-            .into_iter()
-            .map(|c| (c.id.to_string(), c.title))
+            .iter()
+            .map(|c| (c.id.to_string(), c.title.clone()))
             .collect(),
         audit,
         api_base: ctx.state.config.url_for_host(&format!("api.{root}")),

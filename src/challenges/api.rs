@@ -141,17 +141,6 @@ mod server {
         signer.url(db.tenant_id(), key, chrono::Utc::now().timestamp())
     }
 
-    pub async fn queue_rows(
-        db: &TenantDb,
-        signer: &UrlSigner,
-        rows: Vec<completions::Model>,
-    ) -> Result<Vec<QueueRow>, AppError> {
-        use crate::points::ledger::{names, titles};
-        let names = names(db, rows.iter().map(|r| r.contact_id).collect()).await?;
-        let titles = titles(db, rows.iter().map(|r| r.challenge_id).collect()).await?;
-        Ok(rows_named(db, signer, rows, &names, &titles))
-    }
-
     /// Completions as rows, with their advocates' names and challenges' titles at hand.
     pub fn rows_named(
         db: &TenantDb,
@@ -190,39 +179,57 @@ pub async fn own_rows(
 ) -> Result<Vec<QueueRow>, AppError> {
     let hub = ctx.hub()?;
     let db = &hub.db;
-    let titles = ctx
+    let titles = titles_of(&all_challenges(ctx).await?);
+    let names = std::collections::HashMap::from([(contact.id, contact.display_name.clone())]);
+    Ok(server::rows_named(
+        db,
+        &ctx.state.signer,
+        rows,
+        &names,
+        &titles,
+    ))
+}
+
+/// Every challenge of the hub, drafts and archived ones too (memoized for the hub: titles
+/// for lists, without a query per page).
+#[cfg(feature = "ssr")]
+pub async fn all_challenges(
+    ctx: &crate::web::context::RequestCtx,
+) -> Result<std::sync::Arc<Vec<crate::db::tenant::challenges::Model>>, AppError> {
+    let hub = ctx.hub()?;
+    Ok(ctx
         .state
         .hub_cache
-        .get(hub.tenant.id, "challenge titles", "", || async {
-            use crate::db::tenant::challenges;
-            use sea_orm::QuerySelect;
-            let all: Vec<(uuid::Uuid, String)> = db
-                .select::<challenges::Entity>()
-                .tuples(|s| {
-                    s.select_only()
-                        .column(challenges::Column::Id)
-                        .column(challenges::Column::Title)
-                })
-                .await?;
-            Ok::<_, sea_orm::DbErr>(all.into_iter().collect::<std::collections::HashMap<_, _>>())
+        .get(hub.tenant.id, "all challenges", "", || {
+            hub.db
+                .select::<crate::db::tenant::challenges::Entity>()
+                .order_by_asc(crate::db::tenant::challenges::Column::Title)
+                .all()
         })
-        .await?;
-    let names = std::collections::HashMap::from([(contact.id, contact.display_name.clone())]);
-    Ok(server::rows_named(db, &ctx.state.signer, rows, &names, &titles))
+        .await?)
+}
+
+#[cfg(feature = "ssr")]
+fn titles_of(
+    all: &[crate::db::tenant::challenges::Model],
+) -> std::collections::HashMap<uuid::Uuid, String> {
+    all.iter().map(|c| (c.id, c.title.clone())).collect()
 }
 
 /// `/challenges`: what the signed-in member can do now.
 pub async fn load_challenges() -> Result<Vec<ChallengeCard>, AppError> {
+    use crate::challenges::service;
     use crate::domain::Role;
     use server::*;
-    use crate::challenges::service;
     let (ctx, contact) = hub_with_role(Role::Advocate).await?;
     let hub = ctx.hub()?;
     let db = &hub.db;
     let published = ctx
         .state
         .hub_cache
-        .get(hub.tenant.id, "published challenges", "", || service::published(db))
+        .get(hub.tenant.id, "published challenges", "", || {
+            service::published(db)
+        })
         .await?;
     let open = service::open_for(db, &published, contact.id).await?;
     Ok(open
@@ -355,9 +362,17 @@ pub async fn load_admin_completions() -> Result<Queue, AppError> {
         .limit(20)
         .all()
         .await?;
+    // One lookup of names for both lists; titles from the hub's memo.
+    let ids = pending
+        .iter()
+        .chain(&recent)
+        .map(|c| c.contact_id)
+        .collect();
+    let names = crate::points::ledger::names(db, ids).await?;
+    let titles = titles_of(&all_challenges(&ctx).await?);
     Ok(Queue {
-        pending: queue_rows(db, &ctx.state.signer, pending).await?,
-        recent: queue_rows(db, &ctx.state.signer, recent).await?,
+        pending: rows_named(db, &ctx.state.signer, pending, &names, &titles),
+        recent: rows_named(db, &ctx.state.signer, recent, &names, &titles),
         flash: ctx.flash("review").await,
     })
 }

@@ -110,8 +110,7 @@ mod server {
         let mut ids: Vec<_> = approved.iter().map(|c| c.contact_id).collect();
         ids.extend(badges.iter().map(|b| b.contact_id));
         let names = ledger::names(db, ids).await?;
-        let titles =
-            ledger::titles(db, approved.iter().map(|c| c.challenge_id).collect()).await?;
+        let titles = ledger::titles(db, approved.iter().map(|c| c.challenge_id).collect()).await?;
         let name = |id| names.get(&id).cloned().unwrap_or_else(|| "Someone".into());
         let mut feed: Vec<(chrono::DateTime<chrono::Utc>, String)> = approved
             .iter()

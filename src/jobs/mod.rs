@@ -388,7 +388,8 @@ fn due(at: chrono::DateTime<chrono::Utc>) -> Condition {
         )
 }
 
-/// Leaves out the jobs of hubs whose writes a shard's fence refuses.
+/// Leaves out the jobs of hubs fenced on this shard: paused for a move, moved away, or
+/// copied here and not yet arrived.
 const NOT_FENCED: &str = " AND (tenant_id IS NULL OR tenant_id NOT IN \
      (SELECT tenant_id FROM tenant_fences WHERE state <> 'capturing'))";
 

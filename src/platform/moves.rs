@@ -5,7 +5,8 @@
 //! or cleans up after it. The hub is served from exactly one shard throughout: the
 //! directory (`tenants.shard_id`) names the source until the switch, the target after.
 //!
-//! 1. **copying** — the source's fence for the hub is set to `capturing`, so a trigger on
+//! 1. **copying** — the target's fence for the hub is set to `incoming` (job workers there
+//!    leave its copied jobs alone), the source's to `capturing`, so a trigger on
 //!    every tenant table records each row the hub writes from now on
 //!    (`tenant_move_changes`). Every table's rows are copied to the target in id order, in
 //!    batches; the target's highest id is where a resumed copy goes on. Then every row is
@@ -314,7 +315,12 @@ async fn set_fence(conn: &DatabaseConnection, tenant: Uuid, state: &str) -> Resu
 }
 
 async fn clear_fence(conn: &DatabaseConnection, tenant: Uuid) -> Result<(), DbErr> {
-    exec(conn, "DELETE FROM tenant_fences WHERE tenant_id = $1", tenant).await
+    exec(
+        conn,
+        "DELETE FROM tenant_fences WHERE tenant_id = $1",
+        tenant,
+    )
+    .await
 }
 
 async fn clear_changes(conn: &DatabaseConnection, tenant: Uuid) -> Result<(), DbErr> {
@@ -378,8 +384,10 @@ async fn check_fences(conn: &DatabaseConnection, shard: &str) -> Result<(), OpEr
             "SELECT DISTINCT event_object_table AS t FROM information_schema.triggers \
              WHERE trigger_name = 'rally_fence'"
         }
-        _ => "SELECT DISTINCT tbl_name AS t FROM sqlite_master WHERE type = 'trigger' \
-              AND name LIKE 'rally_fence_%'",
+        _ => {
+            "SELECT DISTINCT tbl_name AS t FROM sqlite_master WHERE type = 'trigger' \
+              AND name LIKE 'rally_fence_%'"
+        }
     };
     let rows = conn
         .query_all_raw(Statement::from_string(backend, sql))
@@ -683,11 +691,13 @@ impl Runner<'_> {
         check_fences(from, &name(m.from_shard)).await?;
         check_fences(to, &name(m.to_shard)).await?;
         let tables = tables();
+        // On the target the hub is `incoming` until the switch: the copy's writes pass, and
+        // no job worker runs its copied jobs (they run on the source meanwhile).
+        set_fence(to, m.tenant_id, "incoming").await?;
         if m.copied == 0 {
             // A fresh start (or a start over): anything of the hub's on the target is a
-            // leftover of an earlier attempt, and its fence there from an earlier move
-            // away is lifted. Capturing begins before the first row is read.
-            clear_fence(to, m.tenant_id).await?;
+            // leftover of an earlier attempt (its fence there from an earlier move away is
+            // replaced above). Capturing begins before the first row is read.
             for t in &tables {
                 while t.delete_some(dst, BATCH).await? > 0 {}
             }
@@ -738,7 +748,10 @@ impl Runner<'_> {
                     m,
                     from,
                     dst,
-                    format!("the copy differs from the source in {}", unexplained.join(", ")),
+                    format!(
+                        "the copy differs from the source in {}",
+                        unexplained.join(", ")
+                    ),
                 )
                 .await;
         }
@@ -903,6 +916,11 @@ impl Runner<'_> {
         for t in tables() {
             while t.delete_some(dst, BATCH).await? > 0 {}
         }
+        clear_fence(
+            &self.registry.shard_connection(m.to_shard).await?,
+            m.tenant_id,
+        )
+        .await?;
         m.phase = FAILED.into();
         m.error = Some(why.clone());
         m.finished_at = Some(now());
@@ -977,7 +995,9 @@ pub async fn propose_rebalance(registry: &ShardRegistry) -> Result<Vec<Proposal>
     let mut out = Vec::new();
     loop {
         let (most, least) = {
-            let most = on.iter().max_by_key(|(n, v)| (v.len(), std::cmp::Reverse((*n).clone())));
+            let most = on
+                .iter()
+                .max_by_key(|(n, v)| (v.len(), std::cmp::Reverse((*n).clone())));
             let least = on.iter().min_by_key(|(n, v)| (v.len(), (*n).clone()));
             match (most, least) {
                 (Some(a), Some(b)) => (a.0.clone(), b.0.clone()),

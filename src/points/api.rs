@@ -35,21 +35,26 @@ pub async fn load_leaderboard(period: String) -> Result<Leaderboard, AppError> {
     let top = ctx
         .state
         .hub_cache
-        .get(hub.tenant.id, "leaderboard", month.as_deref().unwrap_or("all"), || async {
-            let board = super::totals::leaderboard(db, month.as_deref(), TOP, None).await?;
-            let ids = board.top.iter().map(|s| s.contact_id).collect();
-            let names = ledger::names(db, ids).await?;
-            Ok::<_, sea_orm::DbErr>(
-                board
-                    .top
-                    .into_iter()
-                    .map(|s| {
-                        let name = names.get(&s.contact_id).cloned().unwrap_or_default();
-                        (s, name)
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        })
+        .get(
+            hub.tenant.id,
+            "leaderboard",
+            month.as_deref().unwrap_or("all"),
+            || async {
+                let board = super::totals::leaderboard(db, month.as_deref(), TOP, None).await?;
+                let ids = board.top.iter().map(|s| s.contact_id).collect();
+                let names = ledger::names(db, ids).await?;
+                Ok::<_, sea_orm::DbErr>(
+                    board
+                        .top
+                        .into_iter()
+                        .map(|s| {
+                            let name = names.get(&s.contact_id).cloned().unwrap_or_default();
+                            (s, name)
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            },
+        )
         .await?;
     let line = |s: &ledger::Standing, name: String| Rank {
         rank: s.rank,

@@ -45,7 +45,7 @@ where
     E::Column: sea_orm::sea_query::IntoIden + Copy,
 {
     use sea_orm::sea_query::ExprTrait;
-    Expr::col((E::default(), col)).add(excluded(col)).into()
+    Expr::col((E::default(), col)).add(excluded(col))
 }
 
 /// The later of the stored and the new moment (the new one may be NULL: no earning).
@@ -88,7 +88,10 @@ pub(super) async fn add(
         OnConflict::columns([T::TenantId, T::ContactId])
             .value(T::Balance, plus::<point_totals::Entity>(T::Balance))
             .value(T::Lifetime, plus::<point_totals::Entity>(T::Lifetime))
-            .value(T::LastEarnedAt, later::<point_totals::Entity>(T::LastEarnedAt))
+            .value(
+                T::LastEarnedAt,
+                later::<point_totals::Entity>(T::LastEarnedAt),
+            )
             .to_owned(),
     )
     .await?;
@@ -105,7 +108,10 @@ pub(super) async fn add(
             },
             OnConflict::columns([M::TenantId, M::Month, M::ContactId])
                 .value(M::Earned, plus::<point_months::Entity>(M::Earned))
-                .value(M::LastEarnedAt, later::<point_months::Entity>(M::LastEarnedAt))
+                .value(
+                    M::LastEarnedAt,
+                    later::<point_months::Entity>(M::LastEarnedAt),
+                )
                 .to_owned(),
         )
         .await?;
@@ -211,7 +217,10 @@ async fn ranked<C: ConnectionTrait>(
                         .column(M::LastEarnedAt)
                 })
                 .await?;
-            Ok(rows.into_iter().map(|(c, p, at)| (c, p, Some(at))).collect())
+            Ok(rows
+                .into_iter()
+                .map(|(c, p, at)| (c, p, Some(at)))
+                .collect())
         }
     }
 }
@@ -233,9 +242,9 @@ pub async fn rank_of<C: ConnectionTrait>(
         let (p, t, c) = mine;
         let mut same_points = Condition::any();
         if let Some(t) = t {
-            same_points = same_points.add(at.lt(t)).add(
-                Condition::all().add(at.eq(t)).add(contact.lt(c)),
-            );
+            same_points = same_points
+                .add(at.lt(t))
+                .add(Condition::all().add(at.eq(t)).add(contact.lt(c)));
         }
         Condition::any()
             .add(points.gt(p))
@@ -392,7 +401,12 @@ pub async fn verify<C: ConnectionTrait>(db: &TenantScope<C>) -> Result<Vec<Diffe
     let have = stored(db).await?;
     let mut out = Vec::new();
     let show = |v: Option<DateTime<Utc>>| v.map_or("never".to_string(), |t| t.to_rfc3339());
-    let mut contacts: Vec<Uuid> = want.totals.keys().chain(have.totals.keys()).copied().collect();
+    let mut contacts: Vec<Uuid> = want
+        .totals
+        .keys()
+        .chain(have.totals.keys())
+        .copied()
+        .collect();
     contacts.sort();
     contacts.dedup();
     for c in contacts {
@@ -420,7 +434,9 @@ pub async fn verify<C: ConnectionTrait>(db: &TenantScope<C>) -> Result<Vec<Diffe
         let h = have.months.get(key);
         if w != h {
             let show = |v: Option<&(i64, DateTime<Utc>)>| {
-                v.map_or("nothing".to_string(), |(p, at)| format!("{p} (last {})", at.to_rfc3339()))
+                v.map_or("nothing".to_string(), |(p, at)| {
+                    format!("{p} (last {})", at.to_rfc3339())
+                })
             };
             out.push(Difference {
                 contact_id: key.0,
@@ -447,14 +463,16 @@ pub async fn rebuild(db: &TenantTx) -> Result<(), DbErr> {
     let totals: Vec<_> = want
         .totals
         .into_iter()
-        .map(|(contact, (balance, lifetime, last))| point_totals::ActiveModel {
-            id: Set(new_id()),
-            tenant_id: NotSet,
-            contact_id: Set(contact),
-            balance: Set(balance),
-            lifetime: Set(lifetime),
-            last_earned_at: Set(last),
-        })
+        .map(
+            |(contact, (balance, lifetime, last))| point_totals::ActiveModel {
+                id: Set(new_id()),
+                tenant_id: NotSet,
+                contact_id: Set(contact),
+                balance: Set(balance),
+                lifetime: Set(lifetime),
+                last_earned_at: Set(last),
+            },
+        )
         .collect();
     for chunk in totals.chunks(WRITE_BATCH) {
         db.insert_many(chunk.to_vec()).await?;
@@ -462,14 +480,16 @@ pub async fn rebuild(db: &TenantTx) -> Result<(), DbErr> {
     let months: Vec<_> = want
         .months
         .into_iter()
-        .map(|((contact, month), (earned, last))| point_months::ActiveModel {
-            id: Set(new_id()),
-            tenant_id: NotSet,
-            contact_id: Set(contact),
-            month: Set(month),
-            earned: Set(earned),
-            last_earned_at: Set(last),
-        })
+        .map(
+            |((contact, month), (earned, last))| point_months::ActiveModel {
+                id: Set(new_id()),
+                tenant_id: NotSet,
+                contact_id: Set(contact),
+                month: Set(month),
+                earned: Set(earned),
+                last_earned_at: Set(last),
+            },
+        )
         .collect();
     for chunk in months.chunks(WRITE_BATCH) {
         db.insert_many(chunk.to_vec()).await?;

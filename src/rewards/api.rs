@@ -61,25 +61,37 @@ pub struct AdminRedemptions {
     pub flash: Option<Flash>,
 }
 
+/// The names of every reward of the hub, retired ones too (memoized for the hub).
 #[cfg(feature = "ssr")]
-async fn rows(
-    db: &crate::db::TenantDb,
-    list: Vec<crate::db::tenant::redemptions::Model>,
-) -> Result<Vec<RedemptionRow>, AppError> {
+async fn reward_names(
+    ctx: &crate::web::context::RequestCtx,
+) -> Result<std::sync::Arc<std::collections::HashMap<uuid::Uuid, String>>, AppError> {
     use crate::db::tenant::rewards;
-    use sea_orm::ColumnTrait;
-    let names =
-        crate::points::ledger::names(db, list.iter().map(|r| r.contact_id).collect()).await?;
-    let rewards: std::collections::HashMap<_, _> = db
-        .select::<rewards::Entity>()
-        .filter(rewards::Column::Id.is_in(list.iter().map(|r| r.reward_id).collect::<Vec<_>>()))
-        .all()
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
-    Ok(list
-        .into_iter()
+    let hub = ctx.hub()?;
+    Ok(ctx
+        .state
+        .hub_cache
+        .get(hub.tenant.id, "reward names", "", || async {
+            Ok::<_, sea_orm::DbErr>(
+                hub.db
+                    .select::<rewards::Entity>()
+                    .all()
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.id, r.name))
+                    .collect(),
+            )
+        })
+        .await?)
+}
+
+#[cfg(feature = "ssr")]
+fn rows(
+    list: Vec<crate::db::tenant::redemptions::Model>,
+    names: &std::collections::HashMap<uuid::Uuid, String>,
+    rewards: &std::collections::HashMap<uuid::Uuid, String>,
+) -> Vec<RedemptionRow> {
+    list.into_iter()
         .map(|r| RedemptionRow {
             id: r.id.to_string(),
             reward: rewards.get(&r.reward_id).cloned().unwrap_or_default(),
@@ -88,7 +100,7 @@ async fn rows(
             status: r.status.to_string(),
             when: r.created_at.format("%Y-%m-%d %H:%M").to_string(),
         })
-        .collect())
+        .collect()
 }
 
 /// `/rewards`: what the member can redeem, and what they did.
@@ -126,7 +138,11 @@ pub async fn load_rewards() -> Result<Catalogue, AppError> {
                 stock: r.stock,
             })
             .collect(),
-        mine: rows(db, mine).await?,
+        mine: rows(
+            mine,
+            &std::collections::HashMap::from([(contact.id, contact.display_name.clone())]),
+            &*reward_names(&ctx).await?,
+        ),
         flash: ctx.flash("redeem").await,
     })
 }
@@ -212,9 +228,12 @@ pub async fn load_admin_redemptions() -> Result<AdminRedemptions, AppError> {
         .limit(30)
         .all()
         .await?;
+    let ids = open.iter().chain(&done).map(|r| r.contact_id).collect();
+    let names = crate::points::ledger::names(db, ids).await?;
+    let rewards = reward_names(&ctx).await?;
     Ok(AdminRedemptions {
-        open: rows(db, open).await?,
-        done: rows(db, done).await?,
+        open: rows(open, &names, &rewards),
+        done: rows(done, &names, &rewards),
         flash: ctx.flash("redemption").await,
     })
 }

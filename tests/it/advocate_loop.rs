@@ -730,12 +730,22 @@ async fn standings_sum_earnings_and_break_ties_by_who_got_there_first() {
         assert_eq!(board.top[0].contact_id, c);
         let own = board.own.unwrap();
         assert_eq!((own.contact_id, own.rank, own.points), (b, 3, 150));
-        assert!(leaderboard(&db, None, 1, Some(d)).await.unwrap().own.is_none());
+        assert!(leaderboard(&db, None, 1, Some(d))
+            .await
+            .unwrap()
+            .own
+            .is_none());
     }
 }
 
 /// One ledger line in its own transaction.
-async fn award(db: &rally::db::TenantDb, contact: rally::db::uuid::Uuid, delta: i64, reason: &str, key: &str) {
+async fn award(
+    db: &rally::db::TenantDb,
+    contact: rally::db::uuid::Uuid,
+    delta: i64,
+    reason: &str,
+    key: &str,
+) {
     let tx = db.begin().await.unwrap();
     rally::points::ledger::award(&tx, contact, delta, reason, key)
         .await

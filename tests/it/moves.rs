@@ -138,7 +138,9 @@ async fn move_under_writes(env: &TestEnv) {
         max_per_advocate: "1000".into(),
         ..Default::default()
     };
-    let challenge = service::create(&db, &form.validate().unwrap()).await.unwrap();
+    let challenge = service::create(&db, &form.validate().unwrap())
+        .await
+        .unwrap();
     service::set_status(&db, challenge.id, STATUS_PUBLISHED)
         .await
         .unwrap();
@@ -189,7 +191,11 @@ async fn move_under_writes(env: &TestEnv) {
 
     assert_eq!(done.phase, moves::DONE);
     assert!(done.pause_ms.is_some(), "the pause is measured");
-    assert!(ack.submitted.len() >= 5, "writes went on: {}", ack.submitted.len());
+    assert!(
+        ack.submitted.len() >= 5,
+        "writes went on: {}",
+        ack.submitted.len()
+    );
     assert!(ack.reads > 5);
     // Exactly one shard has the hub: the directory says the target, the source is empty.
     let now_on = rally::platform::tenants::find_by_slug(&registry, "acme")
@@ -197,7 +203,11 @@ async fn move_under_writes(env: &TestEnv) {
         .unwrap()
         .unwrap();
     assert_eq!(now_on.shard_id, target.id);
-    assert_eq!(rows_on(&app, source, tenant.id).await, 0, "nothing left on the source");
+    assert_eq!(
+        rows_on(&app, source, tenant.id).await,
+        0,
+        "nothing left on the source"
+    );
     assert!(rows_on(&app, target.id, tenant.id).await >= before_total);
 
     // Every acknowledged write is there once; nothing unacknowledged is.
@@ -209,7 +219,11 @@ async fn move_under_writes(env: &TestEnv) {
         .await
         .unwrap();
     let ids: HashSet<Uuid> = mine.iter().map(|c| c.id).collect();
-    assert_eq!(mine.len(), ack.submitted.len(), "no submission lost or doubled");
+    assert_eq!(
+        mine.len(),
+        ack.submitted.len(),
+        "no submission lost or doubled"
+    );
     assert!(ack.submitted.iter().all(|id| ids.contains(id)));
     for c in &mine {
         let approved = ack.approved.contains(&c.id);
@@ -225,7 +239,11 @@ async fn move_under_writes(env: &TestEnv) {
         .all()
         .await
         .unwrap();
-    assert_eq!(redeemed.len(), ack.redeemed.len(), "no redemption lost or doubled");
+    assert_eq!(
+        redeemed.len(),
+        ack.redeemed.len(),
+        "no redemption lost or doubled"
+    );
     // One ledger line per approval and per redemption, and totals that agree with them.
     let lines = db
         .select::<rally::db::tenant::points_ledger::Entity>()
@@ -242,7 +260,9 @@ async fn move_under_writes(env: &TestEnv) {
     }
     assert!(rally::points::totals::verify(&db).await.unwrap().is_empty());
     // The hub is writable on its new shard.
-    let answer = Answer::Question { text: "moved".into() };
+    let answer = Answer::Question {
+        text: "moved".into(),
+    };
     service::submit(&db, challenge.id, &alice, &answer)
         .await
         .expect("writes go on at the target");
@@ -326,7 +346,10 @@ async fn a_move_killed_at_each_phase_is_finished_by_running_it_again() {
         // Killed: the shard the directory names holds every row of the hub.
         let (named, on) = placement(&app, tenant.id).await;
         let there = on.iter().find(|(s, _)| *s == named).unwrap().1;
-        assert_eq!(there, total, "{phase}: the serving shard has all the hub's rows");
+        assert_eq!(
+            there, total,
+            "{phase}: the serving shard has all the hub's rows"
+        );
 
         let again = cli(&to.name, None);
         assert!(
@@ -336,7 +359,12 @@ async fn a_move_killed_at_each_phase_is_finished_by_running_it_again() {
         );
         assert!(String::from_utf8_lossy(&again.stdout).contains("writes paused"));
         let (named, on) = placement(&app, tenant.id).await;
-        assert_eq!(named, to.id, "{phase}: the directory names {}", name_of(to.id));
+        assert_eq!(
+            named,
+            to.id,
+            "{phase}: the directory names {}",
+            name_of(to.id)
+        );
         for (shard, n) in on {
             let want = if shard == to.id { total } else { 0 };
             assert_eq!(n, want, "{phase}: rows on {}", name_of(shard));

@@ -64,15 +64,21 @@ async fn totals_follow_the_ledger(env: &TestEnv) {
             };
             for i in 0..12 {
                 let who = &people[(w + i) % people.len()];
-                let delta = if i % 5 == 4 { -7 } else { 10 + (w * i) as i64 % 13 };
+                let delta = if i % 5 == 4 {
+                    -7
+                } else {
+                    10 + (w * i) as i64 % 13
+                };
                 let tx = db.begin().await.unwrap();
                 ledger::award(&tx, who.id, delta, "test", &format!("test:{w}:{i}"))
                     .await
                     .unwrap();
                 // The same key again adds nothing.
-                assert!(!ledger::award(&tx, who.id, delta, "test", &format!("test:{w}:{i}"))
-                    .await
-                    .unwrap());
+                assert!(
+                    !ledger::award(&tx, who.id, delta, "test", &format!("test:{w}:{i}"))
+                        .await
+                        .unwrap()
+                );
                 tx.commit().await.unwrap();
                 if i % 3 == 0 {
                     match rewards::redeem(&db, reward.id, who, &ctx).await {
@@ -97,7 +103,12 @@ async fn totals_follow_the_ledger(env: &TestEnv) {
     for p in &people {
         let t = totals::of(&db, p.id).await.unwrap();
         let (balance, lifetime) = want.get(&p.id).copied().unwrap_or_default();
-        assert_eq!((t.balance, t.lifetime), (balance, lifetime), "{}", p.display_name);
+        assert_eq!(
+            (t.balance, t.lifetime),
+            (balance, lifetime),
+            "{}",
+            p.display_name
+        );
         assert!(t.balance >= 0, "nobody spends more than they have");
     }
     // The leaderboard reads the totals in rank order.
@@ -105,7 +116,7 @@ async fn totals_follow_the_ledger(env: &TestEnv) {
         .await
         .unwrap();
     let mut ranked: Vec<_> = want.iter().filter(|(_, v)| v.1 > 0).collect();
-    ranked.sort_by(|a, b| b.1 .1.cmp(&a.1 .1));
+    ranked.sort_by_key(|b| std::cmp::Reverse(b.1 .1));
     assert_eq!(board.top[0].points, ranked[0].1 .1);
 
     // A planted difference is found by the library and by the CLI, and repaired.
@@ -121,11 +132,17 @@ async fn totals_follow_the_ledger(env: &TestEnv) {
     .unwrap();
     let diffs = totals::verify(&db).await.unwrap();
     assert_eq!(diffs.len(), 1, "{diffs:?}");
-    assert_eq!((diffs[0].contact_id, diffs[0].what.as_str()), (victim, "balance"));
+    assert_eq!(
+        (diffs[0].contact_id, diffs[0].what.as_str()),
+        (victim, "balance")
+    );
     let o = cli(env, &["points", "verify", "acme"]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}");
-    assert!(out.contains(&victim.to_string()) && out.contains("balance"), "{out}");
+    assert!(
+        out.contains(&victim.to_string()) && out.contains("balance"),
+        "{out}"
+    );
     let o = cli(env, &["points", "verify", "acme", "--repair"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(totals::verify(&db).await.unwrap(), vec![]);
@@ -143,7 +160,12 @@ async fn totals_follow_the_ledger(env: &TestEnv) {
         .await
         .unwrap()
         .unwrap();
-    let shard = app.state.registry.shard_connection(t.shard_id).await.unwrap();
+    let shard = app
+        .state
+        .registry
+        .shard_connection(t.shard_id)
+        .await
+        .unwrap();
     rally::platform::migrate::migrate_shard_database(&shard)
         .await
         .unwrap();

@@ -8,7 +8,9 @@
 //!   the ids it generates.
 //! - `tenant_fences` and `tenant_move_changes`, with a trigger on every tenant table: while
 //!   a hub is being copied to another shard its writes are recorded (which row of which
-//!   table changed), while it is paused or after it left they are refused. The triggers
+//!   table changed), while it is paused or after it left they are refused. On the shard it
+//!   is being copied to, its fence is `incoming`: writes pass (they are the copy), and job
+//!   workers leave its copied jobs alone until it arrives. The triggers
 //!   run in the writing statement's transaction, so no app server — even one whose caches
 //!   are a second old — can write past a move unseen.
 use crate::cols::*;
@@ -87,7 +89,7 @@ const MOVING: &str = "rally: tenant is moving";
 
 /// The fence of one table: after each row written, record it while its hub is being copied
 /// (`capturing`), refuse it while the hub is paused or gone (`paused`, `gone`; deleting
-/// what a hub left behind is allowed once it is gone).
+/// what a hub left behind is allowed once it is gone). `incoming` lets everything pass.
 pub async fn install_fence(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
     let conn = m.get_connection();
     match conn.get_database_backend() {
@@ -101,8 +103,8 @@ pub async fn install_fence(m: &SchemaManager<'_>, table: &str) -> Result<(), DbE
         }
         _ => {
             for (op, row, refused) in [
-                ("INSERT", "NEW", "state <> 'capturing'"),
-                ("UPDATE", "NEW", "state <> 'capturing'"),
+                ("INSERT", "NEW", "state IN ('paused', 'gone')"),
+                ("UPDATE", "NEW", "state IN ('paused', 'gone')"),
                 ("DELETE", "OLD", "state = 'paused'"),
             ] {
                 let name = format!("rally_fence_{table}_{}", op.to_lowercase());
@@ -142,7 +144,7 @@ BEGIN
   ELSIF fence = 'capturing' THEN
     INSERT INTO tenant_move_changes (tenant_id, table_name, row_id)
       VALUES (row_tenant, TG_TABLE_NAME, changed);
-  ELSIF fence = 'paused' OR TG_OP <> 'DELETE' THEN
+  ELSIF fence = 'paused' OR (fence = 'gone' AND TG_OP <> 'DELETE') THEN
     RAISE EXCEPTION 'rally: tenant is moving' USING ERRCODE = 'RL503';
   END IF;
   RETURN NULL;
@@ -283,8 +285,10 @@ impl MigrationTrait for Migration {
         for table in TENANT_TABLES {
             match conn.get_database_backend() {
                 DbBackend::Postgres => {
-                    conn.execute_unprepared(&format!("DROP TRIGGER IF EXISTS rally_fence ON \"{table}\""))
-                        .await?;
+                    conn.execute_unprepared(&format!(
+                        "DROP TRIGGER IF EXISTS rally_fence ON \"{table}\""
+                    ))
+                    .await?;
                 }
                 _ => {
                     for op in ["insert", "update", "delete"] {
@@ -296,7 +300,12 @@ impl MigrationTrait for Migration {
                 }
             }
         }
-        for t in ["tenant_move_changes", "tenant_fences", "point_months", "point_totals"] {
+        for t in [
+            "tenant_move_changes",
+            "tenant_fences",
+            "point_months",
+            "point_totals",
+        ] {
             m.drop_table(Table::drop().table(Alias::new(t)).if_exists().to_owned())
                 .await?;
         }
