@@ -401,6 +401,10 @@ async fn hubs() {
             assert_eq!(s, 200);
         }
         times.sort();
+        println!(
+            "  {count} hubs seen: this process holds {} MB",
+            rss_mb().map_or("?".into(), |m| m.to_string())
+        );
         let open: u32 = registry
             .shards()
             .iter()
@@ -587,6 +591,20 @@ async fn bare() {
         "  Rally serves {:.0} % of the bare handler's rate (goal: at least 60 %)",
         rally_rps / bare_rps * 100.0
     );
+}
+
+/// The process's resident memory, in MB (Linux).
+fn rss_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024)
 }
 
 #[tokio::main]

@@ -71,6 +71,20 @@ impl TenantTx {
     pub async fn commit(self) -> Result<(), DbErr> {
         self.conn.commit().await
     }
+
+    /// Holds off every other writer of `E`'s table (all tenants') until this transaction
+    /// ends; readers go on. PostgreSQL only: on SQLite the first write of a transaction
+    /// already holds off every other writer.
+    pub async fn lock_table<E: TenantEntity>(&self) -> Result<(), DbErr> {
+        self.writable()?;
+        if self.conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+            let table = sea_orm::EntityName::table_name(&E::default());
+            self.conn
+                .execute_unprepared(&format!("LOCK TABLE \"{table}\" IN EXCLUSIVE MODE"))
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 impl<C> TenantScope<C> {

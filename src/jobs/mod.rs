@@ -267,14 +267,19 @@ impl Worker {
         // lease ran out while earlier ones ran) is left to the worker that has it.
         let until =
             now() + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::minutes(5));
-        let still_ours = jobs::Entity::update_many()
+        // A hub paused for a move refuses this update: its job waits for the move (it is
+        // claimed again where the hub lands), and the rest of the batch goes on.
+        let still_ours = match jobs::Entity::update_many()
             .col_expr(jobs::Column::LockedUntil, Expr::value(until))
             .filter(jobs::Column::Id.eq(job.id))
             .filter(jobs::Column::LockedBy.eq(token))
             .exec(conn)
-            .await?
-            .rows_affected
-            == 1;
+            .await
+        {
+            Ok(r) => r.rows_affected == 1,
+            Err(e) if crate::db::is_tenant_moving(&e) => false,
+            Err(e) => return Err(e),
+        };
         if !still_ours {
             return Ok(false);
         }
@@ -322,7 +327,15 @@ impl Worker {
             }
         };
         let outcome = tracing::Instrument::instrument(attempt, span.clone()).await;
-        finish(conn, token, &job, outcome.as_ref().err(), self.backoff_unit).await?;
+        match finish(conn, token, &job, outcome.as_ref().err(), self.backoff_unit).await {
+            Ok(()) => {}
+            // Paused for a move after it started: its row went with the hub as it was
+            // (running), and is claimed again there when its lease ends.
+            Err(e) if crate::db::is_tenant_moving(&e) => {
+                tracing::warn!(job = %job.id, "job finished while its hub was moving; it will run again where the hub went");
+            }
+            Err(e) => return Err(e),
+        }
         if outcome.is_err() {
             let kind = job.kind.clone();
             metrics::counter!(FAILED_METRIC, "kind" => kind.clone()).increment(1);

@@ -45,6 +45,8 @@ pub const PAUSED: &str = "paused";
 pub const SWITCHED: &str = "switched";
 pub const CLEANING: &str = "cleaning";
 pub const DONE: &str = "done";
+/// Given up, being undone (the fences lifted, the copy removed); then `failed`.
+pub const FAILING: &str = "failing";
 pub const FAILED: &str = "failed";
 
 /// Rows per copy or delete statement.
@@ -62,7 +64,7 @@ pub struct MoveSettings {
 impl Default for MoveSettings {
     fn default() -> Self {
         Self {
-            lease: Duration::from_secs(30),
+            lease: Duration::from_secs(60),
             // Servers poll the configuration generation every second; twice that, and one more.
             settle: Duration::from_secs(3),
         }
@@ -332,6 +334,44 @@ async fn clear_changes(conn: &DatabaseConnection, tenant: Uuid) -> Result<(), Db
     .await
 }
 
+/// On PostgreSQL, waits (at most a minute) until every transaction that began before now
+/// has ended: one that wrote before the fence existed could otherwise commit a change the
+/// copy misses. (SQLite has one writer at a time: setting the fence already waited.)
+async fn wait_for_older_transactions(conn: &DatabaseConnection) -> Result<(), OpError> {
+    if conn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let since = conn
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT clock_timestamp() AS t",
+        ))
+        .await?
+        .ok_or_else(|| OpError::invalid("the shard did not say the time"))?
+        .try_get::<chrono::DateTime<chrono::Utc>>("", "t")?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let row = conn
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() \
+                 AND pid <> pg_backend_pid() AND xact_start < $1",
+                [since.into()],
+            ))
+            .await?;
+        let open: i64 = row.map_or(Ok(0), |r| r.try_get("", "n"))?;
+        if open == 0 {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(OpError::invalid(
+                "a transaction older than the move is still open on the source shard; run the move again later",
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// One statement with the tenant as its only value (`$1`, rewritten for SQLite).
 async fn exec(conn: &DatabaseConnection, sql: &str, tenant: Uuid) -> Result<(), DbErr> {
     let backend = conn.get_database_backend();
@@ -545,13 +585,23 @@ pub async fn run(
     let global = registry.global();
     let token = Uuid::now_v7().to_string();
     let mut m = take_lease(global, move_id, &token, settings).await?;
+    let lost = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let heartbeat = tokio::spawn(keep_lease(
+        global.clone(),
+        move_id,
+        token.clone(),
+        settings.lease,
+        lost.clone(),
+    ));
     let mut runner = Runner {
         registry,
         token,
         settings,
         progress,
+        lost,
     };
     let result = runner.run_phases(&mut m).await;
+    heartbeat.abort();
     // Let go of the lease, whatever happened (a killed process lets it run out instead).
     tenant_moves::Entity::update_many()
         .col_expr(
@@ -609,14 +659,53 @@ async fn take_lease(
     }
 }
 
+/// Renews the move's lease every third of it while the move runs; sets `lost` if another
+/// process took it (the runner then stops before its next change).
+async fn keep_lease(
+    global: DatabaseConnection,
+    move_id: Uuid,
+    token: String,
+    lease: Duration,
+    lost: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    loop {
+        tokio::time::sleep(lease / 3).await;
+        let until = now() + chrono::Duration::from_std(lease).unwrap_or_default();
+        let renewed = tenant_moves::Entity::update_many()
+            .col_expr(tenant_moves::Column::LockedUntil, Expr::value(until))
+            .filter(tenant_moves::Column::Id.eq(move_id))
+            .filter(tenant_moves::Column::LockedBy.eq(token.clone()))
+            .exec(&global)
+            .await;
+        if let Ok(r) = renewed {
+            if r.rows_affected == 0 {
+                lost.store(true, std::sync::atomic::Ordering::SeqCst);
+                return;
+            }
+        }
+    }
+}
+
 struct Runner<'a> {
     registry: &'a ShardRegistry,
     token: String,
     settings: MoveSettings,
     progress: &'a (dyn Fn(&tenant_moves::Model) + Sync),
+    lost: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Runner<'_> {
+    /// Stops a runner whose lease another process took, before it changes anything more.
+    fn still_mine(&self) -> Result<(), OpError> {
+        if self.lost.load(std::sync::atomic::Ordering::SeqCst) {
+            Err(OpError::invalid(
+                "this move was taken over by another process",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Saves the move's phase and progress, renewing the lease; fails if the lease was
     /// lost (another process took the move over).
     async fn save(&self, m: &mut tenant_moves::Model) -> Result<(), OpError> {
@@ -665,6 +754,7 @@ impl Runner<'_> {
                 PAUSED => self.pause_and_switch(m, &from, &src, &dst).await?,
                 SWITCHED => self.resume(m, &from, &to).await?,
                 CLEANING => self.clean(m, &from, &src).await?,
+                FAILING => self.undo(m, &from, &to, &dst).await?,
                 DONE | FAILED => return Ok(()),
                 other => {
                     return Err(OpError::invalid(format!("a move in phase '{other}'")));
@@ -688,6 +778,7 @@ impl Runner<'_> {
             .map(|s| (s.id, s.name))
             .collect();
         let name = |id: Uuid| shard_names.get(&id).cloned().unwrap_or_default();
+        self.still_mine()?;
         check_fences(from, &name(m.from_shard)).await?;
         check_fences(to, &name(m.to_shard)).await?;
         let tables = tables();
@@ -704,6 +795,7 @@ impl Runner<'_> {
             clear_changes(from, m.tenant_id).await?;
         }
         set_fence(from, m.tenant_id, "capturing").await?;
+        wait_for_older_transactions(from).await?;
         let mut total = 0;
         for t in &tables {
             total += t.count(src).await?;
@@ -756,6 +848,7 @@ impl Runner<'_> {
                 .await;
         }
         // Writes stop here; reads go on.
+        self.still_mine()?;
         set_fence(from, m.tenant_id, "paused").await?;
         let mut state = Self::state(m);
         state.paused_at.get_or_insert_with(now);
@@ -773,6 +866,7 @@ impl Runner<'_> {
         src: &TenantDb,
         dst: &TenantDb,
     ) -> Result<(), OpError> {
+        self.still_mine()?;
         set_fence(from, m.tenant_id, "paused").await?;
         let mut state = Self::state(m);
         state.paused_at.get_or_insert_with(now);
@@ -781,6 +875,7 @@ impl Runner<'_> {
         let changed = changes(from, m.tenant_id).await?;
         for t in &tables {
             if let Some(ids) = changed.get(t.name()) {
+                self.still_mine()?;
                 t.copy_ids(src, dst, ids).await?;
             }
         }
@@ -884,8 +979,11 @@ impl Runner<'_> {
                 tokio::time::sleep(wait).await;
             }
         }
+        // The one state in which the hub's rows here may be deleted (and nothing written).
+        set_fence(from, m.tenant_id, "cleaning").await?;
         for t in tables() {
             loop {
+                self.still_mine()?;
                 let n = t.delete_some(src, BATCH).await?;
                 if n == 0 {
                     break;
@@ -896,13 +994,15 @@ impl Runner<'_> {
             }
         }
         clear_changes(from, m.tenant_id).await?;
+        set_fence(from, m.tenant_id, "gone").await?;
         m.phase = DONE.into();
         m.finished_at = Some(now());
         self.save(m).await?;
         Ok(())
     }
 
-    /// Gives up: the hub stays on its shard with all its data, writable again; the copy
+    /// Gives up: recorded first (so a crash while undoing is undone on the next run), then
+    /// undone — the hub stays on its shard with all its data, writable again, and the copy
     /// is removed from the target.
     async fn fail(
         &mut self,
@@ -911,21 +1011,32 @@ impl Runner<'_> {
         dst: &TenantDb,
         why: String,
     ) -> Result<(), OpError> {
+        self.still_mine()?;
+        m.phase = FAILING.into();
+        m.error = Some(why.clone());
+        self.save(m).await?;
+        let to = self.registry.shard_connection(m.to_shard).await?;
+        self.undo(m, from, &to, dst).await?;
+        Err(OpError::invalid(format!("the move failed: {why}")))
+    }
+
+    async fn undo(
+        &mut self,
+        m: &mut tenant_moves::Model,
+        from: &DatabaseConnection,
+        to: &DatabaseConnection,
+        dst: &TenantDb,
+    ) -> Result<(), OpError> {
         clear_fence(from, m.tenant_id).await?;
         clear_changes(from, m.tenant_id).await?;
         for t in tables() {
+            self.still_mine()?;
             while t.delete_some(dst, BATCH).await? > 0 {}
         }
-        clear_fence(
-            &self.registry.shard_connection(m.to_shard).await?,
-            m.tenant_id,
-        )
-        .await?;
+        clear_fence(to, m.tenant_id).await?;
         m.phase = FAILED.into();
-        m.error = Some(why.clone());
         m.finished_at = Some(now());
-        self.save(m).await?;
-        Err(OpError::invalid(format!("the move failed: {why}")))
+        self.save(m).await
     }
 }
 

@@ -455,11 +455,17 @@ const WRITE_BATCH: usize = 500;
 /// Replaces the hub's maintained totals with what its ledger adds up to (in the caller's
 /// transaction). Used to fill them the first time, and to repair.
 pub async fn rebuild(db: &TenantTx) -> Result<(), DbErr> {
-    let want = from_ledger(db).await?;
+    // Writers of totals wait until this commits, and the ledger is read after that point:
+    // an award whose line this does not see adds its delta after the rebuild, one it sees
+    // has already committed. (On SQLite, the deletes come first for the same reason: the
+    // first write takes the database's one write lock.)
+    db.lock_table::<point_totals::Entity>().await?;
+    db.lock_table::<point_months::Entity>().await?;
     db.delete_where::<point_totals::Entity>(Condition::all())
         .await?;
     db.delete_where::<point_months::Entity>(Condition::all())
         .await?;
+    let want = from_ledger(db).await?;
     let totals: Vec<_> = want
         .totals
         .into_iter()

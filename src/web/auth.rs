@@ -73,7 +73,13 @@ pub async fn current_user(
     let Some(signed_in) = session.get::<SignedIn>(KEY).await? else {
         return Ok(None);
     };
-    let user = match USERS.get(&signed_in.user_id).await {
+    // A cached account whose epoch differs may be the stale one (the user signed in again
+    // since): the database decides before a session is ended.
+    let cached = USERS
+        .get(&signed_in.user_id)
+        .await
+        .filter(|u| u.session_epoch == signed_in.epoch);
+    let user = match cached {
         Some(u) => Some(u),
         None => {
             let found = users::Entity::find_by_id(signed_in.user_id)

@@ -18,6 +18,10 @@ type Entry = Arc<dyn Any + Send + Sync>;
 
 pub struct HubCache {
     cache: Cache<(Uuid, &'static str, String), Entry>,
+    /// Moves on at each invalidation of a hub (and of all): a load that began before one
+    /// is not kept, so what was read before a change is never stored after it.
+    generations: std::sync::Mutex<std::collections::HashMap<Uuid, u64>>,
+    everything: std::sync::atomic::AtomicU64,
 }
 
 impl Default for HubCache {
@@ -34,7 +38,23 @@ impl HubCache {
                 .time_to_live(ttl)
                 .support_invalidation_closures()
                 .build(),
+            generations: Default::default(),
+            everything: Default::default(),
         }
+    }
+
+    fn generation(&self, tenant: Uuid) -> (u64, u64) {
+        let hub = self
+            .generations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&tenant)
+            .copied()
+            .unwrap_or(0);
+        (
+            hub,
+            self.everything.load(std::sync::atomic::Ordering::SeqCst),
+        )
     }
 
     /// The hub's `what` (in its `variant`, e.g. a month), loaded when missing. Errors are
@@ -51,17 +71,10 @@ impl HubCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, DbErr>>,
     {
-        let entry = self
-            .cache
-            .try_get_with((tenant, what, variant.to_string()), async {
-                load().await.map(|v| Arc::new(v) as Entry)
-            })
-            .await
-            .map_err(|e| DbErr::Custom(e.to_string()))?;
-        // The key names the type: `what` is only ever stored as one `T`.
-        entry
-            .downcast::<T>()
-            .map_err(|_| DbErr::Custom(format!("hub cache: {what} holds another type")))
+        let found = self
+            .get_found(tenant, what, variant, || async { load().await.map(Some) })
+            .await?;
+        found.ok_or_else(|| DbErr::Custom(format!("hub cache: {what} holds another type")))
     }
 
     /// Like [`Self::get`] for something that may be missing: only what is found is kept,
@@ -80,18 +93,28 @@ impl HubCache {
     {
         let key = (tenant, what, variant.to_string());
         if let Some(entry) = self.cache.get(&key).await {
+            // The key names the type: `what` is only ever stored as one `T`.
             return Ok(entry.downcast::<T>().ok());
         }
+        let before = self.generation(tenant);
         let Some(found) = load().await? else {
             return Ok(None);
         };
         let found = Arc::new(found);
-        self.cache.insert(key, found.clone() as Entry).await;
+        if self.generation(tenant) == before {
+            self.cache.insert(key, found.clone() as Entry).await;
+        }
         Ok(Some(found))
     }
 
     /// Drops one hub's entries (its team changed something they show).
     pub fn invalidate_hub(&self, tenant: Uuid) {
+        *self
+            .generations
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(tenant)
+            .or_default() += 1;
         // Only fails when closures are not supported, which `new` sets up.
         let _ = self
             .cache
@@ -99,6 +122,8 @@ impl HubCache {
     }
 
     pub fn invalidate_all(&self) {
+        self.everything
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.cache.invalidate_all();
     }
 }

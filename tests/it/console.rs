@@ -9,7 +9,7 @@ async fn the_console_is_for_operators_only_and_audits_every_action() {
     let env = TestEnv::sqlite().await;
     let app = spawn_demo(&env).await;
     let accounts = app.host("accounts.localhost");
-    let actions: [(&str, Vec<(&str, &str)>); 9] = [
+    let actions: [(&str, Vec<(&str, &str)>); 10] = [
         (
             "/platform/tenants",
             vec![("slug", "sneaky"), ("name", "Sneaky")],
@@ -20,6 +20,7 @@ async fn the_console_is_for_operators_only_and_audits_every_action() {
         ),
         ("/platform/tenants/acme/debug", vec![("minutes", "5")]),
         ("/platform/tenants/acme/mail", vec![("spam_score", "99")]),
+        ("/platform/tenants/acme/move", vec![("to", "shard2")]),
         (
             "/platform/shards",
             vec![("name", "x"), ("url", "sqlite::memory:")],
@@ -246,4 +247,91 @@ async fn the_console_is_for_operators_only_and_audits_every_action() {
     // The console lists them too.
     let page = ops.get(&accounts, "/platform").await;
     assert!(page.body.contains("req-console-create-0001") && page.body.contains("tenant.create"));
+}
+
+#[tokio::test]
+async fn an_operator_moves_a_hub_from_the_console_and_follows_it() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let accounts = app.host("accounts.localhost");
+    let mut ops = Browser::new(&app);
+    ops.sign_in("ops@example.com", DEMO_PASSWORD).await;
+    let registry = &app.state.registry;
+    let acme = rally::platform::tenants::find_by_slug(registry, "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    let other = registry
+        .shards()
+        .into_iter()
+        .find(|s| s.id != acme.shard_id)
+        .unwrap();
+
+    // A shard that does not exist, and the one it is on: the form says why.
+    for to in ["nowhere".to_string(), {
+        registry
+            .shards()
+            .into_iter()
+            .find(|s| s.id == acme.shard_id)
+            .unwrap()
+            .name
+    }] {
+        let r = ops
+            .post_form(
+                &accounts,
+                "/platform/tenants/acme/move",
+                &[("to", to.as_str())],
+            )
+            .await;
+        assert_eq!(r.status, 303);
+        let page = ops.get(&accounts, "/platform").await;
+        assert!(
+            page.body.contains("no shard named") || page.body.contains("already on shard"),
+            "{}",
+            page.body
+        );
+    }
+
+    // The move is queued as a job; a server's worker runs it; the console shows it done.
+    let r = ops
+        .post_form(
+            &accounts,
+            "/platform/tenants/acme/move",
+            &[("to", other.name.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let page = ops.get(&accounts, "/platform").await;
+    assert!(
+        page.body.contains("data-testid=\"move-row\""),
+        "{}",
+        page.body
+    );
+    let moved = eventually(std::time::Duration::from_secs(60), || async {
+        rally::platform::tenants::find_by_slug(registry, "acme")
+            .await
+            .unwrap()
+            .unwrap()
+            .shard_id
+            == other.id
+            && rally::platform::moves::open_move(registry.global(), acme.id)
+                .await
+                .unwrap()
+                .is_none()
+    })
+    .await;
+    assert!(moved, "the worker moved acme");
+    let page = ops.get(&accounts, "/platform").await;
+    assert_eq!(
+        testid_text(&page.body, "move-phase").as_deref(),
+        Some("done")
+    );
+    let audit = ops.get(&accounts, "/platform").await.body;
+    assert!(audit.contains("tenant.move"));
+    // The hub answers from its new shard.
+    let mut alice = signed_in(&app, "alice@example.com", &app.host("acme.localhost")).await;
+    assert_eq!(
+        alice.get(&app.host("acme.localhost"), "/").await.status,
+        200
+    );
 }

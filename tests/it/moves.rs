@@ -405,3 +405,77 @@ async fn rebalance_proposes_moves_that_even_out_shards() {
     assert_eq!(p.len(), 2, "{p:?}");
     assert!(p.iter().all(|m| m.from == a && m.to != a));
 }
+
+/// Sets (or lifts) the hub's fence on a shard by hand, as a move does.
+async fn fence(conn: &rally::db::sea_orm::DatabaseConnection, tenant: Uuid, state: Option<&str>) {
+    let backend = conn.get_database_backend();
+    let pg = backend == rally::db::sea_orm::DbBackend::Postgres;
+    let (sql, values): (&str, Vec<rally::db::sea_orm::Value>) = match (state, pg) {
+        (Some(s), true) => (
+            "INSERT INTO tenant_fences (tenant_id, state, updated_at) VALUES ($1, $2, $3)",
+            vec![tenant.into(), s.into(), rally::db::now().into()],
+        ),
+        (Some(s), false) => (
+            "INSERT INTO tenant_fences (tenant_id, state, updated_at) VALUES (?, ?, ?)",
+            vec![tenant.into(), s.into(), rally::db::now().into()],
+        ),
+        (None, true) => (
+            "DELETE FROM tenant_fences WHERE tenant_id = $1",
+            vec![tenant.into()],
+        ),
+        (None, false) => (
+            "DELETE FROM tenant_fences WHERE tenant_id = ?",
+            vec![tenant.into()],
+        ),
+    };
+    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_write_while_the_hub_is_paused_gets_a_503_with_retry_after_and_reads_go_on() {
+    use crate::helpers::signed_in;
+    for env in backends().await {
+        let app = spawn_demo(&env).await;
+        let hub = app.host("acme.localhost");
+        let mut owner = signed_in(&app, "owner@example.com", &hub).await;
+        let t = rally::platform::tenants::find_by_slug(&app.state.registry, "acme")
+            .await
+            .unwrap()
+            .unwrap();
+        let conn = app
+            .state
+            .registry
+            .shard_connection(t.shard_id)
+            .await
+            .unwrap();
+        let ladder = [
+            ("name_0", "Start"),
+            ("points_0", "0"),
+            ("name_1", "Pro"),
+            ("points_1", "100"),
+        ];
+
+        fence(&conn, t.id, Some("paused")).await;
+        let r = owner.post_form(&hub, "/admin/levels", &ladder).await;
+        assert_eq!(r.status, 503, "{}", r.body);
+        assert_eq!(r.headers.get("retry-after").map(String::as_str), Some("2"));
+        assert!(r.body.contains("moving"), "{}", r.body);
+        // Reads go on, and nothing was written.
+        let page = owner.get(&hub, "/admin/levels").await;
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains("\"Pro\""));
+        assert_eq!(owner.get(&hub, "/").await.status, 200);
+
+        // Once the hub has left a shard, a server that still sends it there is refused too.
+        fence(&conn, t.id, None).await;
+        fence(&conn, t.id, Some("gone")).await;
+        let r = owner.post_form(&hub, "/admin/levels", &ladder).await;
+        assert_eq!(r.status, 503, "{}", r.body);
+
+        fence(&conn, t.id, None).await;
+        let r = owner.post_form(&hub, "/admin/levels", &ladder).await;
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+}

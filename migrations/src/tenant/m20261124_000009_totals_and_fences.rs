@@ -88,8 +88,8 @@ const TENANT_TABLES: [&str; 23] = [
 const MOVING: &str = "rally: tenant is moving";
 
 /// The fence of one table: after each row written, record it while its hub is being copied
-/// (`capturing`), refuse it while the hub is paused or gone (`paused`, `gone`; deleting
-/// what a hub left behind is allowed once it is gone). `incoming` lets everything pass.
+/// (`capturing`), refuse it while the hub is paused or gone (`paused`, `gone`), allow only
+/// deleting what it left behind (`cleaning`); `incoming` lets everything pass.
 pub async fn install_fence(m: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
     let conn = m.get_connection();
     match conn.get_database_backend() {
@@ -103,9 +103,9 @@ pub async fn install_fence(m: &SchemaManager<'_>, table: &str) -> Result<(), DbE
         }
         _ => {
             for (op, row, refused) in [
-                ("INSERT", "NEW", "state IN ('paused', 'gone')"),
-                ("UPDATE", "NEW", "state IN ('paused', 'gone')"),
-                ("DELETE", "OLD", "state = 'paused'"),
+                ("INSERT", "NEW", "state IN ('paused', 'gone', 'cleaning')"),
+                ("UPDATE", "NEW", "state IN ('paused', 'gone', 'cleaning')"),
+                ("DELETE", "OLD", "state IN ('paused', 'gone')"),
             ] {
                 let name = format!("rally_fence_{table}_{}", op.to_lowercase());
                 conn.execute_unprepared(&format!(
@@ -138,13 +138,17 @@ BEGIN
   ELSE
     row_tenant := NEW.tenant_id; changed := NEW.id;
   END IF;
-  SELECT state INTO fence FROM tenant_fences WHERE tenant_id = row_tenant;
-  IF fence IS NULL THEN
+  -- FOR SHARE: the mover's change of the fence waits for the writers that read it, so no
+  -- write still in flight under `capturing` commits after the hub is paused.
+  SELECT state INTO fence FROM tenant_fences WHERE tenant_id = row_tenant FOR SHARE;
+  IF fence IS NULL OR fence = 'incoming' THEN
     RETURN NULL;
   ELSIF fence = 'capturing' THEN
     INSERT INTO tenant_move_changes (tenant_id, table_name, row_id)
       VALUES (row_tenant, TG_TABLE_NAME, changed);
-  ELSIF fence = 'paused' OR (fence = 'gone' AND TG_OP <> 'DELETE') THEN
+  ELSIF fence = 'cleaning' AND TG_OP = 'DELETE' THEN
+    RETURN NULL;
+  ELSE
     RAISE EXCEPTION 'rally: tenant is moving' USING ERRCODE = 'RL503';
   END IF;
   RETURN NULL;
