@@ -171,9 +171,12 @@ async fn server(
     let mut all: HashMap<String, String> =
         vars.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     all.insert("RALLY_DATA_DIR".into(), dir.display().to_string());
-    all.insert("RALLY_LISTEN".into(), "127.0.0.1:0".into());
-    all.insert("RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT".into(), "100000".into());
-    all.insert("RALLY_LOGIN_ATTEMPTS_PER_ADDRESS".into(), "100000".into());
+    // Bound first: the server's own links (the SSO round trip) carry its real port.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    all.insert("RALLY_LISTEN".into(), addr.to_string());
+    all.insert("RALLY_LOGIN_ATTEMPTS_PER_ACCOUNT".into(), "10000".into());
+    all.insert("RALLY_LOGIN_ATTEMPTS_PER_ADDRESS".into(), "10000".into());
     let config = rally::web::Config::from_lookup(|k| all.get(k).cloned()).unwrap();
     if !shard_urls.is_empty() {
         let registry = rally::startup::open_databases(&config).await.unwrap();
@@ -187,8 +190,6 @@ async fn server(
         .await
         .unwrap();
     let state = app.state.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     tokio::spawn(app.run(listener, std::future::pending::<()>()));
     (addr, state)
 }
@@ -249,6 +250,23 @@ async fn big_hub(registry: &ShardRegistry, slug: &str, advocates: usize, lines: 
     members::add_member(registry, slug, "owner@example.com", Role::Admin)
         .await
         .unwrap();
+    // Alice mid-table, so the leaderboard counts the lines above her own.
+    let alice = db
+        .select::<contacts::Entity>()
+        .filter(sea_orm::ColumnTrait::eq(
+            &contacts::Column::Email,
+            "alice@example.com",
+        ))
+        .one()
+        .await
+        .unwrap()
+        .unwrap();
+    let tx = db.begin().await.unwrap();
+    let typical = (lines as i64) * 50;
+    rally::points::ledger::award(&tx, alice.id, typical, "Bench", "bench:alice")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
 }
 
 const PAGES: [(&str, &str); 4] = [
@@ -295,8 +313,15 @@ async fn big(label: &str, vars: Vec<(&'static str, String)>, shard_urls: &[(&str
         let bigp = who.p50(&who.host("big"), path, runs).await;
         println!("  {name:<18} {:>9.2} ms {:>11.2} ms", ms(demo), ms(bigp));
     }
-    // The write pause of a move, demo hub and big hub.
-    for slug in ["acme", "big"] {
+    // The write pause of a move, demo hub and big hub (MOVES=0: none; MOVES=demo: the
+    // demo hub's only — the big hub's copy takes many minutes).
+    let which = std::env::var("MOVES").unwrap_or_else(|_| "all".into());
+    let slugs: &[&str] = match which.as_str() {
+        "0" | "none" => &[],
+        "demo" => &["acme"],
+        _ => &["acme", "big"],
+    };
+    for slug in slugs.iter().copied() {
         let t = tenants::find_by_slug(&registry, slug)
             .await
             .unwrap()
@@ -346,6 +371,23 @@ async fn pg_shards() -> Option<(String, Vec<(&'static str, String)>)> {
         urls[0].clone(),
         vec![("s1", urls[1].clone()), ("s2", urls[2].clone())],
     ))
+}
+
+/// Drops this run's PostgreSQL databases (the servers' pools are still open: forced).
+async fn drop_pg() {
+    use sea_orm::ConnectionTrait;
+    let Ok(conn) = sea_orm::Database::connect("postgres://postgres@127.0.0.1:5432/postgres").await
+    else {
+        return;
+    };
+    let prefix = format!("rally_bench_{}", std::process::id());
+    for name in ["global", "s1", "s2"] {
+        let _ = conn
+            .execute_unprepared(&format!(
+                "DROP DATABASE IF EXISTS {prefix}_{name} WITH (FORCE)"
+            ))
+            .await;
+    }
 }
 
 async fn hubs() {
@@ -614,7 +656,8 @@ async fn main() {
         big("embedded SQLite", vec![], &[]).await;
         match pg_shards().await {
             Some((global, shards)) => {
-                big("PostgreSQL", vec![("RALLY_DATABASE_URL", global)], &shards).await
+                big("PostgreSQL", vec![("RALLY_DATABASE_URL", global)], &shards).await;
+                drop_pg().await;
             }
             None => println!("PostgreSQL: no server at 127.0.0.1:5432; skipped"),
         }

@@ -24,7 +24,10 @@ use tower_http::trace::TraceLayer;
 /// How often the shard list is re-read, so shards added by another process appear.
 const SHARD_RELOAD_EVERY: Duration = Duration::from_secs(10);
 /// How stale a hub's branding may be (settings are memoized, not read per request).
-const HUB_CONFIG_TTL: Duration = Duration::from_secs(3);
+/// A change made through Rally reaches every server within a quarter second through the
+/// hot-configuration counter; this bounds staleness only when that cannot be read. Long
+/// enough that a fleet of 10,000 hubs, each visited now and then, stays warm.
+const HUB_CONFIG_TTL: Duration = Duration::from_secs(60);
 
 /// How often an idle job worker looks for due jobs.
 const JOB_POLL_EVERY: Duration = Duration::from_millis(500);

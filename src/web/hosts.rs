@@ -97,8 +97,10 @@ impl TenantResolver {
         Self {
             global,
             cache: Cache::builder()
-                // Bounded: the Host header is attacker-controlled.
-                .max_capacity(10_000)
+                // Bounded, as the Host header is attacker-controlled; room for every hub of a
+                // large fleet (an entry is a few hundred bytes), so a hub taken at random is
+                // not a miss at 10,000 hubs.
+                .max_capacity(100_000)
                 .time_to_live(ttl)
                 .build(),
             lookups: AtomicU64::new(0),

@@ -27,7 +27,7 @@ impl HubConfigCache {
     pub fn new(ttl: Duration, signer: UrlSigner) -> Self {
         Self {
             cache: Cache::builder()
-                .max_capacity(10_000)
+                .max_capacity(100_000)
                 .time_to_live(ttl)
                 .build(),
             signer,

@@ -1,4 +1,5 @@
-//! Maintained points totals, and what moving a hub to another shard needs.
+//! Maintained points totals, what moving a hub to another shard needs, and the index a
+//! large hub's people list reads in order.
 //!
 //! - `point_totals` (one row per advocate: balance, lifetime points, when they last
 //!   earned) and `point_months` (points earned per advocate per calendar month, UTC) are
@@ -37,6 +38,14 @@ enum PointMonths {
     Month,
     Earned,
     LastEarnedAt,
+}
+
+#[derive(DeriveIden)]
+enum Contacts {
+    Table,
+    Id,
+    TenantId,
+    DisplayName,
 }
 
 #[derive(DeriveIden)]
@@ -236,6 +245,19 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
+        // The people list of a large hub, in name order, a page at a time.
+        index(
+            m,
+            "idx_contacts_name",
+            Contacts::Table,
+            vec![
+                Contacts::TenantId.into_iden(),
+                Contacts::DisplayName.into_iden(),
+                Contacts::Id.into_iden(),
+            ],
+            false,
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(TenantFences::Table)
