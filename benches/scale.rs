@@ -492,11 +492,14 @@ async fn hubs() {
 }
 
 /// `wrk` for `secs` seconds, 8 connections, with a Host and a cookie; requests per second.
-fn wrk(addr: SocketAddr, host: &str, cookie: &str, secs: usize) -> f64 {
-    let out = std::process::Command::new("wrk")
-        .args(["-t2", "-c8", &format!("-d{secs}s")])
-        .args(["-H", &format!("Host: {host}")])
-        .args(["-H", &format!("Cookie: rally_session={cookie}")])
+fn wrk(addr: SocketAddr, host: &str, cookie: Option<&str>, secs: usize) -> f64 {
+    let mut cmd = std::process::Command::new("wrk");
+    cmd.args(["-t2", "-c8", &format!("-d{secs}s")])
+        .args(["-H", &format!("Host: {host}")]);
+    if let Some(c) = cookie {
+        cmd.args(["-H", &format!("Cookie: rally_session={c}")]);
+    }
+    let out = cmd
         .arg(format!("http://{addr}/"))
         .output()
         .expect("wrk (apt-get install wrk)");
@@ -618,8 +621,11 @@ async fn bare() {
     tokio::spawn(async move { axum::serve(listener, router).await });
     // Both answer before they are timed.
     alice.p50(&acme, "/", 5).await;
-    let rally_rps = wrk(addr, &acme, &cookie, secs);
-    let bare_rps = wrk(bare_addr, &acme, &cookie, secs);
+    let rally_rps = wrk(addr, &acme, Some(&cookie), secs);
+    let bare_rps = wrk(bare_addr, &acme, Some(&cookie), secs);
+    // The same hub's home signed out: the layout without a member's data, for where the
+    // member page's cost lies.
+    let anonymous_rps = wrk(addr, &acme, None, secs);
     println!("member dashboard, wrk 8 connections × {secs} s, the demo's acme hub:");
     println!(
         "  {:<34} {:>10.0} req/s",
@@ -628,6 +634,10 @@ async fn bare() {
     println!(
         "  {:<34} {:>10.0} req/s",
         "Rally's dashboard page", rally_rps
+    );
+    println!(
+        "  {:<34} {:>10.0} req/s",
+        "(Rally's hub home, signed out)", anonymous_rps
     );
     println!(
         "  Rally serves {:.0} % of the bare handler's rate (goal: at least 60 %)",
