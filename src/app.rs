@@ -14,11 +14,12 @@ use crate::membership::pages::MembershipRoutes;
 use crate::people::pages::PeopleRoutes;
 use crate::points::pages::PointsRoutes;
 use crate::rewards::pages::RewardRoutes;
+use crate::ui::assets::{watching, BundleStylesheet, IslandScripts};
 use crate::ui::{NotFound, SiteLayout};
 use crate::web::site_view::{current_site, SiteView};
 use crate::webhooks::pages::WebhookRoutes;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
@@ -32,10 +33,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
-                <AutoReload options=options.clone() />
+                <AutoReload disable_watch=!watching() options=options.clone() />
                 // `rally.css`, or `rally.<hash>.css` in a release build with hashed names.
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options islands=true />
+                <BundleStylesheet options=options.clone() />
+                <IslandScripts options />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">

@@ -9,7 +9,8 @@ use crate::storage::{signing::UrlSigner, Storage};
 use crate::web::limits::AttemptLimiter;
 use crate::web::outbound::Targets;
 use crate::web::{
-    hosts, hub_config, limits, request_id, respond, same_origin, sessions, site, AppState, Config,
+    hosts, hub_config, limits, request_id, respond, same_origin, sessions, site, AppState,
+    AppStateFields, Config,
 };
 use anyhow::Context;
 use axum::Router;
@@ -216,7 +217,7 @@ impl Application {
             config.dns_resolver,
             config.domain_grace_hours,
         );
-        let state = AppState {
+        let state = AppState::new(AppStateFields {
             leptos_options,
             limiter,
             api_limiter,
@@ -232,7 +233,7 @@ impl Application {
             hub_cache: Arc::new(crate::web::hub_cache::HubCache::default()),
             config: Arc::new(config),
             registry,
-        };
+        });
         crate::web::hot_config::spawn(state.clone());
         let router = router(state.clone(), store);
         crate::web::metrics::handle();

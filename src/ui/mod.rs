@@ -1,5 +1,6 @@
 //! The UI layer, shared by every feature: layouts (page frames as layout routes), the
 //! error page, form pieces and cards. Server-rendered only; islands live beside their page.
+pub mod assets;
 pub mod cards;
 pub mod forms;
 pub mod join;

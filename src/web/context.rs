@@ -33,11 +33,12 @@ pub struct RequestMemo {
 /// The context of the page being rendered (Leptos provides the request's parts and the
 /// app state to every loader).
 pub fn request_ctx() -> Result<RequestCtx, AppError> {
-    use leptos::prelude::use_context;
+    use leptos::prelude::{use_context, with_context};
     let state = use_context::<AppState>().ok_or_else(|| AppError::internal("no app state"))?;
-    let parts = use_context::<http::request::Parts>()
-        .ok_or_else(|| AppError::internal("no request parts"))?;
-    RequestCtx::from_parts(&parts, state)
+    // Read in place: a copy of the request's parts (headers, extensions) per loader was
+    // allocation a page did several times over.
+    with_context::<http::request::Parts, _>(|parts| RequestCtx::from_parts(parts, state))
+        .ok_or_else(|| AppError::internal("no request parts"))?
 }
 
 impl RequestCtx {

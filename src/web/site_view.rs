@@ -35,9 +35,10 @@ pub enum SiteView {
 /// read from the request (no query). `None` outside a request.
 pub fn current_site() -> Option<SiteView> {
     use crate::web::site::Site;
-    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-    Some(match parts.extensions.get::<Site>()? {
-        Site::Accounts => SiteView::Accounts,
-        Site::Hub(hub) => SiteView::Hub((*hub.view).clone()),
-    })
+    leptos::prelude::with_context::<http::request::Parts, _>(|parts| {
+        Some(match parts.extensions.get::<Site>()? {
+            Site::Accounts => SiteView::Accounts,
+            Site::Hub(hub) => SiteView::Hub((*hub.view).clone()),
+        })
+    })?
 }
