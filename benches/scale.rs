@@ -12,8 +12,10 @@
 //!   scripts/bench-scale.sh                 (all)
 //!   BENCH=big ADVOCATES=5000 LINES=40 scripts/bench-scale.sh
 //!
-//! Built with the dev profile (optimised dependencies, Rally's own code not), like the
-//! other benchmarks: the comparisons are within one build, side by side.
+//! `big` and `hubs` are built with the dev profile (optimised dependencies, Rally's own code
+//! not), like the other benchmarks: their comparisons are within one build, side by side.
+//! `bare` compares a rate production is held to, so `scripts/bench-scale.sh` builds it as
+//! the release server is built (`release_cargo` in `scripts/env.sh`).
 use rally::db::tenant::{contacts, points_ledger};
 use rally::db::{new_id, sea_orm, ShardRegistry};
 use rally::domain::{ContactStatus, Role};

@@ -16,3 +16,13 @@ leptos_cargo() {
     LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false RUSTFLAGS="--cfg erase_components" \
     cargo "$@"
 }
+
+# The environment of the release server build (`cargo leptos build --release` sets these
+# and, unlike a dev build, no `erase_components`): a benchmark run with it measures the code
+# production runs, and reuses that build's compiled dependencies.
+release_cargo() {
+  env LEPTOS_OUTPUT_NAME=rally LEPTOS_SITE_ROOT=target/release-site LEPTOS_SITE_PKG_DIR=pkg \
+    LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=. LEPTOS_BIN_DIR=. \
+    LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt \
+    cargo "$@"
+}
