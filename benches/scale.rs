@@ -494,23 +494,62 @@ async fn hubs() {
 }
 
 /// `wrk` for `secs` seconds, 8 connections, with a Host and a cookie; requests per second.
-fn wrk(addr: SocketAddr, host: &str, cookie: Option<&str>, secs: usize) -> f64 {
+/// One wrk run: requests per second, and the context switches this process's threads made
+/// per request meanwhile (the servers under test all run in this process, one at a time).
+struct Rate {
+    per_second: f64,
+    switches: f64,
+}
+
+fn wrk(addr: SocketAddr, host: &str, cookie: Option<&str>, secs: usize) -> Rate {
     let mut cmd = std::process::Command::new("wrk");
     cmd.args(["-t2", "-c8", &format!("-d{secs}s")])
         .args(["-H", &format!("Host: {host}")]);
     if let Some(c) = cookie {
         cmd.args(["-H", &format!("Cookie: rally_session={c}")]);
     }
+    let before = context_switches();
     let out = cmd
         .arg(format!("http://{addr}/"))
         .output()
         .expect("wrk (apt-get install wrk)");
+    let switches = context_switches() - before;
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("Non-2xx"), "wrk saw errors: {text}");
-    text.lines()
-        .find_map(|l| l.strip_prefix("Requests/sec:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0.0)
+    let number = |prefix: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0.0)
+    };
+    // "12345 requests in 8.00s, …" and "Requests/sec:   1543.21"
+    let requests = text
+        .lines()
+        .find_map(|l| l.trim().split_once(" requests in"))
+        .and_then(|(n, _)| n.trim().parse::<f64>().ok())
+        .unwrap_or(0.0);
+    Rate {
+        per_second: number("Requests/sec:"),
+        switches: switches as f64 / requests.max(1.0),
+    }
+}
+
+/// Context switches of all of this process's threads so far (Linux).
+fn context_switches() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("status")).ok())
+        .flat_map(|status| {
+            status
+                .lines()
+                .filter(|l| l.contains("ctxt_switches:"))
+                .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .collect::<Vec<_>>()
+        })
+        .sum()
 }
 
 /// What the bare handler knows without asking (as Rally memoizes it): the hub's ladder,
@@ -525,21 +564,21 @@ struct Bare {
     feed: Vec<String>,
 }
 
-/// The member dashboard, by hand: the statements Rally's dashboard issues when warm (the
-/// session, the advocate's totals, their completions), HTML written with `format!`.
-async fn bare_dashboard(
-    axum::extract::State(b): axum::extract::State<Arc<Bare>>,
-    headers: axum::http::HeaderMap,
-) -> axum::response::Html<String> {
+/// What the dashboard shows, from the statements Rally's dashboard issues when warm: the
+/// session, the advocate's totals, their completions.
+struct DashboardData {
+    balance: i64,
+    lifetime: i64,
+    level: String,
+    percent: i64,
+    /// Title, points, times done.
+    next: Vec<(String, i64, usize)>,
+}
+
+async fn dashboard_sql(b: &Bare, cookie: String) -> DashboardData {
     use rally::db::global::sessions;
     use rally::db::tenant::completions;
     use sea_orm::{ColumnTrait, EntityTrait};
-    let cookie = headers
-        .get("cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.strip_prefix("rally_session="))
-        .unwrap_or_default()
-        .to_string();
     let session = sessions::Entity::find_by_id(cookie)
         .one(b.registry.global())
         .await
@@ -554,17 +593,45 @@ async fn bare_dashboard(
         .await
         .unwrap();
     let level = rally::points::progress(totals.lifetime, &b.ladder);
+    DashboardData {
+        balance: totals.balance,
+        lifetime: totals.lifetime,
+        level: level.current.name.clone(),
+        percent: level.percent.into(),
+        next: b
+            .published
+            .iter()
+            .take(3)
+            .map(|c| {
+                let used = done.iter().filter(|d| d.challenge_id == c.id).count();
+                (c.title.clone(), c.points, used)
+            })
+            .collect(),
+    }
+}
+
+fn session_cookie(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get("cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.strip_prefix("rally_session="))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The member dashboard, by hand: its SQL, and HTML written with `format!`.
+async fn bare_dashboard(
+    axum::extract::State(b): axum::extract::State<Arc<Bare>>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Html<String> {
+    let d = dashboard_sql(&b, session_cookie(&headers)).await;
     let mut html = format!(
         "<!DOCTYPE html><html><head><title>Acme</title></head><body><h1>Your points</h1>\
          <p>Balance {} · lifetime {} · {} ({}%)</p><h2>Next challenges</h2><ul>",
-        totals.balance, totals.lifetime, level.current.name, level.percent
+        d.balance, d.lifetime, d.level, d.percent
     );
-    for c in b.published.iter().take(3) {
-        let used = done.iter().filter(|d| d.challenge_id == c.id).count();
-        html.push_str(&format!(
-            "<li>{} — {} points ({used} done)</li>",
-            c.title, c.points
-        ));
+    for (title, points, used) in &d.next {
+        html.push_str(&format!("<li>{title} — {points} points ({used} done)</li>"));
     }
     html.push_str("</ul><h2>Lately</h2><ul>");
     for f in &b.feed {
@@ -572,6 +639,85 @@ async fn bare_dashboard(
     }
     html.push_str("</ul></body></html>");
     axum::response::Html(html)
+}
+
+/// The same page as [`bare_dashboard`], rendered by Leptos the way Rally renders a page:
+/// leptos_axum's async rendering, the data loaded by a resource and shown in a `Suspense`.
+/// No router, no middleware, no layout: the cost of the framework alone.
+mod leptos_floor {
+    use super::{dashboard_sql, session_cookie, Bare};
+    use leptos::prelude::*;
+    use std::sync::Arc;
+
+    #[derive(Clone, serde::Serialize, serde::Deserialize)]
+    struct Data {
+        balance: i64,
+        lifetime: i64,
+        level: String,
+        percent: i64,
+        next: Vec<(String, i64, usize)>,
+    }
+
+    #[component]
+    fn Dashboard() -> impl IntoView {
+        let b = expect_context::<Arc<Bare>>();
+        let cookie = with_context::<http::request::Parts, _>(|p| session_cookie(&p.headers))
+            .unwrap_or_default();
+        let feed = b.feed.clone();
+        let data = Resource::new(
+            || (),
+            move |_| {
+                let (b, cookie) = (b.clone(), cookie.clone());
+                async move {
+                    let d = dashboard_sql(&b, cookie).await;
+                    Data {
+                        balance: d.balance,
+                        lifetime: d.lifetime,
+                        level: d.level,
+                        percent: d.percent,
+                        next: d.next,
+                    }
+                }
+            },
+        );
+        view! {
+            <Suspense>
+                {move || {
+                    let feed = feed.clone();
+                    Suspend::new(async move {
+                        let d = data.await;
+                        view! {
+                            <h1>"Your points"</h1>
+                            <p>"Balance " {d.balance} " · lifetime " {d.lifetime} " · " {d.level}
+                                " (" {d.percent} "%)"</p>
+                            <h2>"Next challenges"</h2>
+                            <ul>{d.next.into_iter().map(|(title, points, used)| view! {
+                                <li>{title} " — " {points} " points (" {used} " done)"</li>
+                            }).collect_view()}</ul>
+                            <h2>"Lately"</h2>
+                            <ul>{feed.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+                        }
+                    })
+                }}
+            </Suspense>
+        }
+    }
+
+    pub fn router(b: Arc<Bare>) -> axum::Router {
+        let render = leptos_axum::render_app_async_with_context(
+            move || provide_context(b.clone()),
+            || {
+                view! {
+                    <!DOCTYPE html>
+                    <html><head><title>"Acme"</title></head><body><Dashboard /></body></html>
+                }
+            },
+        );
+        axum::Router::new().route(
+            "/",
+            axum::routing::get(move |req: axum::extract::Request| render(req)),
+        )
+    }
 }
 
 async fn bare() {
@@ -615,36 +761,75 @@ async fn bare() {
             .map(|i| format!("Someone completed challenge {i}"))
             .collect(),
     });
+    let floor = leptos_floor::router(b.clone());
     let router = axum::Router::new()
         .route("/", axum::routing::get(bare_dashboard))
         .with_state(b);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let bare_addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    // Both answer before they are timed.
+    let bare_addr = serve(router).await;
+    let floor_addr = serve(floor).await;
+    // Each answers before it is timed.
     alice.p50(&acme, "/", 5).await;
-    let rally_rps = wrk(addr, &acme, Some(&cookie), secs);
-    let bare_rps = wrk(bare_addr, &acme, Some(&cookie), secs);
-    // The same hub's home signed out: the layout without a member's data, for where the
-    // member page's cost lies.
-    let anonymous_rps = wrk(addr, &acme, None, secs);
-    println!("member dashboard, wrk 8 connections × {secs} s, the demo's acme hub:");
+    for a in [bare_addr, floor_addr] {
+        let page = reqwest::Client::new()
+            .get(format!("http://{a}/"))
+            .header("cookie", format!("rally_session={cookie}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(page.status().is_success());
+        assert!(page.text().await.unwrap().contains("Your points"));
+    }
+    // Round after round, so a noisy spell hits every line alike; medians are printed.
+    let runs = env_or("RUNS", 3);
+    let lines: [(&str, SocketAddr, Option<&str>); 4] = [
+        ("bare axum handler (same SQL)", bare_addr, Some(&cookie)),
+        (
+            "Leptos alone (same SQL, Suspense)",
+            floor_addr,
+            Some(&cookie),
+        ),
+        ("Rally's dashboard page", addr, Some(&cookie)),
+        ("(Rally's hub home, signed out)", addr, None),
+    ];
+    let mut rates: Vec<Vec<Rate>> = lines.iter().map(|_| Vec::new()).collect();
+    for _ in 0..runs {
+        for (i, (_, a, c)) in lines.iter().enumerate() {
+            rates[i].push(wrk(*a, &acme, *c, secs));
+        }
+    }
+    let median = |xs: &mut Vec<f64>| {
+        xs.sort_by(|a, b| a.total_cmp(b));
+        xs[xs.len() / 2]
+    };
+    println!("member dashboard, wrk 8 connections × {secs} s, {runs} rounds, the demo's acme hub:");
     println!(
-        "  {:<34} {:>10.0} req/s",
-        "bare axum handler (same SQL)", bare_rps
+        "  {:<36} {:>10} {:>9} {:>18}",
+        "", "req/s", "of bare", "context switches"
     );
-    println!(
-        "  {:<34} {:>10.0} req/s",
-        "Rally's dashboard page", rally_rps
-    );
-    println!(
-        "  {:<34} {:>10.0} req/s",
-        "(Rally's hub home, signed out)", anonymous_rps
-    );
+    let mut medians = Vec::new();
+    for (i, (name, _, _)) in lines.iter().enumerate() {
+        let rps = median(&mut rates[i].iter().map(|r| r.per_second).collect());
+        let switches = median(&mut rates[i].iter().map(|r| r.switches).collect());
+        medians.push(rps);
+        println!(
+            "  {:<36} {:>10.0} {:>8.0} % {:>11.1} /request",
+            name,
+            rps,
+            rps / medians[0] * 100.0,
+            switches
+        );
+    }
     println!(
         "  Rally serves {:.0} % of the bare handler's rate (goal: at least 60 %)",
-        rally_rps / bare_rps * 100.0
+        medians[2] / medians[0] * 100.0
     );
+}
+
+async fn serve(router: axum::Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
 }
 
 /// The process's resident memory, in MB (Linux).
