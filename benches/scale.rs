@@ -577,13 +577,19 @@ struct DashboardData {
 
 async fn dashboard_sql(b: &Bare, cookie: String) -> DashboardData {
     use rally::db::global::sessions;
-    use rally::db::tenant::completions;
-    use sea_orm::{ColumnTrait, EntityTrait};
+    use sea_orm::EntityTrait;
     let session = sessions::Entity::find_by_id(cookie)
         .one(b.registry.global())
         .await
         .unwrap();
     assert!(session.is_some(), "signed in");
+    member_sql(b).await
+}
+
+/// The dashboard's statements after the session's: the totals and the completions.
+async fn member_sql(b: &Bare) -> DashboardData {
+    use rally::db::tenant::completions;
+    use sea_orm::ColumnTrait;
     let db = b.registry.tenant_db(b.tenant, b.shard).await.unwrap();
     let totals = rally::points::totals::of(&db, b.contact).await.unwrap();
     let done = db
@@ -625,6 +631,21 @@ async fn bare_dashboard(
     headers: axum::http::HeaderMap,
 ) -> axum::response::Html<String> {
     let d = dashboard_sql(&b, session_cookie(&headers)).await;
+    bare_html(&b, d)
+}
+
+/// The bare handler with Rally's session layer in front (tower-sessions over Rally's
+/// store): the session is read as Rally's pages read it, the rest is the same.
+async fn bare_with_session_layer(
+    axum::extract::State(b): axum::extract::State<Arc<Bare>>,
+    session: tower_sessions::Session,
+) -> axum::response::Html<String> {
+    let user: Option<serde_json::Value> = session.get("user").await.unwrap();
+    assert!(user.is_some(), "signed in");
+    bare_html(&b, member_sql(&b).await)
+}
+
+fn bare_html(b: &Bare, d: DashboardData) -> axum::response::Html<String> {
     let mut html = format!(
         "<!DOCTYPE html><html><head><title>Acme</title></head><body><h1>Your points</h1>\
          <p>Balance {} · lifetime {} · {} ({}%)</p><h2>Next challenges</h2><ul>",
@@ -762,16 +783,34 @@ async fn bare() {
             .collect(),
     });
     let floor = leptos_floor::router(b.clone());
+    let with_sessions = axum::Router::new()
+        .route("/", axum::routing::get(bare_with_session_layer))
+        .with_state(b.clone())
+        .layer(rally::web::sessions::layer(
+            &state.config,
+            rally::web::sessions::AnyStore::database(registry.global()),
+        ));
+    let with_kernel = rally::startup::around(
+        axum::Router::new()
+            .route("/", axum::routing::get(bare_with_session_layer))
+            .with_state(b.clone()),
+        state.clone(),
+        rally::web::sessions::AnyStore::database(registry.global()),
+    );
     let router = axum::Router::new()
         .route("/", axum::routing::get(bare_dashboard))
         .with_state(b);
     let bare_addr = serve(router).await;
+    let kernel_addr = serve(with_kernel).await;
     let floor_addr = serve(floor).await;
+    let sessions_addr = serve(with_sessions).await;
     // Each answers before it is timed.
     alice.p50(&acme, "/", 5).await;
-    for a in [bare_addr, floor_addr] {
+    for a in [bare_addr, floor_addr, sessions_addr, kernel_addr] {
         let page = reqwest::Client::new()
             .get(format!("http://{a}/"))
+            // As wrk sends it: the kernel routes by it.
+            .header("host", &acme)
             .header("cookie", format!("rally_session={cookie}"))
             .send()
             .await
@@ -781,8 +820,18 @@ async fn bare() {
     }
     // Round after round, so a noisy spell hits every line alike; medians are printed.
     let runs = env_or("RUNS", 3);
-    let lines: [(&str, SocketAddr, Option<&str>); 4] = [
+    let lines: [(&str, SocketAddr, Option<&str>); 6] = [
         ("bare axum handler (same SQL)", bare_addr, Some(&cookie)),
+        (
+            "bare, behind Rally's session layer",
+            sessions_addr,
+            Some(&cookie),
+        ),
+        (
+            "bare, behind Rally's whole kernel",
+            kernel_addr,
+            Some(&cookie),
+        ),
         (
             "Leptos alone (same SQL, Suspense)",
             floor_addr,
@@ -821,7 +870,7 @@ async fn bare() {
     }
     println!(
         "  Rally serves {:.0} % of the bare handler's rate (goal: at least 60 %)",
-        medians[2] / medians[0] * 100.0
+        medians[4] / medians[0] * 100.0
     );
 }
 

@@ -376,7 +376,15 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
         // Names the matched route for the request metrics (fallbacks stay `unmatched`).
         .route_layer(axum::middleware::from_fn(crate::web::metrics::note_route))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .with_state(state.clone())
+        .with_state(state.clone());
+    around(pages, state, store)
+}
+
+/// The web kernel around a router of pages: request ids and tracing outermost, then the
+/// body limit, host routing, the same-origin check and sessions. (Apart from [`router`] so
+/// a benchmark can put the same kernel around a hand-written handler.)
+pub fn around(pages: Router, state: AppState, store: sessions::AnyStore) -> Router {
+    let pages = pages
         // Inside the session layer, which provides the session they touch.
         .layer(axum::middleware::from_fn(respond::keep_flash))
         .layer(axum::middleware::from_fn_with_state(
