@@ -92,8 +92,45 @@ async fn open(url: &str, settings: PoolSettings) -> Result<DatabaseConnection, D
                 // may lose the last commits, never corrupt the file.
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(5))
+        })
+        .map_sqlx_sqlite_pool_opts(|o| {
+            o.after_connect(|conn, _| Box::pin(async move { sqlite_planner_stable(conn).await }))
         });
     Database::connect(opts).await
+}
+
+/// Turns on SQLite's query planner stability guarantee for a new connection.
+///
+/// Without it, SQLite 3.51 (the one sqlx bundles) marks a statement whose `LIMIT` is a
+/// bound parameter as depending on that parameter's value, and every new binding expires
+/// the prepared statement: SeaORM's `.one()` binds `LIMIT ?`, so the session lookup, the
+/// member's totals and the job poller's claim were parsed and planned again on every
+/// execution despite sqlx's statement cache (about a tenth of a dashboard request's
+/// instructions). With the guarantee a statement keeps its plan whatever its parameters
+/// (Rally runs no `ANALYZE`, so SQLite has no statistics that a value could change a plan
+/// by). sqlx has no option for `sqlite3_db_config`, hence the raw handle.
+async fn sqlite_planner_stable(
+    conn: &mut sea_orm::sqlx::SqliteConnection,
+) -> Result<(), sea_orm::sqlx::Error> {
+    use libsqlite3_sys::{sqlite3_db_config, SQLITE_DBCONFIG_ENABLE_QPSG, SQLITE_OK};
+    let mut handle = conn.lock_handle().await?;
+    let mut now_on: std::ffi::c_int = 0;
+    // SAFETY: the handle is a live connection, held exclusively by the lock for the call;
+    // ENABLE_QPSG takes an int (1: on) and a pointer to an int for the resulting setting.
+    let rc = unsafe {
+        sqlite3_db_config(
+            handle.as_raw_handle().as_ptr(),
+            SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as std::ffi::c_int,
+            &mut now_on as *mut std::ffi::c_int,
+        )
+    };
+    if rc != SQLITE_OK || now_on != 1 {
+        return Err(sea_orm::sqlx::Error::Configuration(
+            format!("SQLite refused the query planner stability guarantee (code {rc})").into(),
+        ));
+    }
+    Ok(())
 }
 
 fn sqlite_create_if_missing(url: &str) -> String {
@@ -138,4 +175,32 @@ pub fn new_id() -> uuid::Uuid {
 
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every pooled SQLite connection has the planner stability guarantee on (read back
+    /// from SQLite itself: a `db_config` call with -1 only reports the setting).
+    #[tokio::test]
+    async fn sqlite_connections_keep_their_plans_whatever_the_parameters() {
+        use libsqlite3_sys::{sqlite3_db_config, SQLITE_DBCONFIG_ENABLE_QPSG};
+        let db = connect("sqlite::memory:", PoolSettings::default())
+            .await
+            .unwrap();
+        let mut conn = db.get_sqlite_connection_pool().acquire().await.unwrap();
+        let mut handle = conn.lock_handle().await.unwrap();
+        let mut on: std::ffi::c_int = -1;
+        // SAFETY: a live connection, held by the lock; -1 asks without changing.
+        unsafe {
+            sqlite3_db_config(
+                handle.as_raw_handle().as_ptr(),
+                SQLITE_DBCONFIG_ENABLE_QPSG,
+                -1 as std::ffi::c_int,
+                &mut on as *mut std::ffi::c_int,
+            )
+        };
+        assert_eq!(on, 1);
+    }
 }
