@@ -18,6 +18,7 @@ use crate::ui::assets::{watching, BundleStylesheet, IslandScripts};
 use crate::ui::{NotFound, SiteLayout};
 use crate::web::site_view::{current_site, SiteView};
 use crate::webhooks::pages::WebhookRoutes;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
@@ -84,10 +85,14 @@ pub fn App() -> impl IntoView {
 }
 
 /// `/`: the hub's home on a hub host, "My hubs" (or the landing page) on the accounts host.
+///
+/// Branches are `Either`s rather than `into_any()`: turning a view into an `AnyView` makes
+/// an owned copy of it first, every `&'static str` class and attribute allocated again,
+/// on every request (see `ui::layout`).
 #[component]
 fn HomePage() -> impl IntoView {
     match current_site() {
-        Some(SiteView::Hub(hub)) => view! { <HubHome hub /> }.into_any(),
-        _ => view! { <AccountsHome /> }.into_any(),
+        Some(SiteView::Hub(hub)) => Either::Left(view! { <HubHome hub /> }),
+        _ => Either::Right(view! { <AccountsHome /> }),
     }
 }

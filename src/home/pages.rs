@@ -9,6 +9,7 @@ use crate::ui::join::JoinPanel;
 use crate::ui::style::CARD;
 use crate::web::site_view::HubView;
 use crate::web::AppError;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -43,8 +44,8 @@ pub fn DashboardPanel(data: DashboardResource) -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some(d)) => view! { <DashboardView d /> }.into_any(),
-                    _ => ().into_any(),
+                    Ok(Some(d)) => Some(view! { <DashboardView d /> }),
+                    _ => None,
                 }
             })}
         </Suspense>
@@ -69,13 +70,13 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                     <a href="/challenges" class="text-sm font-medium text-accent hover:underline">"All challenges"</a>
                 </div>
                 {if d.next_challenges.is_empty() {
-                    view! { <p class="mt-4 text-slate-600">"You are all caught up."</p> }.into_any()
+                    Either::Left(view! { <p class="mt-4 text-slate-600">"You are all caught up."</p> })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <ul class="mt-4 space-y-3">
                             {d.next_challenges.into_iter().map(|card| view! { <ChallengeCardView card /> }).collect_view()}
                         </ul>
-                    }.into_any()
+                    })
                 }}
             </section>
             <section aria-labelledby="activity">

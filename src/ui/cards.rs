@@ -1,5 +1,6 @@
 //! Cards shown by more than one page (a challenge in the list and on the dashboard).
 use super::style::CARD;
+use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -41,17 +42,15 @@ pub fn FileLink(file: Option<(String, bool)>) -> impl IntoView {
     file.map(|(url, image)| {
         if image {
             let href = url.clone();
-            view! {
+            Either::Left(view! {
                 <a href=href target="_blank" rel="noopener" class="mt-2 block" data-testid="answer-file">
                     <img src=url alt="The submitted image" class="max-h-48 rounded-lg border border-slate-200 bg-white object-contain" />
                 </a>
-            }
-            .into_any()
+            })
         } else {
-            view! {
+            Either::Right(view! {
                 <a href=url target="_blank" rel="noopener" class="mt-2 inline-block font-medium text-accent underline" data-testid="answer-file">"Open the PDF"</a>
-            }
-            .into_any()
+            })
         }
     })
 }

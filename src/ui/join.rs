@@ -1,6 +1,7 @@
 //! The "Join this hub" panel: shown on the hub home and on `/join` to a signed-in visitor
 //! who is not a member. What a join attempt said is shown by the hub frame.
 use super::layout::ViewerResource;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// For a signed-in visitor who is not a member: "Join <hub>" (or why they cannot).
@@ -19,18 +20,18 @@ pub fn JoinPanel(
                 let hub_name = hub_name.clone();
                 let return_to = return_to.clone();
                 Suspend::new(async move {
-                    let Ok(v) = viewer.await else { return ().into_any() };
+                    let Ok(v) = viewer.await else { return None };
                     match (&v.account, v.role) {
-                        (Some(_), None) => view! {
+                        (Some(_), None) => Some(Either::Left(view! {
                             <section class="mt-6 space-y-3 rounded-xl border border-brand/40 bg-white p-5 shadow-sm" aria-label="Join">
                                 {if invite_only {
-                                    view! {
+                                    Either::Left(view! {
                                         <p data-testid="invite-only">
                                             {hub_name.clone()} " is invite-only: you need an invitation from its team to join."
                                         </p>
-                                    }.into_any()
+                                    })
                                 } else {
-                                    view! {
+                                    Either::Right(view! {
                                         <form method="post" action="/join" class="flex flex-wrap items-center justify-between gap-3">
                                             <input type="hidden" name="return_to" value=return_to.clone() />
                                             <p>"You are not a member of " {hub_name.clone()} " yet."</p>
@@ -38,18 +39,18 @@ pub fn JoinPanel(
                                                 "Join " {hub_name.clone()}
                                             </button>
                                         </form>
-                                    }.into_any()
+                                    })
                                 }}
                             </section>
-                        }.into_any(),
-                        (Some(_), Some(role)) => view! {
+                        })),
+                        (Some(_), Some(role)) => Some(Either::Right(view! {
                             <div class="mt-6 space-y-3">
                                 <p class="text-sm text-slate-600" data-testid="member-role">
                                     "You are a member of " {hub_name.clone()} " (" {role.label()} ")."
                                 </p>
                             </div>
-                        }.into_any(),
-                        _ => ().into_any(),
+                        })),
+                        _ => None,
                     }
                 })
             }}

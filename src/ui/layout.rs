@@ -12,6 +12,7 @@ use crate::web::context::request_ctx;
 use crate::web::site_view::{current_site, HubView, SiteView};
 use crate::web::viewer::{load_hub_viewer, AccountView, HubViewer};
 use crate::web::AppError;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
@@ -20,6 +21,11 @@ use leptos_router::components::Outlet;
 pub type ViewerResource = Resource<Result<HubViewer, AppError>>;
 
 /// The parent route of every page.
+///
+/// Here and in the page helpers below a branch is an `Either`, not `into_any()`: making
+/// an `AnyView` first makes an owned copy of the view, allocating every static class and
+/// attribute string of the subtree again; on the frame and a page body that was a few
+/// hundred allocations per request.
 #[component]
 pub fn SiteLayout() -> impl IntoView {
     match current_site() {
@@ -31,9 +37,9 @@ pub fn SiteLayout() -> impl IntoView {
                 |_| async move { load_hub_viewer(&request_ctx()?).await },
             );
             provide_context(viewer);
-            view! { <HubFrame hub><Outlet /></HubFrame> }.into_any()
+            Either::Left(view! { <HubFrame hub><Outlet /></HubFrame> })
         }
-        _ => view! { <Outlet /> }.into_any(),
+        _ => Either::Right(view! { <Outlet /> }),
     }
 }
 
@@ -57,17 +63,17 @@ fn HubFrame(hub: HubView, children: Children) -> impl IntoView {
                 <div class="mx-auto flex max-w-5xl items-center justify-between px-4 py-4 sm:px-6">
                     <a href="/" class="flex items-center gap-3 text-lg font-semibold">
                         {match hub.logo_url.clone() {
-                            Some(src) => view! {
+                            Some(src) => Either::Left(view! {
                                 <img src=src alt="" class="h-9 w-9 rounded-lg bg-white object-contain" data-testid="hub-logo" />
-                            }.into_any(),
-                            None => view! {
+                            }),
+                            None => Either::Right(view! {
                                 <span
                                     aria-hidden="true"
                                     class="grid h-9 w-9 place-items-center rounded-lg bg-white/20 font-bold"
                                 >
                                     {initial}
                                 </span>
-                            }.into_any(),
+                            }),
                         }}
                         <span>{hub.name.clone()}</span>
                     </a>
@@ -126,7 +132,7 @@ fn AccountArea() -> impl IntoView {
                 let sign_in = sign_in.clone();
                 Suspend::new(async move {
                 match viewer.await {
-                    Ok(HubViewer { account: Some(a), role, .. }) => view! {
+                    Ok(HubViewer { account: Some(a), role, .. }) => Either::Left(view! {
                         <div class="flex items-center gap-3 text-sm">
                             <span data-testid="hub-signed-in-as">{a.display_name}</span>
                             {role.map(|_| view! {
@@ -145,12 +151,12 @@ fn AccountArea() -> impl IntoView {
                             })}
                             <SignOutButton class="rounded-lg border border-current px-3 py-1.5 font-medium hover:underline" />
                         </div>
-                    }.into_any(),
-                    _ => view! {
+                    }),
+                    _ => Either::Right(view! {
                         <a href=sign_in rel="external" class="rounded-lg bg-white px-3 py-1.5 text-sm font-semibold text-slate-900 shadow-sm hover:bg-slate-100">
                             "Sign in"
                         </a>
-                    }.into_any(),
+                    }),
                 }
             })}}
         </Suspense>
@@ -168,22 +174,22 @@ pub fn AccountsFrame(account: Option<AccountView>, children: Children) -> impl I
                         <RallyMark />
                     </a>
                     {match account {
-                        Some(a) => view! {
+                        Some(a) => Either::Left(view! {
                             <div class="flex items-center gap-3 text-sm">
                                 <span class="hidden text-slate-600 sm:inline" data-testid="signed-in-as">
                                     {a.display_name}
                                 </span>
                                 <SignOutButton />
                             </div>
-                        }.into_any(),
-                        None => view! {
+                        }),
+                        None => Either::Right(view! {
                             <nav class="flex items-center gap-3 text-sm" aria-label="Account">
                                 <a href="/login" class="font-medium text-slate-700 hover:text-slate-900">"Sign in"</a>
                                 <a href="/signup" class="rounded-lg bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-700">
                                     "Create account"
                                 </a>
                             </nav>
-                        }.into_any(),
+                        }),
                     }}
                 </div>
             </header>
@@ -246,8 +252,8 @@ where
                 let render = render.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok(d) => render(d).into_any(),
-                        Err(error) => view! { <ErrorPage error /> }.into_any(),
+                        Ok(d) => Either::Left(render(d)),
+                        Err(error) => Either::Right(view! { <ErrorPage error /> }),
                     }
                 })
             }}
@@ -275,8 +281,8 @@ where
 {
     // Loaders answer 404 off a hub themselves (their guard asks for the hub first).
     page(load, move |d| match current_hub() {
-        Some(h) => render(h, d).into_any(),
-        None => view! { <ErrorPage error=AppError::NotFound /> }.into_any(),
+        Some(h) => Either::Left(render(h, d)),
+        None => Either::Right(view! { <ErrorPage error=AppError::NotFound /> }),
     })
 }
 
