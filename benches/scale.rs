@@ -662,6 +662,26 @@ fn bare_html(b: &Bare, d: DashboardData) -> axum::response::Html<String> {
     axum::response::Html(html)
 }
 
+/// [`bare_dashboard`] writing a page as long as Rally's (about 11 KB): the list items of
+/// [`leptos_floor`]'s filler, with `format!`. What the length costs without a framework.
+async fn bare_dashboard_full_size(
+    axum::extract::State(b): axum::extract::State<Arc<Bare>>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Html<String> {
+    let d = dashboard_sql(&b, session_cookie(&headers)).await;
+    let axum::response::Html(mut html) = bare_html(&b, d);
+    let end = html.split_off(html.len() - "</body></html>".len());
+    html.push_str(r#"<ol class="mt-4 space-y-2">"#);
+    for i in 0..70 {
+        html.push_str(&format!(
+            r#"<li class="rounded-lg bg-white px-4 py-2 text-sm shadow-sm"><span class="text-slate-500">2 days ago · </span>Someone completed challenge {i}</li>"#
+        ));
+    }
+    html.push_str("</ol>");
+    html.push_str(&end);
+    axum::response::Html(html)
+}
+
 /// The same page as [`bare_dashboard`], rendered by Leptos the way Rally renders a page:
 /// leptos_axum's async rendering, the data loaded by a resource and shown in a `Suspense`.
 /// No router, no middleware, no layout: the cost of the framework alone.
@@ -746,8 +766,25 @@ mod leptos_floor {
         }
     }
 
-    /// `with_header`: the page also has a [`Header`] with its own resource.
-    pub fn router(b: Arc<Bare>, with_header: bool) -> axum::Router {
+    /// Markup as long as Rally's page (about 12 KB in all): styled list items, as the
+    /// feed and the cards are.
+    #[component]
+    fn Filler() -> impl IntoView {
+        view! {
+            <ol class="mt-4 space-y-2">
+                {(0..70).map(|i| view! {
+                    <li class="rounded-lg bg-white px-4 py-2 text-sm shadow-sm">
+                        <span class="text-slate-500">"2 days ago · "</span>
+                        "Someone completed challenge " {i}
+                    </li>
+                }).collect_view()}
+            </ol>
+        }
+    }
+
+    /// `with_header`: the page also has a [`Header`] with its own resource; `full_size`:
+    /// and [`Filler`] to make it as long as Rally's.
+    pub fn router(b: Arc<Bare>, with_header: bool, full_size: bool) -> axum::Router {
         let render = leptos_axum::render_app_async_with_context(
             move || provide_context(b.clone()),
             move || {
@@ -756,6 +793,7 @@ mod leptos_floor {
                     <html><head><title>"Acme"</title></head><body>
                         {with_header.then(|| view! { <Header /> })}
                         <Dashboard />
+                        {full_size.then(|| view! { <Filler /> })}
                     </body></html>
                 }
             },
@@ -808,8 +846,9 @@ async fn bare() {
             .map(|i| format!("Someone completed challenge {i}"))
             .collect(),
     });
-    let floor = leptos_floor::router(b.clone(), false);
-    let floor_with_header = leptos_floor::router(b.clone(), true);
+    let floor = leptos_floor::router(b.clone(), false, false);
+    let floor_with_header = leptos_floor::router(b.clone(), true, false);
+    let floor_full_size = leptos_floor::router(b.clone(), true, true);
     let with_sessions = axum::Router::new()
         .route("/", axum::routing::get(bare_with_session_layer))
         .with_state(b.clone())
@@ -824,22 +863,29 @@ async fn bare() {
         state.clone(),
         rally::web::sessions::AnyStore::database(registry.global()),
     );
+    let full_size = axum::Router::new()
+        .route("/", axum::routing::get(bare_dashboard_full_size))
+        .with_state(b.clone());
     let router = axum::Router::new()
         .route("/", axum::routing::get(bare_dashboard))
         .with_state(b);
     let bare_addr = serve(router).await;
+    let bare_full_size_addr = serve(full_size).await;
     let kernel_addr = serve(with_kernel).await;
     let header_addr = serve(floor_with_header).await;
+    let full_size_addr = serve(floor_full_size).await;
     let floor_addr = serve(floor).await;
     let sessions_addr = serve(with_sessions).await;
     // Each answers before it is timed.
     alice.p50(&acme, "/", 5).await;
     for a in [
         bare_addr,
+        bare_full_size_addr,
         floor_addr,
         sessions_addr,
         kernel_addr,
         header_addr,
+        full_size_addr,
     ] {
         let page = reqwest::Client::new()
             .get(format!("http://{a}/"))
@@ -852,10 +898,14 @@ async fn bare() {
         assert!(page.status().is_success());
         assert!(page.text().await.unwrap().contains("Your points"));
     }
-    // Round after round, so a noisy spell hits every line alike; medians are printed.
-    let runs = env_or("RUNS", 3);
-    let lines: [(&str, SocketAddr, Option<&str>); 7] = [
+
+    let lines: [(&str, SocketAddr, Option<&str>); 9] = [
         ("bare axum handler (same SQL)", bare_addr, Some(&cookie)),
+        (
+            "bare, as long as Rally's page",
+            bare_full_size_addr,
+            Some(&cookie),
+        ),
         (
             "bare, behind Rally's session layer",
             sessions_addr,
@@ -876,9 +926,25 @@ async fn bare() {
             header_addr,
             Some(&cookie),
         ),
+        (
+            "… and as long as Rally's page",
+            full_size_addr,
+            Some(&cookie),
+        ),
         ("Rally's dashboard page", addr, Some(&cookie)),
         ("(Rally's hub home, signed out)", addr, None),
     ];
+    // PROFILE=1: serve every line, print where, and wait: for a profiler attached from
+    // outside (callgrind_control, perf -p), driven by one's own requests.
+    if std::env::var("PROFILE").is_ok() {
+        for (name, a, c) in &lines {
+            println!("LINE {a} {} {name}", c.unwrap_or("-"));
+        }
+        println!("HOST {acme}");
+        std::future::pending::<()>().await;
+    }
+    // Round after round, so a noisy spell hits every line alike; medians are printed.
+    let runs = env_or("RUNS", 3);
     let mut rates: Vec<Vec<Rate>> = lines.iter().map(|_| Vec::new()).collect();
     for _ in 0..runs {
         for (i, (_, a, c)) in lines.iter().enumerate() {
@@ -909,7 +975,11 @@ async fn bare() {
     }
     println!(
         "  Rally serves {:.0} % of the bare handler's rate (goal: at least 60 %)",
-        medians[5] / medians[0] * 100.0
+        medians[7] / medians[0] * 100.0
+    );
+    println!(
+        "  and {:.0} % of the bare handler writing a page as long as Rally's",
+        medians[7] / medians[1] * 100.0
     );
 }
 
