@@ -85,10 +85,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// `/`: the hub's home on a hub host, "My hubs" (or the landing page) on the accounts host.
-///
-/// Branches are `Either`s rather than `into_any()`: turning a view into an `AnyView` makes
-/// an owned copy of it first, every `&'static str` class and attribute allocated again,
-/// on every request (see `ui::layout`).
+/// An `Either`, not `into_any()` (why: `ui::layout::SiteLayout`).
 #[component]
 fn HomePage() -> impl IntoView {
     match current_site() {
