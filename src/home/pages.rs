@@ -6,6 +6,7 @@ use crate::points::LevelProgress;
 use crate::ui::cards::ChallengeCardView;
 use crate::ui::hub_page;
 use crate::ui::join::JoinPanel;
+use crate::ui::layout::{start, Loading};
 use crate::ui::style::CARD;
 use crate::web::site_view::HubView;
 use crate::web::AppError;
@@ -34,20 +35,23 @@ fn LevelBar(level: LevelProgress, lifetime: i64) -> impl IntoView {
     }
 }
 
-/// The dashboard's data, loaded where the home page starts (never inside a `Suspense`).
-pub type DashboardResource = Resource<Result<Option<Dashboard>, AppError>>;
+/// The dashboard's data, started where the home page starts (never inside a `Suspense`).
+pub type DashboardLoading = Loading<Result<Option<Dashboard>, AppError>>;
 
 /// The member's dashboard on the hub home (nothing for visitors).
 #[component]
-pub fn DashboardPanel(data: DashboardResource) -> impl IntoView {
+pub fn DashboardPanel(data: DashboardLoading) -> impl IntoView {
     view! {
         <Suspense>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(d)) => Some(view! { <DashboardView d /> }),
-                    _ => None,
-                }
-            })}
+            {move || {
+                let data = data.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(Some(d)) => Some(view! { <DashboardView d /> }),
+                        _ => None,
+                    }
+                })
+            }}
         </Suspense>
     }
 }
@@ -148,7 +152,7 @@ pub fn MePage() -> impl IntoView {
 /// The hub's home: a member's dashboard (nothing for visitors) and the hub's welcome.
 #[component]
 pub fn HubHome(hub: HubView) -> impl IntoView {
-    let dashboard: DashboardResource = Resource::new(|| (), |_| load_dashboard());
+    let dashboard: DashboardLoading = start(load_dashboard());
     let name = hub.name.clone();
     let tagline = hub.tagline.clone();
     let welcome = hub.welcome_text.clone();

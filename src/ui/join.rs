@@ -1,6 +1,6 @@
 //! The "Join this hub" panel: shown on the hub home and on `/join` to a signed-in visitor
 //! who is not a member. What a join attempt said is shown by the hub frame.
-use super::layout::ViewerResource;
+use crate::web::viewer::page_viewer;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -13,47 +13,36 @@ pub fn JoinPanel(
     #[prop(default = "/".to_string())]
     return_to: String,
 ) -> impl IntoView {
-    let viewer = expect_context::<ViewerResource>();
-    view! {
-        <Suspense>
-            {move || {
-                let hub_name = hub_name.clone();
-                let return_to = return_to.clone();
-                Suspend::new(async move {
-                    let Ok(v) = viewer.await else { return None };
-                    match (&v.account, v.role) {
-                        (Some(_), None) => Some(Either::Left(view! {
-                            <section class="mt-6 space-y-3 rounded-xl border border-brand/40 bg-white p-5 shadow-sm" aria-label="Join">
-                                {if invite_only {
-                                    Either::Left(view! {
-                                        <p data-testid="invite-only">
-                                            {hub_name.clone()} " is invite-only: you need an invitation from its team to join."
-                                        </p>
-                                    })
-                                } else {
-                                    Either::Right(view! {
-                                        <form method="post" action="/join" class="flex flex-wrap items-center justify-between gap-3">
-                                            <input type="hidden" name="return_to" value=return_to.clone() />
-                                            <p>"You are not a member of " {hub_name.clone()} " yet."</p>
-                                            <button type="submit" class="rounded-lg bg-brand px-4 py-2 font-semibold text-brand-contrast shadow-sm hover:opacity-90">
-                                                "Join " {hub_name.clone()}
-                                            </button>
-                                        </form>
-                                    })
-                                }}
-                            </section>
-                        })),
-                        (Some(_), Some(role)) => Some(Either::Right(view! {
-                            <div class="mt-6 space-y-3">
-                                <p class="text-sm text-slate-600" data-testid="member-role">
-                                    "You are a member of " {hub_name.clone()} " (" {role.label()} ")."
-                                </p>
-                            </div>
-                        })),
-                        _ => None,
-                    }
-                })
-            }}
-        </Suspense>
+    let Ok(v) = page_viewer() else { return None };
+    match (&v.account, v.role) {
+        (Some(_), None) => Some(Either::Left(view! {
+            <section class="mt-6 space-y-3 rounded-xl border border-brand/40 bg-white p-5 shadow-sm" aria-label="Join">
+                {if invite_only {
+                    Either::Left(view! {
+                        <p data-testid="invite-only">
+                            {hub_name} " is invite-only: you need an invitation from its team to join."
+                        </p>
+                    })
+                } else {
+                    Either::Right(view! {
+                        <form method="post" action="/join" class="flex flex-wrap items-center justify-between gap-3">
+                            <input type="hidden" name="return_to" value=return_to />
+                            <p>"You are not a member of " {hub_name.clone()} " yet."</p>
+                            <button type="submit" class="rounded-lg bg-brand px-4 py-2 font-semibold text-brand-contrast shadow-sm hover:opacity-90">
+                                "Join " {hub_name}
+                            </button>
+                        </form>
+                    })
+                }}
+            </section>
+        })),
+        (Some(_), Some(role)) => Some(Either::Right(view! {
+            <div class="mt-6 space-y-3">
+                <p class="text-sm text-slate-600" data-testid="member-role">
+                    "You are a member of " {hub_name} " (" {role.label()} ")."
+                </p>
+            </div>
+        })),
+        _ => None,
     }
 }

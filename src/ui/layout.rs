@@ -8,17 +8,18 @@
 use super::forms::FlashMessages;
 use super::{Footer, RallyMark};
 use crate::domain::Role;
-use crate::web::context::request_ctx;
+use crate::web::context::return_to;
 use crate::web::site_view::{current_site, HubView, SiteView};
-use crate::web::viewer::{load_hub_viewer, AccountView, HubViewer};
+use crate::web::viewer::{page_viewer, AccountView, HubViewer};
 use crate::web::AppError;
+use futures::future::{FutureExt, Shared};
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
-
-/// The visitor of the current hub page, loaded once per page by the layout.
-pub type ViewerResource = Resource<Result<HubViewer, AppError>>;
+use std::future::Future;
+use std::pin::Pin;
 
 /// The parent route of every page.
 ///
@@ -26,19 +27,13 @@ pub type ViewerResource = Resource<Result<HubViewer, AppError>>;
 /// an `AnyView` first makes an owned copy of the view, allocating every static class and
 /// attribute string of the subtree again; on the frame and a page body that was a few
 /// hundred allocations per request.
+///
+/// The visitor (who is signed in, their role, the join feedback) is loaded before the
+/// page renders (`web::viewer::load_for_page`), so the frame draws without waiting.
 #[component]
 pub fn SiteLayout() -> impl IntoView {
     match current_site() {
-        Some(SiteView::Hub(hub)) => {
-            // Made here, where the page starts, never inside a `Suspense` (which builds its
-            // children again when what it waits for resolves, and would load it again).
-            let viewer: ViewerResource = Resource::new(
-                || (),
-                |_| async move { load_hub_viewer(&request_ctx()?).await },
-            );
-            provide_context(viewer);
-            Either::Left(view! { <HubFrame hub><Outlet /></HubFrame> })
-        }
+        Some(SiteView::Hub(hub)) => Either::Left(view! { <HubFrame hub><Outlet /></HubFrame> }),
         _ => Either::Right(view! { <Outlet /> }),
     }
 }
@@ -91,76 +86,66 @@ fn HubFrame(hub: HubView, children: Children) -> impl IntoView {
 /// hub page joining led to.
 #[component]
 fn JoinFeedback() -> impl IntoView {
-    let viewer = expect_context::<ViewerResource>();
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                let flash = viewer.await.ok().and_then(|v| v.flash)?;
-                Some(view! {
-                    <div class="mx-auto max-w-5xl px-4 pt-6 sm:px-6">
-                        <FlashMessages flash=Some(flash) />
-                    </div>
-                })
-            })}
-        </Suspense>
-    }
+    let flash = page_viewer().ok().and_then(|v| v.flash)?;
+    Some(view! {
+        <div class="mx-auto max-w-5xl px-4 pt-6 sm:px-6">
+            <FlashMessages flash=Some(flash) />
+        </div>
+    })
 }
 
 /// Right side of the hub header: "Sign in", or who is signed in, their navigation and
 /// "Sign out".
 #[component]
 fn AccountArea() -> impl IntoView {
-    let viewer = expect_context::<ViewerResource>();
-    // Signing in comes back to this page.
-    let return_to = request_ctx()
-        .map(|c| c.return_to)
-        .unwrap_or_else(|_| "/".into());
+    match page_viewer() {
+        Ok(HubViewer {
+            account: Some(a),
+            role,
+            ..
+        }) => Either::Left(view! {
+            <div class="flex items-center gap-3 text-sm">
+                <span data-testid="hub-signed-in-as">{a.display_name}</span>
+                {role.map(|_| view! {
+                    <nav aria-label="Hub" class="hidden items-center gap-1 md:flex">
+                        <a href="/challenges" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Challenges"</a>
+                        <a href="/leaderboard" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Leaderboard"</a>
+                        <a href="/rewards" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Rewards"</a>
+                        <a href="/me" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"My points"</a>
+                    </nav>
+                })}
+                {role.filter(|r| *r >= Role::Marketer).map(|_| view! {
+                    <nav aria-label="Team" class="flex items-center gap-1">
+                        <a href="/admin/completions" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Review"</a>
+                        <a href="/admin" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Admin"</a>
+                    </nav>
+                })}
+                <SignOutButton class="rounded-lg border border-current px-3 py-1.5 font-medium hover:underline" />
+            </div>
+        }),
+        _ => Either::Right(view! {
+            <a href=sign_in_href() rel="external" class="rounded-lg bg-white px-3 py-1.5 text-sm font-semibold text-slate-900 shadow-sm hover:bg-slate-100">
+                "Sign in"
+            </a>
+        }),
+    }
+}
+
+/// "Sign in" leads back to this page.
+fn sign_in_href() -> String {
+    let return_to =
+        with_context::<http::request::Parts, _>(return_to).unwrap_or_else(|| "/".into());
     // An invitation's token stays on this hub (the invite page keeps it in the session):
     // it must not travel through the accounts host in a return address.
     let return_to = if return_to.starts_with("/invite?") {
-        "/invite".to_string()
+        "/invite"
     } else {
-        return_to
+        &return_to
     };
-    let sign_in = format!(
+    format!(
         "/sso/start?return_to={}",
         url::form_urlencoded::byte_serialize(return_to.as_bytes()).collect::<String>()
-    );
-    view! {
-        <Suspense>
-            {move || {
-                let sign_in = sign_in.clone();
-                Suspend::new(async move {
-                match viewer.await {
-                    Ok(HubViewer { account: Some(a), role, .. }) => Either::Left(view! {
-                        <div class="flex items-center gap-3 text-sm">
-                            <span data-testid="hub-signed-in-as">{a.display_name}</span>
-                            {role.map(|_| view! {
-                                <nav aria-label="Hub" class="hidden items-center gap-1 md:flex">
-                                    <a href="/challenges" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Challenges"</a>
-                                    <a href="/leaderboard" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Leaderboard"</a>
-                                    <a href="/rewards" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Rewards"</a>
-                                    <a href="/me" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"My points"</a>
-                                </nav>
-                            })}
-                            {role.filter(|r| *r >= Role::Marketer).map(|_| view! {
-                                <nav aria-label="Team" class="flex items-center gap-1">
-                                    <a href="/admin/completions" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Review"</a>
-                                    <a href="/admin" class="rounded-md px-2 py-1 font-medium hover:bg-white/20">"Admin"</a>
-                                </nav>
-                            })}
-                            <SignOutButton class="rounded-lg border border-current px-3 py-1.5 font-medium hover:underline" />
-                        </div>
-                    }),
-                    _ => Either::Right(view! {
-                        <a href=sign_in rel="external" class="rounded-lg bg-white px-3 py-1.5 text-sm font-semibold text-slate-900 shadow-sm hover:bg-slate-100">
-                            "Sign in"
-                        </a>
-                    }),
-                }
-            })}}
-        </Suspense>
-    }
+    )
 }
 
 /// Header and footer of every accounts page.
@@ -235,21 +220,39 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     }
 }
 
+/// What a page waits for, started once where the page starts ([`start`]).
+pub type Loading<T> = Shared<Pin<Box<dyn Future<Output = T> + Send>>>;
+
+/// Starts a page's load: a `Suspense` builds its children twice (once to find what they
+/// wait for, once to draw them), so the load is made here, outside it, and each build
+/// awaits the same one. Cheaper than a `Resource`, which spawns a task, a channel and an
+/// owner to be reloadable in the browser: pages here are drawn on the server only.
+pub fn start<T, Fut>(load: Fut) -> Loading<T>
+where
+    T: Clone + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    // Polled first inside the `Suspense`; scoped to this owner, so the loader's
+    // `use_context` sees the page's context wherever it is polled.
+    let load: Pin<Box<dyn Future<Output = T> + Send>> = Box::pin(ScopedFuture::new(load));
+    load.shared()
+}
+
 /// A page with data: `load` runs once (with the request's context), then `render` draws
 /// the content, or [`ErrorPage`] draws its error. The frame is the layout's.
 pub fn page<T, F, Fut, V, R>(load: F, render: R) -> impl IntoView
 where
-    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    T: Clone + Send + Sync + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
     V: IntoView + Send + 'static,
     R: Fn(T) -> V + Clone + Send + Sync + 'static,
 {
-    let data = Resource::new(|| (), move |_| load());
+    let data = start(load());
     view! {
         <Suspense>
             {move || {
-                let render = render.clone();
+                let (render, data) = (render.clone(), data.clone());
                 Suspend::new(async move {
                     match data.await {
                         Ok(d) => Either::Left(render(d)),
@@ -273,9 +276,9 @@ pub fn current_hub() -> Option<HubView> {
 /// hub it is a 404.
 pub fn hub_page<T, F, Fut, V, R>(load: F, render: R) -> impl IntoView
 where
-    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
-    F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    T: Clone + Send + Sync + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
     V: IntoView + Send + 'static,
     R: Fn(HubView, T) -> V + Clone + Send + Sync + 'static,
 {

@@ -135,7 +135,7 @@ impl RequestCtx {
 
 /// The page to come back to: a GET's own path and query; for a form post, the path of the
 /// page it was sent from (`Referer`, only when it is this host), else the home page.
-fn return_to(parts: &http::request::Parts) -> String {
+pub fn return_to(parts: &http::request::Parts) -> String {
     if parts.method == http::Method::GET {
         return parts
             .uri

@@ -50,3 +50,39 @@ pub async fn load_hub_viewer(ctx: &RequestCtx) -> Result<HubViewer, AppError> {
         flash: ctx.flash("join").await,
     })
 }
+
+/// The visitor of a hub page, loaded by [`load_for_page`] before the page renders.
+#[derive(Clone)]
+pub struct PageViewer(pub Result<HubViewer, AppError>);
+
+/// Middleware on the page routes: on a hub, loads the visitor once, before the page
+/// renders, and leaves it in the request. The frame, the join panel and the pages then
+/// read it as they draw ([`page_viewer`]) instead of each waiting on a resource in a
+/// `Suspense` of its own: a resource spawns a task and a `Suspense` builds an owner, a
+/// memo and its children twice, and those were a large part of a page's CPU time.
+pub async fn load_for_page(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (mut parts, body) = req.into_parts();
+    if matches!(parts.extensions.get(), Some(super::site::Site::Hub(_))) {
+        let viewer = match RequestCtx::from_parts(&parts, state) {
+            Ok(ctx) => load_hub_viewer(&ctx).await,
+            Err(e) => Err(e),
+        };
+        parts.extensions.insert(PageViewer(viewer));
+    }
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
+}
+
+/// The visitor of the hub page being rendered (see [`load_for_page`]); an error off a
+/// hub or when it could not be loaded.
+pub fn page_viewer() -> Result<HubViewer, AppError> {
+    leptos::prelude::with_context::<http::request::Parts, _>(|parts| {
+        parts.extensions.get::<PageViewer>().map(|v| v.0.clone())
+    })
+    .flatten()
+    .unwrap_or_else(|| Err(AppError::internal("no page viewer")))
+}
