@@ -363,6 +363,11 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
+        // Pages only: who is visiting a hub, loaded before the page draws.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::viewer::load_for_page,
+        ))
         .merge(features)
         // The bundle is served here rather than by Leptos' fallback, which passes on no
         // request header but Accept-Encoding: here `If-Modified-Since` gets its 304.
@@ -383,29 +388,39 @@ pub fn router(state: AppState, store: sessions::AnyStore) -> Router {
 /// The web kernel around a router of pages: request ids and tracing outermost, then the
 /// body limit, host routing, the same-origin check and sessions. (Apart from [`router`] so
 /// a benchmark can put the same kernel around a hand-written handler.)
+///
+/// One `ServiceBuilder` stack, applied once: axum's `Router::layer` wraps every route in
+/// each layer separately, boxing at every level, and each `from_fn` middleware clones the
+/// service inside it on every call; fifteen layers applied one by one cost about 185 boxed
+/// clones (and as many allocations) per request. Composed here they are one concrete
+/// type, and a clone copies a few pointers.
 pub fn around(pages: Router, state: AppState, store: sessions::AnyStore) -> Router {
-    let pages = pages
-        // Inside the session layer, which provides the session they touch.
-        .layer(axum::middleware::from_fn(respond::keep_flash))
-        .layer(axum::middleware::from_fn_with_state(
-            sessions::refresh_seconds(&state.config),
-            sessions::keep_alive,
-        ))
-        .layer(sessions::layer(&state.config, store));
-
+    use axum::middleware::{from_fn, from_fn_with_state};
     let https = state.config.https();
+    let refresh = sessions::refresh_seconds(&state.config);
+    let session_layer = sessions::layer(&state.config, store);
     let routing = site::HostRouting {
         api: crate::api::router(state.clone()),
         state,
     };
-    pages
-        // Inside host routing: the API host (bearer tokens, no cookies) never reaches it.
-        .layer(axum::middleware::from_fn(same_origin::require_same_origin))
-        .layer(axum::middleware::from_fn_with_state(
-            routing,
-            site::route_by_host,
+    // Outermost first.
+    let kernel = tower::ServiceBuilder::new()
+        .layer(from_fn(request_id::drop_unacceptable))
+        .layer(SetRequestIdLayer::new(
+            request_id::HEADER,
+            request_id::MakeUuid,
         ))
-        .layer(axum::middleware::from_fn(limits::limit_body))
+        .layer(PropagateRequestIdLayer::new(request_id::HEADER))
+        .layer(from_fn(crate::web::metrics::count_requests))
+        .layer(from_fn_with_state(
+            https,
+            crate::web::headers::security_headers,
+        ))
+        // Pages, CSS, JS and wasm compress 4–10×; tower-http skips images and tiny bodies.
+        .layer(CompressionLayer::new())
+        .layer(from_fn(crate::web::headers::static_cache))
+        // Inside the request-id layers: what a request queues (webhooks) carries its id.
+        .layer(from_fn(crate::web::trace_context::keep_request_id))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
                 let id = req
@@ -435,24 +450,13 @@ pub fn around(pages: Router, state: AppState, store: sessions::AnyStore) -> Rout
                 span
             }),
         )
-        // Inside the request-id layers: what a request queues (webhooks) carries its id.
-        .layer(axum::middleware::from_fn(
-            crate::web::trace_context::keep_request_id,
-        ))
-        .layer(axum::middleware::from_fn(crate::web::headers::static_cache))
-        // Pages, CSS, JS and wasm compress 4–10×; tower-http skips images and tiny bodies.
-        .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn_with_state(
-            https,
-            crate::web::headers::security_headers,
-        ))
-        .layer(axum::middleware::from_fn(
-            crate::web::metrics::count_requests,
-        ))
-        .layer(PropagateRequestIdLayer::new(request_id::HEADER))
-        .layer(SetRequestIdLayer::new(
-            request_id::HEADER,
-            request_id::MakeUuid,
-        ))
-        .layer(axum::middleware::from_fn(request_id::drop_unacceptable))
+        .layer(from_fn(limits::limit_body))
+        .layer(from_fn_with_state(routing, site::route_by_host))
+        // Inside host routing: the API host (bearer tokens, no cookies) never reaches it.
+        .layer(from_fn(same_origin::require_same_origin))
+        .layer(session_layer)
+        // Inside the session layer, which provides the session they touch.
+        .layer(from_fn_with_state(refresh, sessions::keep_alive))
+        .layer(from_fn(respond::keep_flash));
+    pages.layer(kernel)
 }
