@@ -63,25 +63,44 @@ pub fn BundleStylesheet(options: LeptosOptions) -> impl IntoView {
 /// the islands (Leptos' `HydrationScripts` in islands mode).
 #[component]
 pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
-    // Leptos 0.8's island loader (`leptos/src/hydration/island_script.js`), as it writes it.
-    const LOADER: &str = include_str!("island_script.js");
-    let pkg = options.site_pkg_dir.to_string();
-    let files = bundle(&options);
+    let tags = island_tags(&options);
     // Islands are hydrated one by one by the loader, not by walking the whole page.
     if let Some(shared) = Owner::current_shared_context() {
         shared.set_is_hydrating(false);
     }
     let nonce = leptos::nonce::use_nonce();
-    let call = format!(
-        "{LOADER}({:?}, {pkg:?}, {:?}, {:?}, false);",
-        "", files.js, files.wasm
-    );
     view! {
-        <link rel="modulepreload" href=format!("/{pkg}/{}.js", files.js) crossorigin="anonymous" />
-        <link rel="preload" href=format!("/{pkg}/{}.wasm", files.wasm) r#as="fetch"
+        <link rel="modulepreload" href=tags.js.as_str() crossorigin="anonymous" />
+        <link rel="preload" href=tags.wasm.as_str() r#as="fetch"
             r#type="application/wasm" crossorigin="anonymous" />
-        <script type="module" nonce=nonce>{call}</script>
+        <script type="module" nonce=nonce inner_html=tags.call.as_str()></script>
     }
+}
+
+/// What [`IslandScripts`] writes apart from the nonce, the same for every page: made
+/// once (the loader's call is 2 KB).
+struct IslandTags {
+    js: String,
+    wasm: String,
+    call: String,
+}
+
+fn island_tags(options: &LeptosOptions) -> &'static IslandTags {
+    // Leptos 0.8's island loader (`leptos/src/hydration/island_script.js`), as it writes it.
+    const LOADER: &str = include_str!("island_script.js");
+    static TAGS: OnceLock<IslandTags> = OnceLock::new();
+    TAGS.get_or_init(|| {
+        let pkg = options.site_pkg_dir.to_string();
+        let files = bundle(options);
+        IslandTags {
+            js: format!("/{pkg}/{}.js", files.js),
+            wasm: format!("/{pkg}/{}.wasm", files.wasm),
+            call: format!(
+                "{LOADER}({:?}, {pkg:?}, {:?}, {:?}, false);",
+                "", files.js, files.wasm
+            ),
+        }
+    })
 }
 
 /// Whether cargo-leptos watches the sources (its live-reload script is then included).
