@@ -6,10 +6,8 @@ use crate::points::LevelProgress;
 use crate::ui::cards::ChallengeCardView;
 use crate::ui::hub_page;
 use crate::ui::join::JoinPanel;
-use crate::ui::layout::{start, Loading};
 use crate::ui::style::CARD;
 use crate::web::site_view::HubView;
-use crate::web::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -35,25 +33,16 @@ fn LevelBar(level: LevelProgress, lifetime: i64) -> impl IntoView {
     }
 }
 
-/// The dashboard's data, started where the home page starts (never inside a `Suspense`).
-pub type DashboardLoading = Loading<Result<Option<Dashboard>, AppError>>;
-
-/// The member's dashboard on the hub home (nothing for visitors).
+/// The member's dashboard on the hub home (nothing for visitors). A bare `Suspend`, as
+/// in [`crate::ui::page`].
 #[component]
-pub fn DashboardPanel(data: DashboardLoading) -> impl IntoView {
-    view! {
-        <Suspense>
-            {move || {
-                let data = data.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(Some(d)) => Some(view! { <DashboardView d /> }),
-                        _ => None,
-                    }
-                })
-            }}
-        </Suspense>
-    }
+pub fn DashboardPanel() -> impl IntoView {
+    Suspend::new(async move {
+        match load_dashboard().await {
+            Ok(Some(d)) => Some(view! { <DashboardView d /> }),
+            _ => None,
+        }
+    })
 }
 
 #[component]
@@ -152,7 +141,6 @@ pub fn MePage() -> impl IntoView {
 /// The hub's home: a member's dashboard (nothing for visitors) and the hub's welcome.
 #[component]
 pub fn HubHome(hub: HubView) -> impl IntoView {
-    let dashboard: DashboardLoading = start(load_dashboard());
     let name = hub.name.clone();
     let tagline = hub.tagline.clone();
     let welcome = hub.welcome_text.clone();
@@ -162,7 +150,7 @@ pub fn HubHome(hub: HubView) -> impl IntoView {
             <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
                 <WelcomeBanner hub_name=name.clone() />
                 <JoinPanel hub_name=name.clone() invite_only />
-                <DashboardPanel data=dashboard />
+                <DashboardPanel />
                 <section class="py-10" aria-labelledby="hub-title">
                     <h1 id="hub-title" class="text-4xl font-bold tracking-tight sm:text-5xl">
                         {name}

@@ -12,14 +12,11 @@ use crate::web::context::return_to;
 use crate::web::site_view::{current_site, HubView, SiteView};
 use crate::web::viewer::{page_viewer, AccountView, HubViewer};
 use crate::web::AppError;
-use futures::future::{FutureExt, Shared};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos::reactive::computed::ScopedFuture;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
 use std::future::Future;
-use std::pin::Pin;
 
 /// The parent route of every page.
 ///
@@ -220,48 +217,29 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     }
 }
 
-/// What a page waits for, started once where the page starts ([`start`]).
-pub type Loading<T> = Shared<Pin<Box<dyn Future<Output = T> + Send>>>;
-
-/// Starts a page's load: a `Suspense` builds its children twice (once to find what they
-/// wait for, once to draw them), so the load is made here, outside it, and each build
-/// awaits the same one. Cheaper than a `Resource`, which spawns a task, a channel and an
-/// owner to be reloadable in the browser: pages here are drawn on the server only.
-pub fn start<T, Fut>(load: Fut) -> Loading<T>
-where
-    T: Clone + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-{
-    // Polled first inside the `Suspense`; scoped to this owner, so the loader's
-    // `use_context` sees the page's context wherever it is polled.
-    let load: Pin<Box<dyn Future<Output = T> + Send>> = Box::pin(ScopedFuture::new(load));
-    load.shared()
-}
-
 /// A page with data: `load` runs once (with the request's context), then `render` draws
 /// the content, or [`ErrorPage`] draws its error. The frame is the layout's.
+///
+/// A bare `Suspend`, not a `Resource` under a `Suspense`: the page is drawn on the server
+/// only and sent once everything is loaded (`SsrMode::Async`), so there is no fallback to
+/// show and nothing to reload in the browser. A resource spawned a task, a channel and an
+/// owner and copied its loader's future about eleven times; a `Suspense` added an owner,
+/// a memo and a second build of its children. Under callgrind the two on the hub home
+/// were a quarter of its instructions.
 pub fn page<T, F, Fut, V, R>(load: F, render: R) -> impl IntoView
 where
-    T: Clone + Send + Sync + 'static,
     F: FnOnce() -> Fut + Send + 'static,
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
     V: IntoView + Send + 'static,
-    R: Fn(T) -> V + Clone + Send + Sync + 'static,
+    R: FnOnce(T) -> V + Send + 'static,
 {
-    let data = start(load());
-    view! {
-        <Suspense>
-            {move || {
-                let (render, data) = (render.clone(), data.clone());
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => Either::Left(render(d)),
-                        Err(error) => Either::Right(view! { <ErrorPage error /> }),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    let load = load();
+    Suspend::new(async move {
+        match load.await {
+            Ok(d) => Either::Left(render(d)),
+            Err(error) => Either::Right(view! { <ErrorPage error /> }),
+        }
+    })
 }
 
 /// The hub of the page being rendered (pages that need its name or settings).
@@ -276,11 +254,10 @@ pub fn current_hub() -> Option<HubView> {
 /// hub it is a 404.
 pub fn hub_page<T, F, Fut, V, R>(load: F, render: R) -> impl IntoView
 where
-    T: Clone + Send + Sync + 'static,
     F: FnOnce() -> Fut + Send + 'static,
     Fut: Future<Output = Result<T, AppError>> + Send + 'static,
     V: IntoView + Send + 'static,
-    R: Fn(HubView, T) -> V + Clone + Send + Sync + 'static,
+    R: FnOnce(HubView, T) -> V + Send + 'static,
 {
     // Loaders answer 404 off a hub themselves (their guard asks for the hub first).
     page(load, move |d| match current_hub() {
