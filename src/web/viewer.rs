@@ -34,7 +34,7 @@ pub struct HubViewer {
 }
 
 /// The visitor of the hub of `ctx` (the user and contact are looked up once per request).
-pub async fn load_hub_viewer(ctx: &RequestCtx) -> Result<HubViewer, AppError> {
+async fn load_hub_viewer(ctx: &RequestCtx) -> Result<HubViewer, AppError> {
     ctx.hub()?;
     let Some(user) = ctx.user().await? else {
         return Ok(HubViewer {
@@ -53,7 +53,7 @@ pub async fn load_hub_viewer(ctx: &RequestCtx) -> Result<HubViewer, AppError> {
 
 /// The visitor of a hub page, loaded by [`load_for_page`] before the page renders.
 #[derive(Clone)]
-pub struct PageViewer(pub Result<HubViewer, AppError>);
+pub struct PageViewer(Result<HubViewer, AppError>);
 
 /// Middleware on the page routes: on a hub, loads the visitor once, before the page
 /// renders, and leaves it in the request. The frame, the join panel and the pages then
