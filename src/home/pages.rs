@@ -4,9 +4,9 @@ use super::api::*;
 use super::banner::WelcomeBanner;
 use crate::points::LevelProgress;
 use crate::ui::cards::ChallengeCardView;
-use crate::ui::hub_page;
 use crate::ui::join::JoinPanel;
 use crate::ui::style::CARD;
+use crate::ui::{hub_page, page};
 use crate::web::site_view::HubView;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -31,18 +31,6 @@ fn LevelBar(level: LevelProgress, lifetime: i64) -> impl IntoView {
             </p>
         </div>
     }
-}
-
-/// The member's dashboard on the hub home (nothing for visitors). A bare `Suspend`, as
-/// in [`crate::ui::page`].
-#[component]
-pub fn DashboardPanel() -> impl IntoView {
-    Suspend::new(async move {
-        match load_dashboard().await {
-            Ok(Some(d)) => Some(view! { <DashboardView d /> }),
-            _ => None,
-        }
-    })
 }
 
 #[component]
@@ -138,25 +126,27 @@ pub fn MePage() -> impl IntoView {
     })
 }
 
-/// The hub's home: a member's dashboard (nothing for visitors) and the hub's welcome.
+/// The hub's home: a member's dashboard (nothing for visitors) and the hub's welcome. The
+/// dashboard is loaded first, so the whole page is drawn at once (see [`page`]).
 #[component]
 pub fn HubHome(hub: HubView) -> impl IntoView {
-    let name = hub.name.clone();
-    let tagline = hub.tagline.clone();
-    let welcome = hub.welcome_text.clone();
-    let invite_only = hub.invite_only;
-    view! {
-        <Title text=name.clone() />
+    // A dashboard that cannot be loaded leaves the hub's welcome on its own.
+    let load = || async { Ok(load_dashboard().await.ok().flatten()) };
+    page(load, move |dashboard: Option<Dashboard>| {
+        let name = hub.name.clone();
+        let welcome = hub.welcome_text.clone();
+        view! {
+            <Title text=name.clone() />
             <main class="mx-auto max-w-5xl px-4 py-10 sm:px-6">
                 <WelcomeBanner hub_name=name.clone() />
-                <JoinPanel hub_name=name.clone() invite_only />
-                <DashboardPanel />
+                <JoinPanel hub_name=name.clone() invite_only=hub.invite_only />
+                {dashboard.map(|d| view! { <DashboardView d /> })}
                 <section class="py-10" aria-labelledby="hub-title">
                     <h1 id="hub-title" class="text-4xl font-bold tracking-tight sm:text-5xl">
                         {name}
                     </h1>
                     <p class="mt-4 max-w-2xl text-lg text-slate-600" data-testid="hub-tagline">
-                        {tagline}
+                        {hub.tagline.clone()}
                     </p>
                     {(!welcome.is_empty()).then(|| view! {
                         <p class="mt-4 max-w-2xl whitespace-pre-line text-slate-700" data-testid="hub-welcome">{welcome}</p>
@@ -167,30 +157,25 @@ pub fn HubHome(hub: HubView) -> impl IntoView {
                         "How it works"
                     </h2>
                     <ol class="mt-4 grid gap-4 sm:grid-cols-3">
-                        <Step n=1 title="Take on challenges">
-                            "Answer questions, write reviews, share links and refer colleagues."
-                        </Step>
-                        <Step n=2 title="Earn points and badges">
-                            "Every completed challenge earns points; climb the levels as you go."
-                        </Step>
-                        <Step n=3 title="Redeem rewards">
-                            "Turn your points into rewards picked by the team."
-                        </Step>
+                        <Step n=1 title="Take on challenges" text="Answer questions, write reviews, share links and refer colleagues." />
+                        <Step n=2 title="Earn points and badges" text="Every completed challenge earns points; climb the levels as you go." />
+                        <Step n=3 title="Redeem rewards" text="Turn your points into rewards picked by the team." />
                     </ol>
                 </section>
             </main>
-    }
+        }
+    })
 }
 
 #[component]
-fn Step(n: u8, title: &'static str, children: Children) -> impl IntoView {
+fn Step(n: u8, title: &'static str, text: &'static str) -> impl IntoView {
     view! {
         <li class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <span class="grid h-8 w-8 place-items-center rounded-full bg-brand text-sm font-semibold text-brand-contrast">
                 {n}
             </span>
             <h3 class="mt-3 font-semibold">{title}</h3>
-            <p class="mt-1 text-sm text-slate-600">{children()}</p>
+            <p class="mt-1 text-sm text-slate-600">{text}</p>
         </li>
     }
 }

@@ -8,7 +8,9 @@ pub mod layout;
 pub mod routes;
 pub mod style;
 
-pub use layout::{hub_page, page, AccountsFrame, ErrorPage, SignOutButton, SiteLayout};
+pub use layout::{
+    drawn_at_once, hub_page, page, AccountsFrame, ErrorPage, SignOutButton, SiteLayout,
+};
 
 use leptos::prelude::*;
 
