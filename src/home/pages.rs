@@ -127,12 +127,12 @@ pub fn MePage() -> impl IntoView {
 }
 
 /// The hub's home: a member's dashboard (nothing for visitors) and the hub's welcome. The
-/// dashboard is loaded first, so the whole page is drawn at once (see [`page`]).
+/// dashboard is loaded first, so the whole page is drawn at once (see [`page`]). A member's
+/// dashboard that cannot be loaded is the page's error, as any page's data is (a 503 when
+/// the shard fails), not a home page quietly without it.
 #[component]
 pub fn HubHome(hub: HubView) -> impl IntoView {
-    // A dashboard that cannot be loaded leaves the hub's welcome on its own.
-    let load = || async { Ok(load_dashboard().await.ok().flatten()) };
-    page(load, move |dashboard: Option<Dashboard>| {
+    page(load_dashboard, move |dashboard: Option<Dashboard>| {
         let name = hub.name.clone();
         let welcome = hub.welcome_text.clone();
         view! {

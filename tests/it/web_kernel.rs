@@ -242,6 +242,56 @@ async fn a_failing_shard_is_the_same_503_for_a_page_and_a_form_post() {
     assert_eq!(alice_acme.get(&acme, "/challenges").await.status, 200);
 }
 
+/// A hub whose settings load but whose contacts cannot be read: who is visiting cannot be
+/// told, so a member's pages (the home with its dashboard, `/me`) are the same 503 as any
+/// page whose data fails, with no cause in the page; a visitor's home needs no contact and
+/// still shows.
+#[tokio::test]
+async fn a_hub_whose_contacts_cannot_be_read_is_a_503_for_its_members() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let globex = app.host("globex.localhost");
+    let mut alice = signed_in(&app, "alice@example.com", &globex).await;
+    let home = alice.get(&globex, "/").await;
+    assert_eq!(home.status, 200);
+    assert!(
+        testid_text(&home.body, "balance").is_some(),
+        "the dashboard shows"
+    );
+
+    let shard = shard_of(&app, "globex").await;
+    shard
+        .execute_unprepared("ALTER TABLE contacts RENAME TO contacts_gone")
+        .await
+        .unwrap();
+    // What this server remembers of the hub (alice's contact among it) is dropped, as a
+    // write to the hub would drop it.
+    let tenant = rally::platform::tenants::find_by_slug(&app.state.registry, "globex")
+        .await
+        .unwrap()
+        .unwrap();
+    app.state.hub_cache.invalidate_hub(tenant.id);
+
+    for path in ["/", "/me"] {
+        let r = alice.get(&globex, path).await;
+        assert_eq!(r.status, 503, "{path}: {}", r.body);
+        assert_eq!(
+            r.headers.get("retry-after").map(String::as_str),
+            Some("5"),
+            "{path}"
+        );
+        assert!(r.body.contains("Temporarily unavailable"), "{path}");
+        assert!(testid_text(&r.body, "balance").is_none(), "{path}");
+        assert!(
+            !r.body.contains("no such table"),
+            "{path}: the cause stays in the log"
+        );
+    }
+    let visitor = Browser::new(&app).get(&globex, "/").await;
+    assert_eq!(visitor.status, 200, "{}", visitor.body);
+    assert!(visitor.body.contains("How it works"));
+}
+
 /// A raw request, optionally with a chunked body (no Content-Length).
 async fn raw(app: &TestApp, head: &str, chunks: &[usize]) -> u16 {
     let mut s = tokio::net::TcpStream::connect(app.addr).await.unwrap();
