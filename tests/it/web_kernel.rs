@@ -26,11 +26,15 @@ async fn published_challenge(db: &TenantDb, title: &str) -> uuid::Uuid {
 }
 
 /// The raw connection of the shard a hub lives on (to break it, or migrate it).
-async fn shard_of(app: &TestApp, slug: &str) -> rally::db::sea_orm::DatabaseConnection {
-    let tenant = rally::platform::tenants::find_by_slug(&app.state.registry, slug)
+async fn tenant_of(app: &TestApp, slug: &str) -> rally::db::global::tenants::Model {
+    rally::platform::tenants::find_by_slug(&app.state.registry, slug)
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+}
+
+async fn shard_of(app: &TestApp, slug: &str) -> rally::db::sea_orm::DatabaseConnection {
+    let tenant = tenant_of(app, slug).await;
     app.state
         .registry
         .shard_connection(tenant.shard_id)
@@ -221,22 +225,7 @@ async fn a_failing_shard_is_the_same_503_for_a_page_and_a_form_post() {
         .post_form(&globex, &format!("/challenges/{id}"), &[("text", "hi")])
         .await;
     for (what, r) in [("page", &page), ("form post", &post)] {
-        assert_eq!(r.status, 503, "{what}: {}", r.body);
-        assert_eq!(
-            r.headers.get("retry-after").map(String::as_str),
-            Some("5"),
-            "{what}"
-        );
-        assert!(r.body.contains("Temporarily unavailable"), "{what}");
-        assert!(
-            r.body
-                .contains("This page cannot be shown right now. Please try again in a moment."),
-            "{what}"
-        );
-        assert!(
-            !r.body.contains("no such table"),
-            "{what}: the cause stays in the log"
-        );
+        assert_unavailable(what, r);
     }
     let mut alice_acme = signed_in(&app, "alice@example.com", &acme).await;
     assert_eq!(alice_acme.get(&acme, "/challenges").await.status, 200);
@@ -266,30 +255,38 @@ async fn a_hub_whose_contacts_cannot_be_read_is_a_503_for_its_members() {
         .unwrap();
     // What this server remembers of the hub (alice's contact among it) is dropped, as a
     // write to the hub would drop it.
-    let tenant = rally::platform::tenants::find_by_slug(&app.state.registry, "globex")
-        .await
-        .unwrap()
-        .unwrap();
+    let tenant = tenant_of(&app, "globex").await;
     app.state.hub_cache.invalidate_hub(tenant.id);
 
     for path in ["/", "/me"] {
         let r = alice.get(&globex, path).await;
-        assert_eq!(r.status, 503, "{path}: {}", r.body);
-        assert_eq!(
-            r.headers.get("retry-after").map(String::as_str),
-            Some("5"),
-            "{path}"
-        );
-        assert!(r.body.contains("Temporarily unavailable"), "{path}");
+        assert_unavailable(path, &r);
         assert!(testid_text(&r.body, "balance").is_none(), "{path}");
-        assert!(
-            !r.body.contains("no such table"),
-            "{path}: the cause stays in the log"
-        );
     }
     let visitor = Browser::new(&app).get(&globex, "/").await;
     assert_eq!(visitor.status, 200, "{}", visitor.body);
     assert!(visitor.body.contains("How it works"));
+}
+
+/// The page Rally answers when a hub's data cannot be read: a 503 to retry in a moment,
+/// with the cause kept in the log.
+fn assert_unavailable(what: &str, r: &crate::helpers::Reply) {
+    assert_eq!(r.status, 503, "{what}: {}", r.body);
+    assert_eq!(
+        r.headers.get("retry-after").map(String::as_str),
+        Some("5"),
+        "{what}"
+    );
+    assert!(r.body.contains("Temporarily unavailable"), "{what}");
+    assert!(
+        r.body
+            .contains("This page cannot be shown right now. Please try again in a moment."),
+        "{what}"
+    );
+    assert!(
+        !r.body.contains("no such table"),
+        "{what}: the cause stays in the log"
+    );
 }
 
 /// A raw request, optionally with a chunked body (no Content-Length).
