@@ -340,6 +340,7 @@ async fn big(label: &str, vars: Vec<(&'static str, String)>, shard_urls: &[(&str
             m.id,
             moves::MoveSettings {
                 lease: Duration::from_secs(60),
+                drain: Duration::from_secs(30),
                 settle: Duration::from_millis(100),
             },
             &|_| {},

@@ -35,6 +35,10 @@ const JOB_POLL_EVERY: Duration = Duration::from_millis(500);
 /// How long a job worker holds a job: a job must finish within it; past it, the worker is
 /// taken to have died and another one runs the job.
 const JOB_LEASE: Duration = Duration::from_secs(300);
+/// A tenant move's job may run longer: a big hub's copy and live comparison take minutes,
+/// and a move cut off starts its comparison over. (The CLI resumes a move whose server
+/// stopped at once; the job waits this long.)
+const MOVE_JOB_LEASE: Duration = Duration::from_secs(3600);
 
 /// The job kinds this build runs, by name (features provide the handlers).
 pub fn job_handlers(
@@ -47,7 +51,7 @@ pub fn job_handlers(
             let webhooks = webhooks.clone();
             async move { crate::webhooks::service::deliver(&webhooks, ctx).await }
         })
-        .add(crate::platform::moves::JOB, move |ctx| {
+        .add_long(crate::platform::moves::JOB, MOVE_JOB_LEASE, move |ctx| {
             crate::platform::moves::run_job(registry.clone(), ctx)
         });
     // A server that cannot deliver mail (no SMTP, no viewer) leaves its jobs waiting for

@@ -15,7 +15,7 @@ mod jobs_table;
 mod tenant;
 
 pub use global::GlobalMigrator;
-pub use tenant::TenantMigrator;
+pub use tenant::{TenantMigrator, LATEST_FENCE_MIGRATION};
 
 /// Column helpers shared by both migrators.
 pub(crate) mod cols {

@@ -13,6 +13,10 @@
 //! - **Failures.** A failed attempt is retried after an exponential backoff (10 s,
 //!   doubling, at most an hour). After its last attempt the job is `dead`: listed for
 //!   operators (`rally jobs dead`), who can retry it (`rally jobs retry ID`).
+//! - **Moves.** Before a hub's writes pause for a move to another shard, its fence is set
+//!   to `draining`: no job of the hub is claimed from then on, and the mover waits for the
+//!   running ones to finish, so the pause does not cut a job off to run it again on the
+//!   target (see `platform::moves`).
 //! - **Crashes.** A worker that dies mid-job leaves its lease to run out; the job is then
 //!   claimed again. A job's lease is renewed as it starts and it is stopped when the lease
 //!   ends, so two workers never run it at once; handlers are written to be safe to run
@@ -151,18 +155,38 @@ impl JobCtx {
 
 type Handler = Arc<dyn Fn(JobCtx) -> BoxFuture<'static, Result<(), String>> + Send + Sync>;
 
-/// Job kinds and their handlers (the composition root registers them).
+/// Job kinds and their handlers (the composition root registers them), each with the
+/// lease its jobs are held for when it is not the worker's.
 #[derive(Default, Clone)]
-pub struct Handlers(HashMap<&'static str, Handler>);
+pub struct Handlers(HashMap<&'static str, (Handler, Option<Duration>)>);
 
 impl Handlers {
-    pub fn add<F, Fut>(mut self, kind: &'static str, handler: F) -> Self
+    pub fn add<F, Fut>(self, kind: &'static str, handler: F) -> Self
     where
         F: Fn(JobCtx) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
     {
-        self.0
-            .insert(kind, Arc::new(move |ctx| Box::pin(handler(ctx))));
+        self.with_lease(kind, None, handler)
+    }
+
+    /// A kind whose jobs may run longer than the worker's lease (moving a big hub): each
+    /// is held, and cut off, at `lease` instead. A job whose server stopped waits that long
+    /// before another server takes it over.
+    pub fn add_long<F, Fut>(self, kind: &'static str, lease: Duration, handler: F) -> Self
+    where
+        F: Fn(JobCtx) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
+    {
+        self.with_lease(kind, Some(lease), handler)
+    }
+
+    fn with_lease<F, Fut>(mut self, kind: &'static str, lease: Option<Duration>, handler: F) -> Self
+    where
+        F: Fn(JobCtx) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
+    {
+        let handler: Handler = Arc::new(move |ctx| Box::pin(handler(ctx)));
+        self.0.insert(kind, (handler, lease));
         self
     }
 }
@@ -263,21 +287,33 @@ impl Worker {
         job: jobs::Model,
     ) -> Result<bool, DbErr> {
         // A batch is claimed at once but run one job after another: each job's lease
-        // starts afresh when it starts, and a job whose claim was taken over meanwhile (its
-        // lease ran out while earlier ones ran) is left to the worker that has it.
+        // starts afresh when it starts, and a job whose lease ran out while earlier ones
+        // ran is not started (another worker may have claimed it, or will).
+        let registered = self.handlers.0.get(job.kind.as_str()).cloned();
+        let lease = registered
+            .as_ref()
+            .and_then(|(_, lease)| *lease)
+            .unwrap_or(self.lease);
         let until =
-            now() + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::minutes(5));
-        // A hub paused for a move refuses this update: its job waits for the move (it is
-        // claimed again where the hub lands), and the rest of the batch goes on.
+            now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
+        // A hub draining or paused for a move refuses this update: its job waits for the
+        // move, and the rest of the batch goes on. Draining, the claim is handed back (the
+        // mover is waiting for the hub's running jobs, and this one never started); paused,
+        // that is refused too, and the job is claimed again where the hub lands once its
+        // lease ends.
         let still_ours = match jobs::Entity::update_many()
             .col_expr(jobs::Column::LockedUntil, Expr::value(until))
             .filter(jobs::Column::Id.eq(job.id))
             .filter(jobs::Column::LockedBy.eq(token))
+            .filter(jobs::Column::LockedUntil.gte(now()))
             .exec(conn)
             .await
         {
             Ok(r) => r.rows_affected == 1,
-            Err(e) if crate::db::is_tenant_moving(&e) => false,
+            Err(e) if crate::db::is_tenant_moving(&e) => {
+                hand_back(conn, token, &job).await?;
+                false
+            }
             Err(e) => return Err(e),
         };
         if !still_ours {
@@ -302,9 +338,9 @@ impl Worker {
                 // Claimed again after its last attempt's worker died.
                 Err("its worker stopped during the last attempt".to_string())
             } else {
-                match self.handlers.0.get(job.kind.as_str()).cloned() {
+                match registered {
                     None => Err(format!("no handler for job kind '{}'", job.kind)),
-                    Some(handler) => match self.context(shard, &job).await {
+                    Some((handler, _)) => match self.context(shard, &job).await {
                         Err(e) => Err(e),
                         Ok(ctx) => {
                             // Its own task (in this span): a panic fails the job, not the
@@ -313,12 +349,12 @@ impl Worker {
                             let span = tracing::Span::current();
                             let mut run =
                                 tokio::spawn(tracing::Instrument::instrument(handler(ctx), span));
-                            match tokio::time::timeout(self.lease, &mut run).await {
+                            match tokio::time::timeout(lease, &mut run).await {
                                 Ok(Ok(result)) => result,
                                 Ok(Err(panic)) => Err(format!("the handler panicked: {panic}")),
                                 Err(_) => {
                                     run.abort();
-                                    Err(format!("it ran longer than {:?}", self.lease))
+                                    Err(format!("it ran longer than {lease:?}"))
                                 }
                             }
                         }
@@ -401,8 +437,9 @@ fn due(at: chrono::DateTime<chrono::Utc>) -> Condition {
         )
 }
 
-/// Leaves out the jobs of hubs fenced on this shard: paused for a move, moved away, or
-/// copied here and not yet arrived.
+/// Leaves out the jobs of hubs fenced on this shard: draining or paused for a move, moved
+/// away, or copied here and not yet arrived. (A claim that races a hub into `draining` is
+/// refused by the fence's trigger, see the migration `draining_fence`.)
 const NOT_FENCED: &str = " AND (tenant_id IS NULL OR tenant_id NOT IN \
      (SELECT tenant_id FROM tenant_fences WHERE state <> 'capturing'))";
 
@@ -442,7 +479,18 @@ async fn claim(
             vec![token.into(), until.into(), at.into(), (BATCH as i64).into()];
         values.extend(kinds.iter().map(|k| sea_orm::Value::from(k.to_string())));
         let stmt = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
-        return jobs::Entity::find().from_raw_sql(stmt).all(conn).await;
+        return match jobs::Entity::find().from_raw_sql(stmt).all(conn).await {
+            // RETURNING keeps no order: run the batch oldest first, as on SQLite.
+            Ok(mut claimed) => {
+                claimed.sort_by_key(|j| (j.run_at, j.id));
+                Ok(claimed)
+            }
+            // A hub began draining for a move between the query's read of the fences and
+            // its claim (the fence's trigger refused it): nothing was claimed, and the next
+            // pass leaves that hub out.
+            Err(e) if crate::db::is_tenant_moving(&e) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        };
     }
     let mut candidates = jobs::Entity::find()
         .filter(due(at))
@@ -457,7 +505,7 @@ async fn claim(
         .await?;
     let mut claimed = Vec::new();
     for mut job in candidates {
-        let won = jobs::Entity::update_many()
+        let won = match jobs::Entity::update_many()
             .col_expr(jobs::Column::Status, Expr::value(JobStatus::Running))
             .col_expr(jobs::Column::LockedBy, Expr::value(token))
             .col_expr(jobs::Column::LockedUntil, Expr::value(until))
@@ -468,9 +516,13 @@ async fn claim(
             .filter(jobs::Column::Id.eq(job.id))
             .filter(due(at))
             .exec(conn)
-            .await?
-            .rows_affected
-            == 1;
+            .await
+        {
+            Ok(r) => r.rows_affected == 1,
+            // Its hub began draining for a move since the candidates were read.
+            Err(e) if crate::db::is_tenant_moving(&e) => false,
+            Err(e) => return Err(e),
+        };
         if won {
             job.status = JobStatus::Running;
             job.attempts += 1;
@@ -480,6 +532,27 @@ async fn claim(
         }
     }
     Ok(claimed)
+}
+
+/// Puts a claimed job that did not start back in the queue, its attempt not counted. A
+/// hub whose writes are paused refuses this too; the claim then runs out instead.
+async fn hand_back(conn: &DatabaseConnection, token: &str, job: &jobs::Model) -> Result<(), DbErr> {
+    let back = jobs::Entity::update_many()
+        .col_expr(jobs::Column::Status, Expr::value(JobStatus::Queued))
+        .col_expr(jobs::Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(
+            jobs::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(jobs::Column::Attempts, Expr::value(job.attempts - 1))
+        .filter(jobs::Column::Id.eq(job.id))
+        .filter(jobs::Column::LockedBy.eq(token))
+        .exec(conn)
+        .await;
+    match back {
+        Err(e) if !crate::db::is_tenant_moving(&e) => Err(e),
+        _ => Ok(()),
+    }
 }
 
 /// Records an attempt's end — only while the claim is still this worker's (a worker whose

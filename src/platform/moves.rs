@@ -12,6 +12,11 @@
 //!    batches; the target's highest id is where a resumed copy goes on. Then every row is
 //!    compared, source against target, while the hub stays live (a row that differs must
 //!    be one recorded as changed, else the move stops).
+//!    Then the fence is set to `draining`: writes still pass and are recorded, but no job
+//!    of the hub can be claimed, and the mover waits (at most `drain`) for the hub's
+//!    running jobs to finish. A job cut off by the pause would be run a second time on the
+//!    target; one that outlasts the wait sends the move back to `capturing`, to be run
+//!    again later.
 //! 2. **paused** — the fence is set to `paused`: the hub's writes now fail (the app answers
 //!    503 with `Retry-After`), reads go on. The recorded rows are copied again, and each
 //!    table's row count and the changed rows' checksums are compared.
@@ -53,11 +58,13 @@ pub const FAILED: &str = "failed";
 const BATCH: u64 = 1000;
 
 /// How a move is run: its lease (another process may take over a move whose runner
-/// stopped renewing it this long ago) and how long app servers get to follow the switch
-/// before the source's rows go.
+/// stopped renewing it this long ago), how long the hub's running jobs get to finish
+/// before writes pause, and how long app servers get to follow the switch before the
+/// source's rows go.
 #[derive(Debug, Clone, Copy)]
 pub struct MoveSettings {
     pub lease: Duration,
+    pub drain: Duration,
     pub settle: Duration,
 }
 
@@ -65,6 +72,8 @@ impl Default for MoveSettings {
     fn default() -> Self {
         Self {
             lease: Duration::from_secs(60),
+            // Most jobs (mail, webhooks) take seconds; the hub stays live meanwhile.
+            drain: Duration::from_secs(30),
             // Servers poll the configuration generation every second; twice that, and one more.
             settle: Duration::from_secs(3),
         }
@@ -72,7 +81,8 @@ impl Default for MoveSettings {
 }
 
 impl MoveSettings {
-    /// `RALLY_MOVE_LEASE_SECONDS` and `RALLY_MOVE_SETTLE_SECONDS`, when set.
+    /// `RALLY_MOVE_LEASE_SECONDS`, `RALLY_MOVE_DRAIN_SECONDS` and
+    /// `RALLY_MOVE_SETTLE_SECONDS`, when set.
     pub fn from_env() -> Self {
         let secs = |name: &str, default: Duration| {
             std::env::var(name)
@@ -85,6 +95,7 @@ impl MoveSettings {
         let d = Self::default();
         Self {
             lease: secs("RALLY_MOVE_LEASE_SECONDS", d.lease),
+            drain: secs("RALLY_MOVE_DRAIN_SECONDS", d.drain),
             settle: secs("RALLY_MOVE_SETTLE_SECONDS", d.settle),
         }
     }
@@ -372,19 +383,23 @@ async fn wait_for_older_transactions(conn: &DatabaseConnection) -> Result<(), Op
     }
 }
 
-/// One statement with the tenant as its only value (`$1`, rewritten for SQLite).
-async fn exec(conn: &DatabaseConnection, sql: &str, tenant: Uuid) -> Result<(), DbErr> {
+/// A statement with one value, written `$1` (rewritten `?` for SQLite).
+fn with_one_value(
+    conn: &DatabaseConnection,
+    sql: &str,
+    value: impl Into<sea_orm::Value>,
+) -> Statement {
     let backend = conn.get_database_backend();
     let sql = match backend {
         DbBackend::Postgres => sql.to_string(),
         _ => sql.replace("$1", "?"),
     };
-    conn.execute_raw(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [tenant.into()],
-    ))
-    .await?;
+    Statement::from_sql_and_values(backend, sql, [value.into()])
+}
+
+/// One statement with the tenant as its only value.
+async fn exec(conn: &DatabaseConnection, sql: &str, tenant: Uuid) -> Result<(), DbErr> {
+    conn.execute_raw(with_one_value(conn, sql, tenant)).await?;
     Ok(())
 }
 
@@ -393,18 +408,11 @@ async fn changes(
     conn: &DatabaseConnection,
     tenant: Uuid,
 ) -> Result<BTreeMap<String, Vec<Uuid>>, DbErr> {
-    let backend = conn.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "SELECT DISTINCT table_name, row_id FROM tenant_move_changes WHERE tenant_id = $1"
-        }
-        _ => "SELECT DISTINCT table_name, row_id FROM tenant_move_changes WHERE tenant_id = ?",
-    };
     let rows = conn
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [tenant.into()],
+        .query_all_raw(with_one_value(
+            conn,
+            "SELECT DISTINCT table_name, row_id FROM tenant_move_changes WHERE tenant_id = $1",
+            tenant,
         ))
         .await?;
     let mut out: BTreeMap<String, Vec<Uuid>> = BTreeMap::new();
@@ -440,13 +448,52 @@ async fn check_fences(conn: &DatabaseConnection, shard: &str) -> Result<(), OpEr
         .into_iter()
         .filter(|t| !fenced.contains(*t))
         .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(OpError::invalid(format!(
+    if !missing.is_empty() {
+        return Err(OpError::invalid(format!(
             "shard {shard} is not migrated for moves (no fence on {}); run `rally migrate`",
             missing.join(", ")
-        )))
+        )));
+    }
+    // An older fence would let the writes made while draining through unrecorded.
+    let latest = conn
+        .query_one_raw(with_one_value(
+            conn,
+            "SELECT COUNT(*) AS n FROM rally_tenant_migrations WHERE version = $1",
+            migrations::LATEST_FENCE_MIGRATION,
+        ))
+        .await?
+        .map_or(Ok(0), |r| r.try_get::<i64>("", "n"))?;
+    if latest == 0 {
+        return Err(OpError::invalid(format!(
+            "shard {shard} is not migrated for moves (its fence is older than {}); run `rally migrate`",
+            migrations::LATEST_FENCE_MIGRATION
+        )));
+    }
+    Ok(())
+}
+
+/// Waits (at most `limit`) until no job of the hub is running on this shard with its
+/// lease still held; false if one still is. The hub must be `draining`, so no new one
+/// starts meanwhile; a job claimed in a batch but not yet started counts until its worker
+/// reaches it, is refused the start and hands it back. (A job whose worker died is not
+/// waited for: its lease runs out and it runs again where the hub lands, as after any
+/// crash.)
+async fn drain_jobs(src: &TenantDb, limit: Duration) -> Result<bool, DbErr> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let running = src
+            .select::<t::jobs::Entity>()
+            .filter(t::jobs::Column::Status.eq(crate::jobs::JobStatus::Running))
+            .filter(t::jobs::Column::LockedUntil.gte(now()))
+            .count()
+            .await?;
+        if running == 0 {
+            return Ok(true);
+        }
+        if std::time::Instant::now() >= deadline {
+            return Ok(false);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -586,13 +633,13 @@ pub async fn run(
     let token = Uuid::now_v7().to_string();
     let mut m = take_lease(global, move_id, &token, settings).await?;
     let lost = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let heartbeat = tokio::spawn(keep_lease(
+    let heartbeat = Heartbeat(tokio::spawn(keep_lease(
         global.clone(),
         move_id,
         token.clone(),
         settings.lease,
         lost.clone(),
-    ));
+    )));
     let mut runner = Runner {
         registry,
         token,
@@ -601,7 +648,7 @@ pub async fn run(
         lost,
     };
     let result = runner.run_phases(&mut m).await;
-    heartbeat.abort();
+    drop(heartbeat);
     // Let go of the lease, whatever happened (a killed process lets it run out instead).
     tenant_moves::Entity::update_many()
         .col_expr(
@@ -614,6 +661,18 @@ pub async fn run(
         .await?;
     result?;
     Ok(m)
+}
+
+/// The task renewing a move's lease, stopped however `run` ends: dropped mid-way too, as
+/// when the job runner cuts a move's job off at the job's own lease. Left running, it
+/// would hold the move's lease for as long as the process lives, and every later attempt
+/// would find the move taken.
+struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn take_lease(
@@ -847,6 +906,22 @@ impl Runner<'_> {
                 )
                 .await;
         }
+        // No job starts from here on; the running ones finish before the pause would cut
+        // them off (their writes are recorded like any other).
+        self.still_mine()?;
+        set_fence(from, m.tenant_id, "draining").await?;
+        let drained = drain_jobs(src, self.settings.drain).await;
+        if !matches!(drained, Ok(true)) {
+            // Back to capturing whatever went wrong: a hub left draining runs no jobs.
+            let back = set_fence(from, m.tenant_id, "capturing").await;
+            drained?;
+            back?;
+            return Err(OpError::invalid(format!(
+                "a job of the hub ran longer than {:?}; its writes were not paused, and the move goes on when run again",
+                self.settings.drain
+            )));
+        }
+        crate::crash::point("move:drained");
         // Writes stop here; reads go on.
         self.still_mine()?;
         set_fence(from, m.tenant_id, "paused").await?;

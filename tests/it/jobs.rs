@@ -449,3 +449,55 @@ async fn a_server_without_mail_leaves_delivery_jobs_waiting() {
         .unwrap();
     assert_eq!((job.status, job.attempts), (JobStatus::Queued, 0));
 }
+
+#[tokio::test]
+async fn a_job_past_its_lease_is_cut_off_unless_its_kind_is_held_longer() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let acme = hub_db(&app, "acme").await;
+    let slow = |_| async {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        Ok(())
+    };
+    let handlers = Handlers::default().add("test.slow", slow).add_long(
+        "test.long",
+        Duration::from_secs(30),
+        slow,
+    );
+    let worker = Worker::new(
+        app.state.registry.clone(),
+        handlers,
+        Duration::from_millis(300),
+    );
+    let row = |id| {
+        let acme = acme.clone();
+        async move {
+            acme.find_by_id::<job_rows::Entity>(id)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    // One at a time: in one batch the second's claim would run out while the first ran.
+    let long = jobs::enqueue(&acme, "test.long", &(), None).await.unwrap();
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        jobs::Pass { done: 1, failed: 0 }
+    );
+    assert_eq!(row(long).await.status, JobStatus::Done);
+
+    let short = jobs::enqueue(&acme, "test.slow", &(), None).await.unwrap();
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        jobs::Pass { done: 0, failed: 1 }
+    );
+    let cut = row(short).await;
+    assert_eq!(cut.status, JobStatus::Queued, "tried again later");
+    assert!(
+        cut.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("ran longer than")),
+        "{:?}",
+        cut.last_error
+    );
+}

@@ -1,17 +1,20 @@
 //! Moving a hub to another shard while it is used: submissions, approvals and
 //! redemptions go on during the move (refused with "moving" only while writes are paused),
 //! none is lost or doubled, reads never fail, and afterwards every row is on the target and
-//! none on the source. A move killed at any phase is finished by running it again.
-use crate::helpers::{backends, spawn_demo, TestApp, TestEnv};
+//! none on the source. A move killed at any phase is finished by running it again. A job
+//! running when the hub would pause is waited for, so it runs once.
+use crate::helpers::{backends, hub_db, spawn_demo, TestApp, TestEnv};
 use rally::challenges::{service, Answer, ChallengeForm, STATUS_PUBLISHED};
-use rally::db::sea_orm::{ColumnTrait, ConnectionTrait, Statement};
-use rally::db::tenant::{completions, contacts, redemptions};
+use rally::db::sea_orm::sea_query::Expr;
+use rally::db::sea_orm::{ColumnTrait, ConnectionTrait, NotSet, Set, Statement};
+use rally::db::tenant::{completions, contacts, groups, jobs as job_rows, redemptions};
 use rally::db::{uuid::Uuid, TenantDb};
+use rally::jobs::{self, Handlers, JobCtx, JobStatus, Pass, Worker};
 use rally::platform::moves::{self, MoveSettings};
 use rally::rewards::service::{self as rewards, MailContext};
 use rally::web::AppState;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -118,16 +121,32 @@ async fn keep_writing(
     ack
 }
 
-async fn move_under_writes(env: &TestEnv) {
+/// The demo app, its acme hub, and the shard acme is not on.
+async fn acme_and_elsewhere(
+    env: &TestEnv,
+) -> (
+    TestApp,
+    rally::db::global::tenants::Model,
+    rally::db::global::shards::Model,
+) {
     let app = spawn_demo(env).await;
-    let registry = app.state.registry.clone();
-    let tenant = rally::platform::tenants::find_by_slug(&registry, "acme")
+    let registry = &app.state.registry;
+    let tenant = rally::platform::tenants::find_by_slug(registry, "acme")
         .await
         .unwrap()
         .unwrap();
-    let shards = registry.shards();
+    let target = registry
+        .shards()
+        .into_iter()
+        .find(|s| s.id != tenant.shard_id)
+        .unwrap();
+    (app, tenant, target)
+}
+
+async fn move_under_writes(env: &TestEnv) {
+    let (app, tenant, target) = acme_and_elsewhere(env).await;
+    let registry = app.state.registry.clone();
     let source = tenant.shard_id;
-    let target = shards.iter().find(|s| s.id != source).unwrap().clone();
 
     let db = served_db(&app.state, tenant.id).await;
     let form = ChallengeForm {
@@ -180,6 +199,7 @@ async fn move_under_writes(env: &TestEnv) {
     let started = moves::start(&registry, "acme", &target.name).await.unwrap();
     let settings = MoveSettings {
         lease: Duration::from_secs(10),
+        drain: Duration::from_secs(10),
         settle: Duration::from_millis(1500),
     };
     let done = moves::run(&registry, started.id, settings, &|_| {})
@@ -323,6 +343,7 @@ async fn a_move_killed_at_each_phase_is_finished_by_running_it_again() {
     };
     for phase in [
         "move:copying",
+        "move:drained",
         "move:paused",
         "move:verified",
         "move:switched",
@@ -511,5 +532,399 @@ async fn a_move_copies_every_tenant_table_of_the_schema() {
         let mut moved: Vec<String> = moves::table_names().iter().map(|t| t.to_string()).collect();
         moved.sort();
         assert_eq!(moved, in_schema);
+    }
+}
+
+/// The hub's fence on a shard, if it has one.
+async fn fence_state(
+    conn: &rally::db::sea_orm::DatabaseConnection,
+    tenant: Uuid,
+) -> Option<String> {
+    let backend = conn.get_database_backend();
+    let sql = match backend {
+        rally::db::sea_orm::DbBackend::Postgres => {
+            "SELECT state FROM tenant_fences WHERE tenant_id = $1"
+        }
+        _ => "SELECT state FROM tenant_fences WHERE tenant_id = ?",
+    };
+    conn.query_one_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [tenant.into()],
+    ))
+    .await
+    .unwrap()
+    .map(|r| r.try_get::<String>("", "state").unwrap())
+}
+
+/// A group of the hub, named after the job that wrote it.
+fn group_of_job(job: Uuid) -> groups::ActiveModel {
+    groups::ActiveModel {
+        id: Set(rally::db::new_id()),
+        tenant_id: NotSet,
+        name: Set(format!("job-{job}")),
+        created_at: Set(rally::db::now()),
+    }
+}
+
+/// A job that counts its runs, waits until the test lets it go on, then writes a group of
+/// its hub: a job that is in flight for as long as the test wants.
+async fn held_job(
+    runs: Arc<AtomicUsize>,
+    go_on: Arc<AtomicBool>,
+    ctx: JobCtx,
+) -> Result<(), String> {
+    runs.fetch_add(1, Ordering::SeqCst);
+    while !go_on.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    ctx.tenant()?
+        .insert(group_of_job(ctx.id))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+async fn a_job_in_flight_through_a_move(env: &TestEnv) {
+    let (app, tenant, target) = acme_and_elsewhere(env).await;
+    let registry = app.state.registry.clone();
+    let source = tenant.shard_id;
+    let from = registry.shard_connection(source).await.unwrap();
+    let db = served_db(&app.state, tenant.id).await;
+
+    // Two jobs, claimed by one worker in one batch: the held one runs first, the next
+    // waits its turn.
+    let held = jobs::enqueue(&db, "test.held", &(), None).await.unwrap();
+    let next = jobs::enqueue(&db, "test.quick", &(), None).await.unwrap();
+    let (runs, quick_runs, go_on) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let handlers = Handlers::default()
+        .add("test.held", {
+            let (runs, go_on) = (runs.clone(), go_on.clone());
+            move |ctx| held_job(runs.clone(), go_on.clone(), ctx)
+        })
+        .add("test.quick", {
+            let quick_runs = quick_runs.clone();
+            move |_| {
+                quick_runs.fetch_add(1, Ordering::SeqCst);
+                async { Ok(()) }
+            }
+        });
+    // A lease far longer than the test, so the held job is never cut off by its own.
+    let worker = Arc::new(Worker::new(
+        registry.clone(),
+        handlers,
+        Duration::from_secs(300),
+    ));
+    let first_pass = tokio::spawn({
+        let worker = worker.clone();
+        async move { worker.run_once().await.unwrap() }
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while runs.load(Ordering::SeqCst) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline && !first_pass.is_finished(),
+            "the held job never started"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    // A job that outlasts the wait: the move steps back, and the hub's writes never paused.
+    let started = moves::start(&registry, "acme", &target.name).await.unwrap();
+    let settings = |drain| MoveSettings {
+        lease: Duration::from_secs(10),
+        drain,
+        settle: Duration::from_millis(300),
+    };
+    let err = moves::run(
+        &registry,
+        started.id,
+        settings(Duration::from_millis(200)),
+        &|_| {},
+    )
+    .await
+    .expect_err("the move waits for the job no longer than its drain");
+    assert!(err.to_string().contains("ran longer than"), "{err}");
+    assert_eq!(
+        fence_state(&from, tenant.id).await.as_deref(),
+        Some("capturing")
+    );
+    let t = rally::platform::tenants::find_by_slug(&registry, "acme")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(t.shard_id, source, "the hub stays where it was");
+    let written_meanwhile = Uuid::now_v7();
+    served_db(&app.state, tenant.id)
+        .await
+        .insert(group_of_job(written_meanwhile))
+        .await
+        .expect("the hub takes writes while its move waits");
+
+    // Run again: it waits at `draining` for the job, which is let go on only then.
+    let again = tokio::spawn({
+        let registry = registry.clone();
+        async move {
+            moves::run(
+                &registry,
+                started.id,
+                settings(Duration::from_secs(20)),
+                &|_| {},
+            )
+            .await
+        }
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while fence_state(&from, tenant.id).await.as_deref() != Some("draining") {
+        assert!(
+            std::time::Instant::now() < deadline && !again.is_finished(),
+            "the move never waited for the running job"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // While draining, writes pass and no job of the hub is claimed.
+    let quick = jobs::enqueue(
+        &served_db(&app.state, tenant.id).await,
+        "test.quick",
+        &(),
+        None,
+    )
+    .await
+    .expect("writes pass while the hub drains");
+    let pass = worker.run_once().await.unwrap();
+    assert_eq!(
+        pass.done + pass.failed,
+        0,
+        "nothing claimed while draining: {pass:?}"
+    );
+    go_on.store(true, Ordering::SeqCst);
+
+    let done = again.await.unwrap().expect("the move finishes");
+    assert_eq!(done.phase, moves::DONE);
+    // The held job finished on the source before the pause; the next one of its batch was
+    // not started once the hub drained, but handed back.
+    assert_eq!(first_pass.await.unwrap(), Pass { done: 1, failed: 1 });
+    assert_eq!(quick_runs.load(Ordering::SeqCst), 0);
+    // On the target: the held job done, its write there once, the write made while the move
+    // waited there too; the job queued while draining runs there, and nothing runs twice.
+    let there = registry.tenant_db(tenant.id, target.id).await.unwrap();
+    let row = there
+        .find_by_id::<job_rows::Entity>(held)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, JobStatus::Done);
+    for id in [held, written_meanwhile] {
+        let n = there
+            .select::<groups::Entity>()
+            .filter(groups::Column::Name.eq(format!("job-{id}")))
+            .count()
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "job-{id}");
+    }
+    let pass = worker.run_once().await.unwrap();
+    assert_eq!(pass, Pass { done: 2, failed: 0 });
+    for id in [next, quick] {
+        let row = there
+            .find_by_id::<job_rows::Entity>(id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.status, JobStatus::Done);
+        assert_eq!(row.attempts, 1, "an attempt handed back is not counted");
+    }
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "the held job ran once");
+    assert_eq!(
+        quick_runs.load(Ordering::SeqCst),
+        2,
+        "the others ran once each"
+    );
+}
+
+#[tokio::test]
+async fn a_job_running_when_a_move_would_pause_its_hub_finishes_first_and_runs_once() {
+    for env in backends().await {
+        a_job_in_flight_through_a_move(&env).await;
+    }
+}
+
+#[tokio::test]
+async fn a_draining_hub_records_its_writes_and_refuses_job_claims() {
+    for env in backends().await {
+        let app = spawn_demo(&env).await;
+        let db = hub_db(&app, "acme").await;
+        let conn = app
+            .state
+            .registry
+            .shard_connection(
+                rally::platform::tenants::find_by_slug(&app.state.registry, "acme")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .shard_id,
+            )
+            .await
+            .unwrap();
+        let job = jobs::enqueue(&db, "test.quick", &(), None).await.unwrap();
+        // What a worker writes to claim a job or start it: a holder and a lease.
+        let claim = |by: Option<&'static str>| {
+            let db = db.clone();
+            let until = by.map(|_| rally::db::now() + chrono::Duration::seconds(60));
+            async move {
+                db.update_exprs_where::<job_rows::Entity>(
+                    vec![
+                        (job_rows::Column::LockedBy, Expr::value(by)),
+                        (job_rows::Column::LockedUntil, Expr::value(until)),
+                    ],
+                    job_rows::Column::Id.eq(job),
+                )
+                .await
+            }
+        };
+        claim(Some("before"))
+            .await
+            .expect("claims pass before draining");
+
+        fence(&conn, db.tenant_id(), Some("draining")).await;
+        // A claim is refused, even one made without reading the fences; so is starting a
+        // job already claimed (a new lease).
+        for by in ["racer", "before"] {
+            let refused = claim(Some(by))
+                .await
+                .expect_err("a lease taken while draining");
+            assert!(rally::db::is_tenant_moving(&refused), "{refused}");
+        }
+        // A job's end passes, and is recorded with every other write.
+        claim(None).await.expect("a job's end passes");
+        let group = db.insert(group_of_job(job)).await.expect("writes pass");
+        let changes = conn
+            .query_all_raw(Statement::from_string(
+                conn.get_database_backend(),
+                "SELECT table_name, row_id FROM tenant_move_changes",
+            ))
+            .await
+            .unwrap();
+        let recorded: HashSet<(String, Uuid)> = changes
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get("", "table_name").unwrap(),
+                    r.try_get("", "row_id").unwrap(),
+                )
+            })
+            .collect();
+        assert!(
+            recorded.contains(&("jobs".to_string(), job)),
+            "{recorded:?}"
+        );
+        assert!(
+            recorded.contains(&("groups".to_string(), group.id)),
+            "{recorded:?}"
+        );
+        fence(&conn, db.tenant_id(), None).await;
+        claim(Some("after"))
+            .await
+            .expect("claims pass again once the fence is lifted");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_move_cut_off_mid_way_lets_go_of_its_lease_and_is_finished_by_the_next_run() {
+    let env = TestEnv::sqlite().await;
+    let (app, tenant, target) = acme_and_elsewhere(&env).await;
+    let registry = app.state.registry.clone();
+    let started = moves::start(&registry, "acme", &target.name).await.unwrap();
+    let settings = MoveSettings {
+        lease: Duration::from_secs(1),
+        drain: Duration::from_secs(10),
+        settle: Duration::ZERO,
+    };
+    // The first run is dropped while it copies, as the job runner drops a move's job that
+    // outlives the job's lease: it stops in its progress report long enough to be.
+    let copying = Arc::new(AtomicBool::new(false));
+    let first = tokio::spawn({
+        let (registry, copying) = (registry.clone(), copying.clone());
+        async move {
+            let report = |m: &rally::db::global::tenant_moves::Model| {
+                if m.phase == moves::COPYING
+                    && m.copied > 0
+                    && !copying.swap(true, Ordering::SeqCst)
+                {
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+            };
+            moves::run(&registry, started.id, settings, &report).await
+        }
+    });
+    while !copying.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    first.abort();
+    assert!(first.await.unwrap_err().is_cancelled());
+
+    // The next run takes the move over once the dropped run's lease has run out.
+    let done = moves::run(&registry, started.id, settings, &|_| {})
+        .await
+        .expect("the next run takes the move over");
+    assert_eq!(done.phase, moves::DONE);
+    let (named, on) = placement(&app, tenant.id).await;
+    assert_eq!(named, target.id);
+    assert_eq!(rows_on(&app, tenant.shard_id, tenant.id).await, 0);
+    assert!(on.iter().any(|(s, n)| *s == target.id && *n > 0));
+}
+
+#[tokio::test]
+async fn a_shard_without_the_latest_fence_is_refused_until_migrated() {
+    for env in backends().await {
+        let (app, tenant, target) = acme_and_elsewhere(&env).await;
+        let registry = app.state.registry.clone();
+        // The target as a shard migrated before the fence learnt `draining` would look.
+        let conn = registry.shard_connection(target.id).await.unwrap();
+        let forget = match conn.get_database_backend() {
+            rally::db::sea_orm::DbBackend::Postgres => {
+                "DELETE FROM rally_tenant_migrations WHERE version = $1"
+            }
+            _ => "DELETE FROM rally_tenant_migrations WHERE version = ?",
+        };
+        conn.execute_raw(Statement::from_sql_and_values(
+            conn.get_database_backend(),
+            forget,
+            ["m20261125_000010_draining_fence".into()],
+        ))
+        .await
+        .unwrap();
+
+        let started = moves::start(&registry, "acme", &target.name).await.unwrap();
+        let settings = MoveSettings {
+            lease: Duration::from_secs(10),
+            drain: Duration::from_secs(10),
+            settle: Duration::ZERO,
+        };
+        let err = moves::run(&registry, started.id, settings, &|_| {})
+            .await
+            .expect_err("a shard with an older fence is refused");
+        let said = err.to_string();
+        assert!(
+            said.contains("its fence is older") && said.contains("rally migrate"),
+            "{said}"
+        );
+        let (named, _) = placement(&app, tenant.id).await;
+        assert_eq!(named, tenant.shard_id, "the hub stays where it was");
+        assert_eq!(rows_on(&app, target.id, tenant.id).await, 0);
+
+        // Migrating brings the fence up to date (again, on a shard that had it), and the
+        // same move then finishes.
+        rally::platform::migrate::migrate_shards(&registry, None)
+            .await
+            .unwrap();
+        let done = moves::run(&registry, started.id, settings, &|_| {})
+            .await
+            .expect("the move goes on once the shard is migrated");
+        assert_eq!(done.phase, moves::DONE);
+        assert_eq!(placement(&app, tenant.id).await.0, target.id);
     }
 }

@@ -9,6 +9,10 @@ mod m20261124_000006_branding_uploads;
 mod m20261124_000007_jobs;
 mod m20261124_000008_api_and_webhooks;
 mod m20261124_000009_totals_and_fences;
+mod m20261125_000010_draining_fence;
+
+pub mod fence;
+pub use m20261125_000010_draining_fence::NAME as LATEST_FENCE_MIGRATION;
 
 /// Migrates one shard database (run on every shard).
 pub struct TenantMigrator;
@@ -30,6 +34,7 @@ impl MigratorTrait for TenantMigrator {
             Box::new(m20261124_000007_jobs::Migration),
             Box::new(m20261124_000008_api_and_webhooks::Migration),
             Box::new(m20261124_000009_totals_and_fences::Migration),
+            Box::new(m20261125_000010_draining_fence::Migration),
         ]
     }
 }
