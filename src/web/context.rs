@@ -26,8 +26,10 @@ pub struct RequestCtx {
 /// puts a fresh one in every request; clones share it.
 #[derive(Clone, Default)]
 pub struct RequestMemo {
-    user: Arc<OnceCell<Option<users::Model>>>,
-    contact: Arc<OnceCell<Option<contacts::Model>>>,
+    // The outcome, a failure too: a fault is logged (and the database asked) once per
+    // request, not once per loader.
+    user: Arc<OnceCell<Result<Option<users::Model>, AppError>>>,
+    contact: Arc<OnceCell<Result<Option<contacts::Model>, AppError>>>,
 }
 
 /// The context of the page being rendered (Leptos provides the request's parts and the
@@ -80,14 +82,14 @@ impl RequestCtx {
 
     /// The signed-in user (once per request, see [`RequestMemo`]).
     pub async fn user(&self) -> Result<Option<users::Model>, AppError> {
-        Ok(self
-            .memo
+        self.memo
             .user
-            .get_or_try_init(|| {
-                super::auth::current_user(&self.session, self.state.registry.global())
+            .get_or_init(|| async {
+                let user = super::auth::current_user(&self.session, self.state.registry.global());
+                Ok::<_, AppError>(user.await?)
             })
             .await
-            .cloned()?)
+            .clone()
     }
 
     /// The signed-in user's active contact in this hub (once per request); `None` when
@@ -100,20 +102,20 @@ impl RequestCtx {
         // Memoized for the hub (see `hub_cache`): a form post on the hub drops it, so a
         // change of role or status is seen at once here, within seconds elsewhere.
         let load = || async {
-            let found = self
+            let found: Option<Arc<contacts::Model>> = self
                 .state
                 .hub_cache
                 .get_found(hub.tenant.id, "contact", &user.id.to_string(), || {
                     contacts::find_for_user(&hub.db, user.id)
                 })
                 .await?;
-            Ok::<_, sea_orm::DbErr>(
+            Ok::<_, AppError>(
                 found
                     .map(|c| c.as_ref().clone())
                     .filter(|c| c.status == crate::domain::ContactStatus::Active),
             )
         };
-        Ok(self.memo.contact.get_or_try_init(load).await.cloned()?)
+        self.memo.contact.get_or_init(load).await.clone()
     }
 
     /// The hub of this request, or a 404 on the accounts host.
