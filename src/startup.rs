@@ -35,10 +35,13 @@ const JOB_POLL_EVERY: Duration = Duration::from_millis(500);
 /// How long a job worker holds a job: a job must finish within it; past it, the worker is
 /// taken to have died and another one runs the job.
 const JOB_LEASE: Duration = Duration::from_secs(300);
-/// A tenant move's job may run longer: a big hub's copy and live comparison take minutes,
-/// and a move cut off starts its comparison over. (The CLI resumes a move whose server
-/// stopped at once; the job waits this long.)
-const MOVE_JOB_LEASE: Duration = Duration::from_secs(3600);
+/// The lease of long jobs (tenant moves), renewed while they run: a move whose server
+/// stopped is taken over by another within it, so a hub is not left paused for longer.
+const LONG_JOB_LEASE: Duration = Duration::from_secs(60);
+/// How long a tenant move's job may run: a big hub's copy and live comparison take
+/// minutes (the 50,000-advocate hub, 19 in a dev build), and a move cut off starts its
+/// comparison over.
+const MOVE_JOB_MAX_RUN: Duration = Duration::from_secs(4 * 3600);
 
 /// The job kinds this build runs, by name (features provide the handlers).
 pub fn job_handlers(
@@ -51,7 +54,7 @@ pub fn job_handlers(
             let webhooks = webhooks.clone();
             async move { crate::webhooks::service::deliver(&webhooks, ctx).await }
         })
-        .add_long(crate::platform::moves::JOB, MOVE_JOB_LEASE, move |ctx| {
+        .add_long(crate::platform::moves::JOB, MOVE_JOB_MAX_RUN, move |ctx| {
             crate::platform::moves::run_job(registry.clone(), ctx)
         });
     // A server that cannot deliver mail (no SMTP, no viewer) leaves its jobs waiting for
@@ -210,10 +213,14 @@ impl Application {
             sealer: sealer.clone(),
             attempts: i64::from(config.webhook_attempts),
         };
-        let handlers = job_handlers(registry.clone(), sender, deliverer);
-        crate::jobs::Worker::new(registry.clone(), handlers, JOB_LEASE)
-            .backoff_unit(Duration::from_secs(config.job_backoff_seconds))
-            .spawn(JOB_POLL_EVERY);
+        let mut handlers = job_handlers(registry.clone(), sender, deliverer);
+        let long = handlers.take_long();
+        let backoff = Duration::from_secs(config.job_backoff_seconds);
+        for (handlers, lease) in [(handlers, JOB_LEASE), (long, LONG_JOB_LEASE)] {
+            crate::jobs::Worker::new(registry.clone(), handlers, lease)
+                .backoff_unit(backoff)
+                .spawn(JOB_POLL_EVERY);
+        }
         let signer = UrlSigner::new(secret.as_bytes());
         let storage = Storage::open(config.storage_url.as_deref(), &config.data_dir)?;
         crate::domains::recheck::spawn(

@@ -22,6 +22,9 @@
 //!   ends, so two workers never run it at once; handlers are written to be safe to run
 //!   again after a crash (their writes are transactional or keyed), so a job completes
 //!   exactly once.
+//! - **Long jobs** (a hub's move): their claim is renewed while they run, up to their own
+//!   limit, so a dead server's move is taken over within one lease; they run on a worker
+//!   of their own, so they do not hold up the short ones.
 //!
 //! Written here rather than taken from a crate: the job crates for Rust's SQL stack
 //! (apalis-sql, sqlxmq, fang) bring their own sqlx version (SeaORM 2 uses sqlx 0.9) and
@@ -155,8 +158,8 @@ impl JobCtx {
 
 type Handler = Arc<dyn Fn(JobCtx) -> BoxFuture<'static, Result<(), String>> + Send + Sync>;
 
-/// Job kinds and their handlers (the composition root registers them), each with the
-/// lease its jobs are held for when it is not the worker's.
+/// Job kinds and their handlers (the composition root registers them); a long kind with
+/// the longest it may run.
 #[derive(Default, Clone)]
 pub struct Handlers(HashMap<&'static str, (Handler, Option<Duration>)>);
 
@@ -166,28 +169,49 @@ impl Handlers {
         F: Fn(JobCtx) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
     {
-        self.with_lease(kind, None, handler)
+        self.with_limit(kind, None, handler)
     }
 
-    /// A kind whose jobs may run longer than the worker's lease (moving a big hub): each
-    /// is held, and cut off, at `lease` instead. A job whose server stopped waits that long
-    /// before another server takes it over.
-    pub fn add_long<F, Fut>(self, kind: &'static str, lease: Duration, handler: F) -> Self
+    /// A kind whose jobs may run longer than the worker's lease (moving a big hub), up to
+    /// `max_run`: its claim is renewed while it runs, so a job whose server stopped is
+    /// still taken over within one lease, and it is stopped if another worker took it.
+    pub fn add_long<F, Fut>(self, kind: &'static str, max_run: Duration, handler: F) -> Self
     where
         F: Fn(JobCtx) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
     {
-        self.with_lease(kind, Some(lease), handler)
+        self.with_limit(kind, Some(max_run), handler)
     }
 
-    fn with_lease<F, Fut>(mut self, kind: &'static str, lease: Option<Duration>, handler: F) -> Self
+    fn with_limit<F, Fut>(
+        mut self,
+        kind: &'static str,
+        max_run: Option<Duration>,
+        handler: F,
+    ) -> Self
     where
         F: Fn(JobCtx) -> Fut + Send + Sync + 'static,
         Fut: std::future::Future<Output = Result<(), String>> + Send + 'static,
     {
         let handler: Handler = Arc::new(move |ctx| Box::pin(handler(ctx)));
-        self.0.insert(kind, (handler, lease));
+        self.0.insert(kind, (handler, max_run));
         self
+    }
+
+    /// Takes the long kinds out, for a worker of their own: a worker runs one job at a
+    /// time, and a move of many minutes would hold up the server's mail and webhooks.
+    pub fn take_long(&mut self) -> Handlers {
+        let long: Vec<&'static str> = self
+            .0
+            .iter()
+            .filter(|(_, (_, max_run))| max_run.is_some())
+            .map(|(kind, _)| *kind)
+            .collect();
+        Handlers(
+            long.into_iter()
+                .filter_map(|kind| self.0.remove_entry(kind))
+                .collect(),
+        )
     }
 }
 
@@ -195,7 +219,8 @@ impl Handlers {
 pub struct Worker {
     registry: Arc<ShardRegistry>,
     handlers: Arc<Handlers>,
-    /// How long a claim holds: a job must finish within it (it is cut off there).
+    /// How long a claim holds: a job must finish within it (it is cut off there), or be of
+    /// a long kind, whose claim is renewed.
     lease: Duration,
     /// The first retry's wait (see [`backoff`]).
     backoff_unit: Duration,
@@ -290,26 +315,14 @@ impl Worker {
         // starts afresh when it starts, and a job whose lease ran out while earlier ones
         // ran is not started (another worker may have claimed it, or will).
         let registered = self.handlers.0.get(job.kind.as_str()).cloned();
-        let lease = registered
-            .as_ref()
-            .and_then(|(_, lease)| *lease)
-            .unwrap_or(self.lease);
-        let until =
-            now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
+        let max_run = registered.as_ref().and_then(|(_, max_run)| *max_run);
         // A hub draining or paused for a move refuses this update: its job waits for the
         // move, and the rest of the batch goes on. Draining, the claim is handed back (the
         // mover is waiting for the hub's running jobs, and this one never started); paused,
         // that is refused too, and the job is claimed again where the hub lands once its
         // lease ends.
-        let still_ours = match jobs::Entity::update_many()
-            .col_expr(jobs::Column::LockedUntil, Expr::value(until))
-            .filter(jobs::Column::Id.eq(job.id))
-            .filter(jobs::Column::LockedBy.eq(token))
-            .filter(jobs::Column::LockedUntil.gte(now()))
-            .exec(conn)
-            .await
-        {
-            Ok(r) => r.rows_affected == 1,
+        let still_ours = match extend_claim(conn, token, job.id, self.lease).await {
+            Ok(ours) => ours,
             Err(e) if crate::db::is_tenant_moving(&e) => {
                 hand_back(conn, token, &job).await?;
                 false
@@ -344,17 +357,16 @@ impl Worker {
                         Err(e) => Err(e),
                         Ok(ctx) => {
                             // Its own task (in this span): a panic fails the job, not the
-                            // worker; past the lease it is stopped, as another worker may
-                            // take the job over.
+                            // worker. It is stopped where its claim ends, as another worker
+                            // may take the job over, and with this worker if it is dropped.
                             let span = tracing::Span::current();
-                            let mut run =
-                                tokio::spawn(tracing::Instrument::instrument(handler(ctx), span));
-                            match tokio::time::timeout(lease, &mut run).await {
-                                Ok(Ok(result)) => result,
-                                Ok(Err(panic)) => Err(format!("the handler panicked: {panic}")),
-                                Err(_) => {
-                                    run.abort();
-                                    Err(format!("it ran longer than {lease:?}"))
+                            let run = tokio_util::task::AbortOnDropHandle::new(tokio::spawn(
+                                tracing::Instrument::instrument(handler(ctx), span),
+                            ));
+                            match max_run {
+                                None => self.run_for(run).await,
+                                Some(max_run) => {
+                                    self.run_renewed(run, conn, token, job.id, max_run).await
                                 }
                             }
                         }
@@ -384,6 +396,44 @@ impl Worker {
             Err(e) => tracing::warn!(parent: &span, error = %e, "job failed"),
         }
         Ok(outcome.is_ok())
+    }
+
+    /// Waits for a job's run, up to the lease.
+    async fn run_for(&self, mut run: Run) -> Result<(), String> {
+        match tokio::time::timeout(self.lease, &mut run).await {
+            Ok(ended) => ran(ended),
+            Err(_) => Err(format!("it ran longer than {:?}", self.lease)),
+        }
+    }
+
+    /// Waits for a long job's run, renewing its claim every third of the lease, up to
+    /// `max_run`; stops it if the claim was lost (another worker took the job over).
+    async fn run_renewed(
+        &self,
+        mut run: Run,
+        conn: &DatabaseConnection,
+        token: &str,
+        id: Uuid,
+        max_run: Duration,
+    ) -> Result<(), String> {
+        let cut_off = tokio::time::sleep(max_run);
+        tokio::pin!(cut_off);
+        let mut beat = tokio::time::interval((self.lease / 3).max(Duration::from_millis(10)));
+        beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        beat.tick().await; // the claim was just renewed
+        loop {
+            tokio::select! {
+                ended = &mut run => return ran(ended),
+                _ = &mut cut_off => return Err(format!("it ran longer than {max_run:?}")),
+                _ = beat.tick() => match extend_claim(conn, token, id, self.lease).await {
+                    Ok(true) => {}
+                    Ok(false) => return Err("another worker took it over".to_string()),
+                    // A database hiccup (or a hub paused for a move): the claim still holds
+                    // until its end, and the next beat tries again.
+                    Err(e) => tracing::warn!(error = %e, "job claim not renewed"),
+                },
+            }
+        }
     }
 
     /// The handler's context: the tenant handle of the job's hub, on the shard the job
@@ -534,6 +584,33 @@ async fn claim(
     Ok(claimed)
 }
 
+/// A job's run, stopped if dropped.
+type Run = tokio_util::task::AbortOnDropHandle<Result<(), String>>;
+
+fn ran(ended: Result<Result<(), String>, tokio::task::JoinError>) -> Result<(), String> {
+    ended.unwrap_or_else(|panic| Err(format!("the handler panicked: {panic}")))
+}
+
+/// Holds a claimed job for `lease` from now, while the claim is this worker's and has not
+/// run out (one that ran out may have been claimed by another worker, or will be).
+async fn extend_claim(
+    conn: &DatabaseConnection,
+    token: &str,
+    id: Uuid,
+    lease: Duration,
+) -> Result<bool, DbErr> {
+    let at = now();
+    let until = at + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
+    let extended = jobs::Entity::update_many()
+        .col_expr(jobs::Column::LockedUntil, Expr::value(until))
+        .filter(jobs::Column::Id.eq(id))
+        .filter(jobs::Column::LockedBy.eq(token))
+        .filter(jobs::Column::LockedUntil.gte(at))
+        .exec(conn)
+        .await?;
+    Ok(extended.rows_affected == 1)
+}
+
 /// Puts a claimed job that did not start back in the queue, its attempt not counted. A
 /// hub whose writes are paused refuses this too; the claim then runs out instead.
 async fn hand_back(conn: &DatabaseConnection, token: &str, job: &jobs::Model) -> Result<(), DbErr> {
@@ -669,8 +746,25 @@ pub async fn retry(registry: &ShardRegistry, id: Uuid) -> Result<bool, DbErr> {
 
 #[cfg(test)]
 mod tests {
-    use super::{backoff, BACKOFF_UNIT};
+    use super::{backoff, Handlers, BACKOFF_UNIT};
     use std::time::Duration;
+
+    #[test]
+    fn long_kinds_are_taken_out_for_a_worker_of_their_own() {
+        let ok = |_| async { Ok(()) };
+        let mut short = Handlers::default()
+            .add("mail", ok)
+            .add_long("move", Duration::from_secs(60), ok)
+            .add("webhook", ok);
+        let long = short.take_long();
+        let kinds = |h: &Handlers| {
+            let mut k: Vec<_> = h.0.keys().copied().collect();
+            k.sort_unstable();
+            k
+        };
+        assert_eq!(kinds(&short), ["mail", "webhook"]);
+        assert_eq!(kinds(&long), ["move"]);
+    }
 
     #[test]
     fn backoff_doubles_up_to_an_hour() {

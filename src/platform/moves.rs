@@ -633,7 +633,10 @@ pub async fn run(
     let token = Uuid::now_v7().to_string();
     let mut m = take_lease(global, move_id, &token, settings).await?;
     let lost = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let heartbeat = Heartbeat(tokio::spawn(keep_lease(
+    // Stopped however `run` ends: dropped mid-way too, as when the job runner cuts a move's
+    // job off. Left running, it would hold the move's lease for as long as the process
+    // lives, and every later attempt would find the move taken.
+    let heartbeat = tokio_util::task::AbortOnDropHandle::new(tokio::spawn(keep_lease(
         global.clone(),
         move_id,
         token.clone(),
@@ -661,18 +664,6 @@ pub async fn run(
         .await?;
     result?;
     Ok(m)
-}
-
-/// The task renewing a move's lease, stopped however `run` ends: dropped mid-way too, as
-/// when the job runner cuts a move's job off at the job's own lease. Left running, it
-/// would hold the move's lease for as long as the process lives, and every later attempt
-/// would find the move taken.
-struct Heartbeat(tokio::task::JoinHandle<()>);
-
-impl Drop for Heartbeat {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
 
 async fn take_lease(

@@ -18,6 +18,14 @@ fn job_group(ctx: &JobCtx) -> groups::ActiveModel {
     }
 }
 
+/// A job's row as it is now.
+async fn job_row(db: &rally::db::TenantDb, id: uuid::Uuid) -> job_rows::Model {
+    db.find_by_id::<job_rows::Entity>(id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 /// What each census job saw: its tenant and the contacts it listed.
 type Seen = Arc<Mutex<Vec<(uuid::Uuid, Vec<uuid::Uuid>)>>>;
 
@@ -469,15 +477,7 @@ async fn a_job_past_its_lease_is_cut_off_unless_its_kind_is_held_longer() {
         handlers,
         Duration::from_millis(300),
     );
-    let row = |id| {
-        let acme = acme.clone();
-        async move {
-            acme.find_by_id::<job_rows::Entity>(id)
-                .await
-                .unwrap()
-                .unwrap()
-        }
-    };
+    let row = |id| job_row(&acme, id);
     // One at a time: in one batch the second's claim would run out while the first ran.
     let long = jobs::enqueue(&acme, "test.long", &(), None).await.unwrap();
     assert_eq!(
@@ -499,5 +499,113 @@ async fn a_job_past_its_lease_is_cut_off_unless_its_kind_is_held_longer() {
             .is_some_and(|e| e.contains("ran longer than")),
         "{:?}",
         cut.last_error
+    );
+}
+
+/// A long kind's claim is renewed while it runs: a worker that stops mid-job (its future
+/// dropped, as its process would die) stops the job too, and another worker takes it
+/// over within one lease, not at the kind's limit; a worker whose claim was taken over
+/// stops its run and records nothing.
+#[tokio::test]
+async fn a_long_job_is_taken_over_within_one_lease_and_stopped_when_its_claim_is_lost() {
+    let env = TestEnv::sqlite().await;
+    let app = spawn_demo(&env).await;
+    let acme = hub_db(&app, "acme").await;
+    // The first attempt would take far longer than the test, holding a sender that tells
+    // when it is dropped (stopped); later attempts end at once.
+    let completed = Arc::new(Mutex::new(Vec::<i64>::new()));
+    let (running, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = Arc::new(Mutex::new(Some(running)));
+    let handlers = {
+        let completed = completed.clone();
+        Handlers::default().add_long("test.long", Duration::from_secs(600), move |ctx| {
+            let completed = completed.clone();
+            let running = running.lock().unwrap().take();
+            async move {
+                if ctx.attempt == 1 {
+                    let _running = running;
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                }
+                completed.lock().unwrap().push(ctx.attempt);
+                Ok(())
+            }
+        })
+    };
+    let lease = Duration::from_millis(600);
+    let first = Worker::new(app.state.registry.clone(), handlers.clone(), lease);
+    let second = Worker::new(app.state.registry.clone(), handlers, lease);
+    let row = |id| job_row(&acme, id);
+
+    let id = jobs::enqueue(&acme, "test.long", &(), None).await.unwrap();
+    // Held past several leases by its renewals, then its worker stops.
+    let started = std::time::Instant::now();
+    assert!(
+        tokio::time::timeout(lease * 3, first.run_once())
+            .await
+            .is_err(),
+        "still running when its worker stopped"
+    );
+    let held = row(id).await;
+    assert_eq!(held.status, JobStatus::Running);
+    assert!(
+        held.locked_until.unwrap() > rally::db::now(),
+        "its claim was renewed past the first lease"
+    );
+    assert!(
+        tokio::time::timeout(Duration::from_secs(2), stopped)
+            .await
+            .expect("the run stopped with its worker")
+            .is_err(),
+        "stopped, not finished"
+    );
+    // The other worker takes it over once the last renewal runs out.
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            second.run_once().await.unwrap().done == 1
+        })
+        .await
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "taken over within a lease, not at the kind's limit"
+    );
+    let done = row(id).await;
+    assert_eq!((done.status, done.attempts), (JobStatus::Done, 2));
+    assert_eq!(*completed.lock().unwrap(), vec![2]);
+
+    // A run whose claim another worker took (here: written over) stops at its next
+    // renewal, and leaves the row to the claim's holder.
+    let id = jobs::enqueue(&acme, "test.long", &(), None).await.unwrap();
+    let run = tokio::spawn({
+        let first = Worker::new(
+            app.state.registry.clone(),
+            Handlers::default().add_long("test.long", Duration::from_secs(600), |_| async {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                Ok(())
+            }),
+            lease,
+        );
+        async move { first.run_once().await.unwrap() }
+    });
+    assert!(
+        eventually(Duration::from_secs(5), || async {
+            row(id).await.status == JobStatus::Running
+        })
+        .await
+    );
+    let taken = rally::db::sea_orm::Set(Some("another-worker".to_string()));
+    let mut taken_over: job_rows::ActiveModel = row(id).await.into();
+    taken_over.locked_by = taken;
+    acme.update(taken_over).await.unwrap();
+    let pass = tokio::time::timeout(lease * 4, run)
+        .await
+        .expect("stopped at its next renewal")
+        .unwrap();
+    assert_eq!(pass, jobs::Pass { done: 0, failed: 1 });
+    let left = row(id).await;
+    assert_eq!(
+        (left.status, left.locked_by.as_deref(), left.last_error),
+        (JobStatus::Running, Some("another-worker"), None),
+        "the holder's claim is untouched"
     );
 }
