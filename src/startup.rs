@@ -216,11 +216,13 @@ impl Application {
         let mut handlers = job_handlers(registry.clone(), sender, deliverer);
         let long = handlers.take_long();
         let backoff = Duration::from_secs(config.job_backoff_seconds);
-        for (handlers, lease) in [(handlers, JOB_LEASE), (long, LONG_JOB_LEASE)] {
-            crate::jobs::Worker::new(registry.clone(), handlers, lease)
-                .backoff_unit(backoff)
-                .spawn(JOB_POLL_EVERY);
-        }
+        crate::jobs::Worker::new(registry.clone(), handlers, JOB_LEASE)
+            .backoff_unit(backoff)
+            .spawn(JOB_POLL_EVERY);
+        crate::jobs::Worker::new(registry.clone(), long, LONG_JOB_LEASE)
+            .for_long_kinds()
+            .backoff_unit(backoff)
+            .spawn(JOB_POLL_EVERY);
         let signer = UrlSigner::new(secret.as_bytes());
         let storage = Storage::open(config.storage_url.as_deref(), &config.data_dir)?;
         crate::domains::recheck::spawn(

@@ -51,7 +51,7 @@ pub const DEFAULT_MAX_ATTEMPTS: i64 = 8;
 pub const FAILED_METRIC: &str = "rally_job_attempts_failed_total";
 pub const DEAD_METRIC: &str = "rally_jobs_dead_total";
 
-/// Jobs one worker claims at a time, per database.
+/// Jobs one worker claims at a time, per database (a worker for long kinds: one).
 const BATCH: u64 = 20;
 
 /// How long to wait after the n-th failed attempt: `unit` (10 s unless
@@ -175,6 +175,9 @@ impl Handlers {
     /// A kind whose jobs may run longer than the worker's lease (moving a big hub), up to
     /// `max_run`: its claim is renewed while it runs, so a job whose server stopped is
     /// still taken over within one lease, and it is stopped if another worker took it.
+    /// Its jobs are platform jobs, on the global database: a server's worker for long
+    /// kinds ([`Worker::for_long_kinds`]) looks nowhere else, and a shard's fence would
+    /// refuse the renewals of a hub being moved.
     pub fn add_long<F, Fut>(self, kind: &'static str, max_run: Duration, handler: F) -> Self
     where
         F: Fn(JobCtx) -> Fut + Send + Sync + 'static,
@@ -224,6 +227,10 @@ pub struct Worker {
     lease: Duration,
     /// The first retry's wait (see [`backoff`]).
     backoff_unit: Duration,
+    /// How many jobs one claim takes from a database.
+    batch: u64,
+    /// Whether it works the shards' queues too, or only the global database's.
+    shards: bool,
 }
 
 /// What one pass did (for tests and logs).
@@ -240,7 +247,18 @@ impl Worker {
             handlers: Arc::new(handlers),
             lease,
             backoff_unit: BACKOFF_UNIT,
+            batch: BATCH,
+            shards: true,
         }
+    }
+
+    /// A worker for long kinds: it takes one job at a time (only the running one's claim
+    /// is renewed, and the rest of a batch would lapse and lose attempts waiting behind
+    /// it), from the global database only (see [`Handlers::add_long`]).
+    pub fn for_long_kinds(mut self) -> Self {
+        self.batch = 1;
+        self.shards = false;
+        self
     }
 
     /// Retries wait `unit`, doubling (tests shorten it).
@@ -267,6 +285,9 @@ impl Worker {
     /// Claims and runs one batch from each database; a shard that is down is skipped.
     pub async fn run_once(&self) -> Result<Pass, DbErr> {
         let mut pass = self.run_on(self.registry.global(), None).await?;
+        if !self.shards {
+            return Ok(pass);
+        }
         // A read-only shard's jobs wait until it takes writes again.
         let writable =
             |s: &crate::db::global::shards::Model| s.status != crate::domain::ShardStatus::ReadOnly;
@@ -291,7 +312,15 @@ impl Worker {
         let token = Uuid::now_v7().to_string();
         let mut kinds: Vec<&str> = self.handlers.0.keys().copied().collect();
         kinds.sort_unstable();
-        let claimed = claim(conn, shard.is_some(), &token, self.lease, &kinds).await?;
+        let claimed = claim(
+            conn,
+            shard.is_some(),
+            &token,
+            self.lease,
+            &kinds,
+            self.batch,
+        )
+        .await?;
         let mut pass = Pass::default();
         for job in claimed {
             if self.run_job(conn, shard, &token, job).await? {
@@ -321,7 +350,8 @@ impl Worker {
         // mover is waiting for the hub's running jobs, and this one never started); paused,
         // that is refused too, and the job is claimed again where the hub lands once its
         // lease ends.
-        let still_ours = match extend_claim(conn, token, job.id, self.lease).await {
+        let still_ours = match extend_claim(conn, token, job.id, self.lease, Claim::Unstarted).await
+        {
             Ok(ours) => ours,
             Err(e) if crate::db::is_tenant_moving(&e) => {
                 hand_back(conn, token, &job).await?;
@@ -425,13 +455,18 @@ impl Worker {
             tokio::select! {
                 ended = &mut run => return ran(ended),
                 _ = &mut cut_off => return Err(format!("it ran longer than {max_run:?}")),
-                _ = beat.tick() => match extend_claim(conn, token, id, self.lease).await {
-                    Ok(true) => {}
-                    Ok(false) => return Err("another worker took it over".to_string()),
-                    // A database hiccup (or a hub paused for a move): the claim still holds
-                    // until its end, and the next beat tries again.
-                    Err(e) => tracing::warn!(error = %e, "job claim not renewed"),
-                },
+                _ = beat.tick() => {
+                    // Bounded, so the run's end or cut-off is not missed behind a slow database.
+                    let renewal = extend_claim(conn, token, id, self.lease, Claim::Running);
+                    match tokio::time::timeout(self.lease / 3, renewal).await {
+                        Ok(Ok(true)) => {}
+                        Ok(Ok(false)) => return Err("another worker took it over".to_string()),
+                        // A database hiccup: the claim holds until its end (and is this
+                        // worker's until another claims it), and the next beat tries again.
+                        Ok(Err(e)) => tracing::warn!(error = %e, "job claim not renewed"),
+                        Err(_) => tracing::warn!("job claim not renewed in time"),
+                    }
+                }
             }
         }
     }
@@ -493,7 +528,7 @@ fn due(at: chrono::DateTime<chrono::Utc>) -> Condition {
 const NOT_FENCED: &str = " AND (tenant_id IS NULL OR tenant_id NOT IN \
      (SELECT tenant_id FROM tenant_fences WHERE state <> 'capturing'))";
 
-/// Takes up to [`BATCH`] due jobs of the given kinds for the claim `token`, with a lease
+/// Takes up to `batch` due jobs of the given kinds for the claim `token`, with a lease
 /// of `lease`. Only kinds this worker handles: a server of an older build, during a
 /// rolling deploy, leaves a new kind to the servers that know it. On a shard, jobs of a hub
 /// whose writes are fenced off (paused for a move, or moved away) are left alone: the
@@ -504,6 +539,7 @@ async fn claim(
     token: &str,
     lease: Duration,
     kinds: &[&str],
+    batch: u64,
 ) -> Result<Vec<jobs::Model>, DbErr> {
     if kinds.is_empty() {
         return Ok(Vec::new());
@@ -526,7 +562,7 @@ async fn claim(
             if on_shard { NOT_FENCED } else { "" }
         );
         let mut values: Vec<sea_orm::Value> =
-            vec![token.into(), until.into(), at.into(), (BATCH as i64).into()];
+            vec![token.into(), until.into(), at.into(), (batch as i64).into()];
         values.extend(kinds.iter().map(|k| sea_orm::Value::from(k.to_string())));
         let stmt = Statement::from_sql_and_values(DbBackend::Postgres, sql, values);
         return match jobs::Entity::find().from_raw_sql(stmt).all(conn).await {
@@ -550,7 +586,7 @@ async fn claim(
     }
     let candidates = candidates
         .order_by_asc(jobs::Column::RunAt)
-        .limit(BATCH)
+        .limit(batch)
         .all(conn)
         .await?;
     let mut claimed = Vec::new();
@@ -591,24 +627,35 @@ fn ran(ended: Result<Result<(), String>, tokio::task::JoinError>) -> Result<(), 
     ended.unwrap_or_else(|panic| Err(format!("the handler panicked: {panic}")))
 }
 
-/// Holds a claimed job for `lease` from now, while the claim is this worker's and has not
-/// run out (one that ran out may have been claimed by another worker, or will be).
+/// Where a claimed job is, for [`extend_claim`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Claim {
+    /// Claimed in a batch, about to start: only if its lease has not run out meanwhile
+    /// (another worker may have claimed it, or will, and it must not start twice).
+    Unstarted,
+    /// Running: while it is still this worker's. One whose lease ran out during a stall
+    /// is kept if no one claimed it (a claim takes `locked_by` in one statement).
+    Running,
+}
+
+/// Holds a claimed job for `lease` from now; false if the claim is not this worker's.
 async fn extend_claim(
     conn: &DatabaseConnection,
     token: &str,
     id: Uuid,
     lease: Duration,
+    claim: Claim,
 ) -> Result<bool, DbErr> {
     let at = now();
     let until = at + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5));
-    let extended = jobs::Entity::update_many()
+    let mut extend = jobs::Entity::update_many()
         .col_expr(jobs::Column::LockedUntil, Expr::value(until))
         .filter(jobs::Column::Id.eq(id))
-        .filter(jobs::Column::LockedBy.eq(token))
-        .filter(jobs::Column::LockedUntil.gte(at))
-        .exec(conn)
-        .await?;
-    Ok(extended.rows_affected == 1)
+        .filter(jobs::Column::LockedBy.eq(token));
+    if claim == Claim::Unstarted {
+        extend = extend.filter(jobs::Column::LockedUntil.gte(at));
+    }
+    Ok(extend.exec(conn).await?.rows_affected == 1)
 }
 
 /// Puts a claimed job that did not start back in the queue, its attempt not counted. A
