@@ -204,15 +204,9 @@ impl Handlers {
     /// Takes the long kinds out, for a worker of their own: a worker runs one job at a
     /// time, and a move of many minutes would hold up the server's mail and webhooks.
     pub fn take_long(&mut self) -> Handlers {
-        let long: Vec<&'static str> = self
-            .0
-            .iter()
-            .filter(|(_, (_, max_run))| max_run.is_some())
-            .map(|(kind, _)| *kind)
-            .collect();
         Handlers(
-            long.into_iter()
-                .filter_map(|kind| self.0.remove_entry(kind))
+            self.0
+                .extract_if(|_, (_, max_run)| max_run.is_some())
                 .collect(),
         )
     }
