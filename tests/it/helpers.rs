@@ -711,12 +711,27 @@ pub fn testid_text(body: &str, id: &str) -> Option<String> {
     Some(rest[start..end].trim().to_string())
 }
 
-/// The tenant handle of a hub, by slug.
-pub async fn hub_db(app: &TestApp, slug: &str) -> rally::db::TenantDb {
-    let t = rally::platform::tenants::find_by_slug(&app.state.registry, slug)
+/// A hub's row in the directory, by slug.
+pub async fn tenant(app: &TestApp, slug: &str) -> rally::db::global::tenants::Model {
+    rally::platform::tenants::find_by_slug(&app.state.registry, slug)
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+}
+
+/// A shard's row in the directory, as this server knows it.
+pub fn shard_row(app: &TestApp, id: uuid::Uuid) -> rally::db::global::shards::Model {
+    app.state
+        .registry
+        .shards()
+        .into_iter()
+        .find(|s| s.id == id)
+        .unwrap()
+}
+
+/// The tenant handle of a hub, by slug.
+pub async fn hub_db(app: &TestApp, slug: &str) -> rally::db::TenantDb {
+    let t = tenant(app, slug).await;
     app.state
         .registry
         .tenant_db(t.id, t.shard_id)
@@ -774,4 +789,51 @@ pub async fn until_listening(port: u16, limit: std::time::Duration) -> bool {
             .is_ok()
     })
     .await
+}
+
+/// A job's row as it is now.
+pub async fn job_row(db: &rally::db::TenantDb, id: uuid::Uuid) -> rally::db::tenant::jobs::Model {
+    db.find_by_id::<rally::db::tenant::jobs::Entity>(id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// A raw statement written with PostgreSQL's `$1, $2, …` placeholders, in order; rewritten
+/// with `?` for SQLite.
+pub fn raw_statement(
+    conn: &rally::db::sea_orm::DatabaseConnection,
+    sql: &str,
+    values: Vec<rally::db::sea_orm::Value>,
+) -> rally::db::sea_orm::Statement {
+    use rally::db::sea_orm::DbBackend;
+    let backend = conn.get_database_backend();
+    let mut sql = sql.to_string();
+    if backend != DbBackend::Postgres {
+        for n in (1..=values.len()).rev() {
+            sql = sql.replace(&format!("${n}"), "?");
+        }
+    }
+    rally::db::sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// The page Rally answers when a hub's data cannot be read: a 503 to retry in a moment,
+/// with the cause (`cause`, as the log has it) kept out of the page.
+pub fn assert_unavailable(what: &str, r: &Reply, cause: &str) {
+    assert_eq!(r.status, 503, "{what}: {}", r.body);
+    assert_eq!(
+        r.headers.get("retry-after").map(String::as_str),
+        Some("5"),
+        "{what}"
+    );
+    assert!(r.body.contains("Temporarily unavailable"), "{what}");
+    assert!(
+        r.body
+            .contains("This page cannot be shown right now. Please try again in a moment."),
+        "{what}"
+    );
+    assert!(
+        !r.body.contains(cause),
+        "{what}: the cause stays in the log"
+    );
 }

@@ -45,18 +45,7 @@ async fn every_server_follows_a_change_within_a_second() {
         ("signin_text", ""),
         ("intent", "save"),
     ];
-    let tenant = rally::platform::tenants::find_by_slug(&a.state.registry, "acme")
-        .await
-        .unwrap()
-        .unwrap();
-    let shard = a
-        .state
-        .registry
-        .shards()
-        .into_iter()
-        .find(|s| s.id == tenant.shard_id)
-        .unwrap()
-        .name;
+    let shard = shard_row(&a, tenant(&a, "acme").await.shard_id).name;
     rally::platform::shards::set_status(&a.state.registry, &shard, ShardStatus::ReadOnly)
         .await
         .unwrap();

@@ -18,14 +18,6 @@ fn job_group(ctx: &JobCtx) -> groups::ActiveModel {
     }
 }
 
-/// A job's row as it is now.
-async fn job_row(db: &rally::db::TenantDb, id: uuid::Uuid) -> job_rows::Model {
-    db.find_by_id::<job_rows::Entity>(id)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
 /// What each census job saw: its tenant and the contacts it listed.
 type Seen = Arc<Mutex<Vec<(uuid::Uuid, Vec<uuid::Uuid>)>>>;
 

@@ -3,7 +3,9 @@
 //! none is lost or doubled, reads never fail, and afterwards every row is on the target and
 //! none on the source. A move killed at any phase is finished by running it again. A job
 //! running when the hub would pause is waited for, so it runs once.
-use crate::helpers::{backends, hub_db, spawn_demo, TestApp, TestEnv};
+use crate::helpers::{
+    backends, hub_db, job_row, raw_statement, shard_row, spawn_demo, tenant, TestApp, TestEnv,
+};
 use rally::challenges::{service, Answer, ChallengeForm, STATUS_PUBLISHED};
 use rally::db::sea_orm::sea_query::Expr;
 use rally::db::sea_orm::{ColumnTrait, ConnectionTrait, NotSet, Set, Statement};
@@ -130,12 +132,10 @@ async fn acme_and_elsewhere(
     rally::db::global::shards::Model,
 ) {
     let app = spawn_demo(env).await;
-    let registry = &app.state.registry;
-    let tenant = rally::platform::tenants::find_by_slug(registry, "acme")
-        .await
-        .unwrap()
-        .unwrap();
-    let target = registry
+    let tenant = tenant(&app, "acme").await;
+    let target = app
+        .state
+        .registry
         .shards()
         .into_iter()
         .find(|s| s.id != tenant.shard_id)
@@ -313,21 +313,10 @@ async fn placement(app: &TestApp, tenant: Uuid) -> (Uuid, Vec<(Uuid, u64)>) {
 async fn a_move_killed_at_each_phase_is_finished_by_running_it_again() {
     let env = TestEnv::sqlite().await;
     let app = spawn_demo(&env).await;
-    let tenant = rally::platform::tenants::find_by_slug(&app.state.registry, "acme")
-        .await
-        .unwrap()
-        .unwrap();
+    let tenant = tenant(&app, "acme").await;
     let (_, on) = placement(&app, tenant.id).await;
     let total: u64 = on.iter().map(|(_, n)| n).sum();
-    let name_of = |id: Uuid| {
-        app.state
-            .registry
-            .shards()
-            .into_iter()
-            .find(|s| s.id == id)
-            .unwrap()
-            .name
-    };
+    let name_of = |id: Uuid| shard_row(&app, id).name;
     let cli = |to: &str, crash: Option<&str>| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rally"));
         cmd.args(["tenant", "move", "acme", "--to", to])
@@ -429,27 +418,17 @@ async fn rebalance_proposes_moves_that_even_out_shards() {
 
 /// Sets (or lifts) the hub's fence on a shard by hand, as a move does.
 async fn fence(conn: &rally::db::sea_orm::DatabaseConnection, tenant: Uuid, state: Option<&str>) {
-    let backend = conn.get_database_backend();
-    let pg = backend == rally::db::sea_orm::DbBackend::Postgres;
-    let (sql, values): (&str, Vec<rally::db::sea_orm::Value>) = match (state, pg) {
-        (Some(s), true) => (
+    let (sql, values): (&str, Vec<rally::db::sea_orm::Value>) = match state {
+        Some(s) => (
             "INSERT INTO tenant_fences (tenant_id, state, updated_at) VALUES ($1, $2, $3)",
             vec![tenant.into(), s.into(), rally::db::now().into()],
         ),
-        (Some(s), false) => (
-            "INSERT INTO tenant_fences (tenant_id, state, updated_at) VALUES (?, ?, ?)",
-            vec![tenant.into(), s.into(), rally::db::now().into()],
-        ),
-        (None, true) => (
+        None => (
             "DELETE FROM tenant_fences WHERE tenant_id = $1",
             vec![tenant.into()],
         ),
-        (None, false) => (
-            "DELETE FROM tenant_fences WHERE tenant_id = ?",
-            vec![tenant.into()],
-        ),
     };
-    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+    conn.execute_raw(raw_statement(conn, sql, values))
         .await
         .unwrap();
 }
@@ -540,17 +519,10 @@ async fn fence_state(
     conn: &rally::db::sea_orm::DatabaseConnection,
     tenant: Uuid,
 ) -> Option<String> {
-    let backend = conn.get_database_backend();
-    let sql = match backend {
-        rally::db::sea_orm::DbBackend::Postgres => {
-            "SELECT state FROM tenant_fences WHERE tenant_id = $1"
-        }
-        _ => "SELECT state FROM tenant_fences WHERE tenant_id = ?",
-    };
-    conn.query_one_raw(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [tenant.into()],
+    conn.query_one_raw(raw_statement(
+        conn,
+        "SELECT state FROM tenant_fences WHERE tenant_id = $1",
+        vec![tenant.into()],
     ))
     .await
     .unwrap()
@@ -711,12 +683,7 @@ async fn a_job_in_flight_through_a_move(env: &TestEnv) {
     // On the target: the held job done, its write there once, the write made while the move
     // waited there too; the job queued while draining runs there, and nothing runs twice.
     let there = registry.tenant_db(tenant.id, target.id).await.unwrap();
-    let row = there
-        .find_by_id::<job_rows::Entity>(held)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(row.status, JobStatus::Done);
+    assert_eq!(job_row(&there, held).await.status, JobStatus::Done);
     for id in [held, written_meanwhile] {
         let n = there
             .select::<groups::Entity>()
@@ -729,11 +696,7 @@ async fn a_job_in_flight_through_a_move(env: &TestEnv) {
     let pass = worker.run_once().await.unwrap();
     assert_eq!(pass, Pass { done: 2, failed: 0 });
     for id in [next, quick] {
-        let row = there
-            .find_by_id::<job_rows::Entity>(id)
-            .await
-            .unwrap()
-            .unwrap();
+        let row = job_row(&there, id).await;
         assert_eq!(row.status, JobStatus::Done);
         assert_eq!(row.attempts, 1, "an attempt handed back is not counted");
     }
@@ -760,13 +723,7 @@ async fn a_draining_hub_records_its_writes_and_refuses_job_claims() {
         let conn = app
             .state
             .registry
-            .shard_connection(
-                rally::platform::tenants::find_by_slug(&app.state.registry, "acme")
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .shard_id,
-            )
+            .shard_connection(tenant(&app, "acme").await.shard_id)
             .await
             .unwrap();
         let job = jobs::enqueue(&db, "test.quick", &(), None).await.unwrap();
@@ -843,8 +800,8 @@ async fn a_move_cut_off_mid_way_lets_go_of_its_lease_and_is_finished_by_the_next
         drain: Duration::from_secs(10),
         settle: Duration::ZERO,
     };
-    // The first run is dropped while it copies, as the job runner drops a move's job that
-    // outlives the job's lease: it stops in its progress report long enough to be.
+    // The first run is dropped while it copies, as the job runner drops a move's job it
+    // cuts off (its claim lost, or its time up): it stops in its progress report long enough to be.
     let copying = Arc::new(AtomicBool::new(false));
     let first = tokio::spawn({
         let (registry, copying) = (registry.clone(), copying.clone());
@@ -884,16 +841,10 @@ async fn a_shard_without_the_latest_fence_is_refused_until_migrated() {
         let registry = app.state.registry.clone();
         // The target as a shard migrated before the fence learnt `draining` would look.
         let conn = registry.shard_connection(target.id).await.unwrap();
-        let forget = match conn.get_database_backend() {
-            rally::db::sea_orm::DbBackend::Postgres => {
-                "DELETE FROM rally_tenant_migrations WHERE version = $1"
-            }
-            _ => "DELETE FROM rally_tenant_migrations WHERE version = ?",
-        };
-        conn.execute_raw(Statement::from_sql_and_values(
-            conn.get_database_backend(),
-            forget,
-            ["m20261125_000010_draining_fence".into()],
+        conn.execute_raw(raw_statement(
+            &conn,
+            "DELETE FROM rally_tenant_migrations WHERE version = $1",
+            vec![migrations::LATEST_FENCE_MIGRATION.into()],
         ))
         .await
         .unwrap();
